@@ -1,0 +1,28 @@
+"""Tortoise models, one module per aggregate; this package is the Tortoise app `models`."""
+
+from models.account import Account, AccountStatus, AutoPayAgreement, BankCard
+from models.audit import AuditEntry
+from models.ledger import Book, EntryStatus, LedgerEntry, Withdrawal, WithdrawalStatus
+from models.outbox import OutboxMessage, OutboxStatus
+from models.session import Session
+from models.verification import Challenge, ChallengeKind, PasswordThrottle, Purpose
+
+__all__ = [
+    "Account",
+    "AccountStatus",
+    "AuditEntry",
+    "AutoPayAgreement",
+    "BankCard",
+    "Book",
+    "Challenge",
+    "ChallengeKind",
+    "EntryStatus",
+    "LedgerEntry",
+    "OutboxMessage",
+    "OutboxStatus",
+    "PasswordThrottle",
+    "Purpose",
+    "Session",
+    "Withdrawal",
+    "WithdrawalStatus",
+]

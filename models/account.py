@@ -1,0 +1,50 @@
+from enum import StrEnum
+from uuid import uuid4
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class AccountStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    CLOSING = "CLOSING"
+    CLOSED = "CLOSED"
+    PURGED = "PURGED"
+
+
+class Account(Model):
+    id = fields.UUIDField(primary_key=True, default=uuid4)
+    # E.164; null once purged, so that the number is free again.
+    phone = fields.CharField(max_length=20, null=True, unique=True)
+    display_name = fields.CharField(max_length=64, default="")
+    password_hash = fields.CharField(max_length=255, null=True)
+    status = fields.CharEnumField(AccountStatus, default=AccountStatus.ACTIVE, max_length=16)
+    locale = fields.CharField(max_length=8, default="zh-CN")
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "account"
+
+
+class BankCard(Model):
+    id = fields.UUIDField(primary_key=True, default=uuid4)
+    account = fields.ForeignKeyField("models.Account", related_name="cards")
+    bank_name = fields.CharField(max_length=64)
+    # Only the last four digits are ever stored; the full number stays with the bank.
+    last4 = fields.CharField(max_length=4)
+    bound_at = fields.DatetimeField()
+    unbound_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "bank_card"
+
+
+class AutoPayAgreement(Model):
+    id = fields.UUIDField(primary_key=True, default=uuid4)
+    account = fields.ForeignKeyField("models.Account", related_name="auto_pay_agreements")
+    merchant = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField()
+    ended_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "auto_pay_agreement"

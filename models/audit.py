@@ -1,0 +1,17 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+# Append-only and hash-chained; refers to the account by id only, so it outlives purge.
+class AuditEntry(Model):
+    id = fields.BigIntField(primary_key=True)
+    seq = fields.BigIntField(unique=True)
+    at = fields.DatetimeField()
+    account_id = fields.UUIDField(null=True, db_index=True)
+    action = fields.CharField(max_length=40)
+    data = fields.JSONField(default=dict)
+    prev_hash = fields.CharField(max_length=64)
+    hash = fields.CharField(max_length=64)
+
+    class Meta:
+        table = "audit_entry"

@@ -1,0 +1,56 @@
+from enum import StrEnum
+from uuid import uuid4
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Book(StrEnum):
+    WALLET = "WALLET"  # the customer's money, one per account
+    TOP_UP_CLEARING = "TOP_UP_CLEARING"  # money that came in from outside
+    PAYOUT_CLEARING = "PAYOUT_CLEARING"  # money on its way out to a bank card
+
+
+class EntryStatus(StrEnum):
+    PENDING = "PENDING"
+    SETTLED = "SETTLED"
+    VOIDED = "VOIDED"
+
+
+# One leg of a movement; the legs of one movement share `movement_id` and sum to zero.
+class LedgerEntry(Model):
+    id = fields.BigIntField(primary_key=True)
+    movement_id = fields.UUIDField()
+    account = fields.ForeignKeyField("models.Account", related_name="ledger_entries")
+    book = fields.CharEnumField(Book, max_length=24)
+    amount_fen = fields.BigIntField()
+    status = fields.CharEnumField(EntryStatus, max_length=16)
+    description = fields.CharField(max_length=64, default="")
+    created_at = fields.DatetimeField()
+    settled_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "ledger_entry"
+        indexes = (("account_id", "book", "status"),)
+
+
+class WithdrawalStatus(StrEnum):
+    PENDING = "PENDING"
+    SETTLED = "SETTLED"
+    FAILED = "FAILED"
+
+
+class Withdrawal(Model):
+    id = fields.UUIDField(primary_key=True, default=uuid4)
+    account = fields.ForeignKeyField("models.Account", related_name="withdrawals")
+    card = fields.ForeignKeyField("models.BankCard", related_name="withdrawals")
+    movement_id = fields.UUIDField()
+    amount_fen = fields.BigIntField()
+    status = fields.CharEnumField(WithdrawalStatus, max_length=16)
+    idempotency_key = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField()
+    ended_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "withdrawal"
+        unique_together = (("account_id", "idempotency_key"),)

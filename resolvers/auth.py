@@ -1,0 +1,73 @@
+import strawberry
+from strawberry.types import Info
+
+from resolvers.common import require_session, user_errors
+from resolvers.context import Context
+from schema.types import (
+    AccountRef,
+    CaptchaPayload,
+    CaptchaPurpose,
+    LoginPayload,
+    LoginWithCodeInput,
+    LoginWithPasswordInput,
+    LogoutAllDevicesPayload,
+    LogoutPayload,
+    SendCodePayload,
+    SendLoginCodeInput,
+)
+from services import auth, captcha
+from services.errors import DomainError, ErrorCode
+
+Ctx = Info[Context, None]
+
+
+async def create_captcha(info: Ctx, purpose: CaptchaPurpose) -> CaptchaPayload:
+    new = await captcha.create(info.context.runtime, purpose)
+    return CaptchaPayload(captcha_id=strawberry.ID(str(new.id)),
+                          image_data_url=new.image_data_url, expires_at=new.expires_at)
+
+
+async def send_login_code(info: Ctx, input: SendLoginCodeInput) -> SendCodePayload:
+    try:
+        wait = await auth.send_login_code(
+            info.context.runtime, phone=input.phone, captcha_id=input.captcha_id,
+            captcha_answer=input.captcha_answer, lang=info.context.lang)
+    except DomainError as error:
+        wait = error.params.get("seconds", 0) if error.code == ErrorCode.RATE_LIMITED else 0
+        return SendCodePayload(resend_after_seconds=wait, errors=user_errors(info, error))
+    return SendCodePayload(resend_after_seconds=wait, errors=[])
+
+
+def _logged_in(result: auth.LoggedIn) -> LoginPayload:
+    account = AccountRef(id=strawberry.ID(str(result.account.id)), status=result.account.status)
+    return LoginPayload(token=result.token, account=account, errors=[])
+
+
+async def login_with_code(info: Ctx, input: LoginWithCodeInput) -> LoginPayload:
+    try:
+        result = await auth.login_with_code(
+            info.context.runtime, phone=input.phone, code=input.code,
+            device_name=input.device_name, lang=info.context.lang)
+    except DomainError as error:
+        return LoginPayload(token=None, account=None, errors=user_errors(info, error))
+    return _logged_in(result)
+
+
+async def login_with_password(info: Ctx, input: LoginWithPasswordInput) -> LoginPayload:
+    try:
+        result = await auth.login_with_password(
+            info.context.runtime, phone=input.phone, password=input.password,
+            device_name=input.device_name, lang=info.context.lang)
+    except DomainError as error:
+        return LoginPayload(token=None, account=None, errors=user_errors(info, error))
+    return _logged_in(result)
+
+
+async def logout(info: Ctx) -> LogoutPayload:
+    await auth.logout(info.context.runtime, await require_session(info))
+    return LogoutPayload(errors=[])
+
+
+async def logout_all_devices(info: Ctx) -> LogoutAllDevicesPayload:
+    revoked = await auth.logout_all(info.context.runtime, await require_session(info))
+    return LogoutAllDevicesPayload(revoked_sessions=revoked, errors=[])

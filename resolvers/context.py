@@ -1,0 +1,26 @@
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+
+from models import Session
+from services import sessions
+from services.runtime import Runtime
+
+_UNREAD = object()
+
+
+@dataclass
+class Context:
+    request: Request
+    runtime: Runtime
+    lang: str
+    request_id: str
+    _session: object = field(default=_UNREAD, repr=False)
+
+    async def session(self) -> Session | None:
+        """The session the bearer token opened, read once per request."""
+        if self._session is _UNREAD:
+            scheme, _, token = self.request.headers.get("authorization", "").partition(" ")
+            self._session = (await sessions.authenticate(self.runtime, token.strip())
+                             if scheme.lower() == "bearer" else None)
+        return self._session  # type: ignore[return-value]

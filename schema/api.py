@@ -1,0 +1,53 @@
+"""The assembled schema: every query and mutation the apps may send."""
+
+import strawberry
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from resolvers import account, auth
+from schema import limits, types
+
+
+@strawberry.type
+class Query:
+    me: types.Account = strawberry.field(resolver=account.me)
+    my_audit_log: list[types.AuditLogEntry] = strawberry.field(
+        resolver=account.my_audit_log, description="The caller's security log, newest first.")
+
+
+@strawberry.type
+class Mutation:
+    create_captcha: types.CaptchaPayload = strawberry.mutation(resolver=auth.create_captcha)
+    send_login_code: types.SendCodePayload = strawberry.mutation(resolver=auth.send_login_code)
+    login_with_code: types.LoginPayload = strawberry.mutation(resolver=auth.login_with_code)
+    login_with_password: types.LoginPayload = strawberry.mutation(
+        resolver=auth.login_with_password)
+    logout: types.LogoutPayload = strawberry.mutation(resolver=auth.logout)
+    logout_all_devices: types.LogoutAllDevicesPayload = strawberry.mutation(
+        resolver=auth.logout_all_devices)
+
+
+def build_schema(*, production: bool = False) -> strawberry.Schema:
+    extensions = [
+        lambda: MaxAliasesLimiter(max_alias_count=limits.MAX_ALIASES),
+        lambda: QueryDepthLimiter(max_depth=limits.MAX_DEPTH),
+        lambda: MaxTokensLimiter(max_token_count=limits.MAX_TOKENS),
+        lambda: AddValidationRules([limits.RepeatedFieldLimit]),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        limits.MaskUnexpectedErrors,
+    ]
+    if production:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=production),
+    )

@@ -1,0 +1,48 @@
+"""Bounds on a document before it runs (spec §6), and masking of unexpected errors."""
+
+import logging
+from collections import Counter
+
+from graphql import FieldNode, GraphQLError, ValidationContext, ValidationRule
+from strawberry.extensions import MaskErrors
+
+log = logging.getLogger("wallet.graphql")
+
+MAX_ALIASES = 100
+MAX_DEPTH = 10
+MAX_TOKENS = 2000
+MAX_SAME_FIELD = 500
+
+
+class RepeatedFieldLimit(ValidationRule):
+    """Refuses a document that names the same field MAX_SAME_FIELD times or more."""
+
+    def __init__(self, context: ValidationContext) -> None:
+        super().__init__(context)
+        self.seen: Counter[str] = Counter()
+
+    def enter_field(self, node: FieldNode, *_: object) -> None:
+        name = node.name.value
+        self.seen[name] += 1
+        if self.seen[name] == MAX_SAME_FIELD:
+            self.report_error(GraphQLError(
+                f"'{name}' is requested {MAX_SAME_FIELD} times or more", node))
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    """Validation errors and the errors we raise on purpose reach the client; nothing else."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected,
+                         error_message="Internal error; quote the request id to support.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        request_id = getattr(self.execution_context.context, "request_id", None)
+        log.error("request %s failed", request_id, exc_info=error.original_error)
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+        return masked

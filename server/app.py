@@ -1,0 +1,74 @@
+"""The Starlette application: strawberry at /graphql, the ORM in the lifespan."""
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from tortoise.contrib.starlette import RegisterTortoise
+
+from resolvers.context import Context
+from schema.api import build_schema
+from server.database import tortoise_config
+from server.settings import Settings
+from server.worker import Worker
+from services.messages import negotiate
+from services.runtime import Runtime
+
+GRAPHIQL = Path(__file__).parent / "static" / "graphiql"
+
+
+class WalletGraphQL(GraphQL):
+    def __init__(self, runtime: Runtime, *, production: bool) -> None:
+        super().__init__(
+            build_schema(production=production),
+            graphql_ide=None if production else "graphiql",
+            allow_queries_via_get=False,  # a GET that runs a query is a CSRF door
+        )
+        self.runtime = runtime
+
+    async def get_context(self, request: Request | WebSocket, response: object) -> Context:
+        assert isinstance(request, Request)
+        return Context(request=request, runtime=self.runtime,
+                       lang=negotiate(request.headers.get("accept-language")),
+                       request_id=uuid.uuid4().hex)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return FileResponse(GRAPHIQL / "index.html")
+
+
+async def health(_: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = None,
+               manage_orm: bool = True) -> Starlette:
+    """`manage_orm=False` when the caller (a test) owns the Tortoise setup."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            if manage_orm:
+                await stack.enter_async_context(
+                    RegisterTortoise(app, config=tortoise_config(settings.database_url)))
+            if worker is not None:
+                task = asyncio.create_task(worker.run_forever())
+                stack.callback(task.cancel)
+            yield
+
+    routes = [
+        Route("/graphql", WalletGraphQL(runtime, production=settings.production),
+              methods=["GET", "POST"]),
+        Route("/health", health),
+    ]
+    if not settings.production:
+        routes.append(Mount("/static/graphiql", StaticFiles(directory=GRAPHIQL)))
+    return Starlette(routes=routes, lifespan=lifespan)

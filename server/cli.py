@@ -1,0 +1,126 @@
+"""`wallet-closure`: the server, its worker and its maintenance commands."""
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import uvicorn
+from pydantic import ValidationError
+from tortoise import Tortoise
+
+from schema.api import build_schema
+from server import database
+from server.app import create_app
+from server.settings import Settings
+from server.wiring import build_runtime, build_sms
+from server.worker import Worker
+from services import audit, demo
+
+T = TypeVar("T")
+
+
+async def _with_orm(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    await Tortoise.init(config=database.tortoise_config(settings.database_url))
+    try:
+        return await work()
+    finally:
+        await Tortoise.close_connections()
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> int:
+    asyncio.run(database.migrate(settings.database_url))
+    runtime = build_runtime(settings)
+    if args.demo_data:
+        created = asyncio.run(_with_orm(settings, lambda: demo.load(runtime)))
+        print(f"demo accounts: {', '.join(created) or 'already there'}")
+    worker = None
+    if not args.no_worker:
+        worker = Worker(runtime, build_sms(settings), settings.worker_interval_seconds)
+        runtime.wake_worker = worker.wake
+    app = create_app(settings, runtime, worker=worker)
+    print(f"GraphQL at http://{args.host}:{args.port}/graphql")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def work(settings: Settings, _: argparse.Namespace) -> int:
+    runtime = build_runtime(settings)
+    worker = Worker(runtime, build_sms(settings), settings.worker_interval_seconds)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_with_orm(settings, worker.run_forever))
+    return 0
+
+
+def migrate(settings: Settings, _: argparse.Namespace) -> int:
+    asyncio.run(database.migrate(settings.database_url))
+    print("database is up to date")
+    return 0
+
+
+def makemigrations(settings: Settings, args: argparse.Namespace) -> int:
+    written = asyncio.run(database.make_migrations(name=args.name))
+    print("\n".join(written) or "no changes")
+    return 0
+
+
+def demo_data(settings: Settings, _: argparse.Namespace) -> int:
+    asyncio.run(database.migrate(settings.database_url))
+    created = asyncio.run(_with_orm(settings, lambda: demo.load(build_runtime(settings))))
+    print(f"created: {', '.join(created)}" if created else "demo accounts already there")
+    return 0
+
+
+def verify_audit(settings: Settings, _: argparse.Namespace) -> int:
+    breaks = asyncio.run(_with_orm(settings, audit.verify_chain))
+    for b in breaks:
+        print(f"entry {b.seq}: {b.problem}")
+    print("audit chain is broken" if breaks else "audit chain verifies")
+    return 1 if breaks else 0
+
+
+def export_schema(_: Settings, __: argparse.Namespace) -> int:
+    sys.stdout.write(build_schema().as_str() + "\n")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wallet-closure", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("serve", help="migrate, then serve GraphQL (and run the worker)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-worker", action="store_true", help="leave background work to `worker`")
+    p.add_argument("--demo-data", action="store_true", help="load the demo accounts first")
+    p.set_defaults(run=serve)
+    commands.add_parser("worker", help="the background worker alone").set_defaults(run=work)
+    commands.add_parser("migrate", help="apply the committed migrations").set_defaults(run=migrate)
+    p = commands.add_parser("makemigrations", help="write a migration for model changes")
+    p.add_argument("--name", default=None)
+    p.set_defaults(run=makemigrations)
+    commands.add_parser("demo-data", help="create the demo accounts (idempotent)").set_defaults(
+        run=demo_data)
+    commands.add_parser("verify-audit", help="check the audit hash chain").set_defaults(
+        run=verify_audit)
+    commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
+        run=export_schema)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("tortoise").setLevel(logging.WARNING)
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        print(f"wallet-closure: refusing to start: {error}", file=sys.stderr)
+        return 2
+    return args.run(settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

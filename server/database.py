@@ -1,0 +1,71 @@
+"""Tortoise configuration and the migrations that bring a database up to date."""
+
+import zlib
+from typing import Any
+
+import asyncpg
+from tortoise import Tortoise
+from tortoise.cli.cli import tortoise_cli_context
+from tortoise.migrations.api import migrate as tortoise_migrate
+from tortoise.migrations.autodetector import MigrationAutodetector
+
+# Any constant works; it only has to be the same in every process.
+MIGRATION_LOCK = zlib.crc32(b"wallet-closure migrations")
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            "models": {
+                "models": ["models"],
+                "migrations": "models.migrations",
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith(("postgres://", "postgresql://", "asyncpg://"))
+
+
+async def migrate(database_url: str) -> None:
+    """Apply the committed migrations; on PostgreSQL one process at a time."""
+    if not is_postgres(database_url):
+        await _migrate(database_url)
+        return
+    # The advisory lock lives on its own connection, outside Tortoise's pool, so that
+    # a second `serve` starting at the same moment waits instead of migrating twice.
+    lock = await asyncpg.connect(database_url.replace("asyncpg://", "postgres://", 1))
+    try:
+        await lock.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+        await _migrate(database_url)
+    finally:
+        await lock.close()
+
+
+async def _migrate(database_url: str) -> None:
+    try:
+        await tortoise_migrate(config=tortoise_config(database_url))
+    finally:
+        await Tortoise.close_connections()
+
+
+async def pending_model_changes() -> list:
+    """Migration writers for whatever the models have that the migrations lack."""
+    config = tortoise_config("sqlite://:memory:")
+    async with tortoise_cli_context(config) as context:
+        assert context.apps is not None
+        return await MigrationAutodetector(context.apps, config["apps"]).changes()
+
+
+async def make_migrations(name: str | None = None) -> list[str]:
+    written = []
+    for writer in await pending_model_changes():
+        if name:
+            writer.name = f"{writer.name.split('_', 1)[0]}_{name}"
+        written.append(str(writer.write()))
+    return written

@@ -1,0 +1,65 @@
+"""Settings: the only place that reads the environment (spec §8)."""
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+from pydantic import HttpUrl, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.rules import Rules
+
+DEV_SECRET_FILE = Path(".wallet-secret")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WALLET_", extra="ignore")
+
+    env: Literal["development", "production"] = "development"
+    database_url: str = "sqlite://wallet.sqlite3"
+    secret_key: SecretStr | None = None
+    sms_backend: Literal["console", "file", "webhook"] = "console"
+    sms_file: Path | None = None
+    sms_webhook_url: HttpUrl | None = None
+    captcha_test_answer: str | None = None
+    payout_backend: Literal["simulated", "webhook"] = "simulated"
+    payout_settle_seconds: float = 5
+    worker_interval_seconds: float = 5
+    recovery_days: int = 15
+    support_phone: str = "11185"
+    support_hours: str = "8:00–20:00"
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @model_validator(mode="after")
+    def _check(self) -> "Settings":
+        if self.production and self.captcha_test_answer:
+            raise ValueError("WALLET_CAPTCHA_TEST_ANSWER must not be set in production")
+        if self.production and not self.secret_key:
+            raise ValueError("WALLET_SECRET_KEY is required in production")
+        if self.sms_backend == "file" and not self.sms_file:
+            raise ValueError("WALLET_SMS_BACKEND=file needs WALLET_SMS_FILE")
+        if self.sms_backend == "webhook" and not self.sms_webhook_url:
+            raise ValueError("WALLET_SMS_BACKEND=webhook needs WALLET_SMS_WEBHOOK_URL")
+        if self.recovery_days < 0 or self.worker_interval_seconds <= 0:
+            raise ValueError("WALLET_RECOVERY_DAYS must be >= 0, the worker interval > 0")
+        return self
+
+    def secret(self) -> bytes:
+        """The configured key, or in development one kept beside the database."""
+        if self.secret_key:
+            return self.secret_key.get_secret_value().encode()
+        if not DEV_SECRET_FILE.exists():
+            DEV_SECRET_FILE.write_text(secrets.token_hex(32))
+            DEV_SECRET_FILE.chmod(0o600)
+        return DEV_SECRET_FILE.read_text().strip().encode()
+
+    def rules(self) -> Rules:
+        return Rules(
+            recovery_window=timedelta(days=self.recovery_days),
+            support_phone=self.support_phone,
+            support_hours=self.support_hours,
+        )

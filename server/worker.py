@@ -1,0 +1,37 @@
+"""The background worker: delivers the outbox; in `serve` or alone in `wallet-closure worker`."""
+
+import asyncio
+import contextlib
+import logging
+
+from services import outbox
+from services.runtime import Runtime
+from services.sms import SmsSender
+
+log = logging.getLogger("wallet.worker")
+
+
+class Worker:
+    def __init__(self, runtime: Runtime, sms: SmsSender, interval_seconds: float) -> None:
+        self.runtime = runtime
+        self.sms = sms
+        self.interval = interval_seconds
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Look for work now instead of at the next tick (a code was just queued)."""
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """One pass over everything that is due; returns how much was done."""
+        return await outbox.deliver_due(self.runtime, self.sms)
+
+    async def run_forever(self) -> None:
+        while True:
+            try:
+                await self.run_once()
+            except Exception:  # the loop outlives a bad pass; the next one retries
+                log.exception("worker pass failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.interval)
+            self._wake.clear()

@@ -1,0 +1,123 @@
+"""Logging in and out: captcha-gated SMS codes, passwords with lockout, no phone enumeration."""
+
+from dataclasses import dataclass
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models import Account, AccountStatus, PasswordThrottle, Purpose, Session
+from services import audit, captcha, codes, outbox, phones, sessions, validation
+from services.audit import LoginMethod
+from services.crypto import verify_password
+from services.errors import DomainError, ErrorCode
+from services.messages import message
+from services.runtime import Runtime
+from services.sms import SmsPurpose
+
+
+@dataclass(frozen=True)
+class LoggedIn:
+    token: str
+    account: Account
+
+
+async def send_login_code(rt: Runtime, *, phone: str, captcha_id: str, captcha_answer: str,
+                          lang: str) -> int:
+    """Seconds until another code may be asked for. The answer is the same for any phone."""
+    e164 = phones.normalize(phone)
+    await captcha.solve(rt, Purpose.LOGIN, captcha_id, captcha_answer)
+    account = await Account.get_or_none(phone=e164)
+    key = codes.phone_key(rt, e164)
+    async with in_transaction():
+        code = await codes.issue(rt, key=key, purpose=Purpose.LOGIN,
+                                 account_id=account.id if account else None)
+        if account:
+            await outbox.enqueue(
+                account_id=account.id, to_phone=e164, purpose=SmsPurpose.LOGIN_CODE, code=code,
+                text=message("SMS_LOGIN_CODE", lang, code=code,
+                             minutes=int(rt.rules.code_lifetime.total_seconds() // 60)),
+                at=rt.clock.now(),
+            )
+    rt.wake_worker()
+    return int(rt.rules.code_resend_after.total_seconds())
+
+
+async def login_with_code(rt: Runtime, *, phone: str, code: str, device_name: str,
+                          lang: str) -> LoggedIn:
+    e164 = phones.normalize(phone)
+    challenge = await codes.check(rt, key=codes.phone_key(rt, e164), purpose=Purpose.LOGIN,
+                                  code=code)
+    account = await Account.get_or_none(id=challenge.account_id) if challenge.account_id else None
+    if account is None or account.phone != e164:
+        raise DomainError(ErrorCode.CODE_INVALID, field="code")
+    async with in_transaction():
+        await codes.consume(rt, challenge)
+        return await _open(rt, account, device_name, LoginMethod.SMS_CODE, lang)
+
+
+async def login_with_password(rt: Runtime, *, phone: str, password: str, device_name: str,
+                              lang: str) -> LoggedIn:
+    e164 = phones.normalize(phone)
+    password = validation.text(password, field="password", max_length=128)
+    key = codes.phone_key(rt, e164)
+    throttle = await PasswordThrottle.get_or_none(phone_key=key)
+    now = rt.clock.now()
+    if throttle and throttle.locked_until and throttle.locked_until > now:
+        minutes = -(-int((throttle.locked_until - now).total_seconds()) // 60)
+        raise DomainError(ErrorCode.ACCOUNT_LOCKED, minutes=minutes)
+    account = await Account.get_or_none(phone=e164)
+    # Verified against a dummy hash when there is no account: same work, same answer.
+    if not await verify_password(account.password_hash if account else None, password):
+        await _count_failure(rt, key)
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, field="password")
+    assert account is not None
+    async with in_transaction():
+        await PasswordThrottle.filter(phone_key=key).delete()
+        return await _open(rt, account, device_name, LoginMethod.PASSWORD, lang)
+
+
+async def _open(rt: Runtime, account: Account, device_name: str, method: LoginMethod,
+                lang: str) -> LoggedIn:
+    # Said only to someone who has just proved the password or the code.
+    if account.status != AccountStatus.ACTIVE:
+        raise DomainError(ErrorCode.ACCOUNT_NOT_ACTIVE)
+    token = await sessions.open_session(rt, account, device_name)
+    if account.locale != lang:
+        account.locale = lang
+        await account.save(update_fields=["locale"])
+    await audit.login_succeeded(account_id=account.id, method=method, at=rt.clock.now())
+    return LoggedIn(token, account)
+
+
+async def _count_failure(rt: Runtime, key: str) -> None:
+    now, rules = rt.clock.now(), rt.rules
+    for _ in range(2):  # a second try when a racing request created the row first
+        try:
+            async with in_transaction():
+                row = await PasswordThrottle.select_for_update().get_or_none(phone_key=key)
+                if row is None:
+                    row = await PasswordThrottle.create(phone_key=key, failures=0,
+                                                        window_started_at=now)
+                if now - row.window_started_at > rules.password_failure_window:
+                    row.failures, row.window_started_at = 0, now
+                row.failures += 1
+                if row.failures >= rules.password_max_failures:
+                    row.failures, row.locked_until = 0, now + rules.password_lockout
+                await row.save()
+                return
+        except IntegrityError:
+            continue
+
+
+async def logout(rt: Runtime, session: Session) -> None:
+    async with in_transaction():
+        if await sessions.revoke(rt, session):
+            await audit.logged_out(account_id=session.account_id, at=rt.clock.now())
+
+
+async def logout_all(rt: Runtime, session: Session) -> int:
+    async with in_transaction():
+        revoked = await sessions.revoke_all(rt, session.account_id)
+        await audit.logged_out_everywhere(account_id=session.account_id, sessions=revoked,
+                                          at=rt.clock.now())
+    return revoked

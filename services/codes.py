@@ -1,0 +1,89 @@
+"""Six-digit SMS one-time codes (短信验证码): issued, counted, compared and consumed carefully."""
+
+import math
+import secrets
+from datetime import timedelta
+from uuid import UUID
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from models import Challenge, ChallengeKind, Purpose
+from services import validation
+from services.crypto import keyed_hash, same
+from services.database import lock_for_transaction
+from services.errors import DomainError, ErrorCode
+from services.runtime import Runtime
+
+
+def phone_key(rt: Runtime, e164: str) -> str:
+    """Rate limits and throttles are kept per phone without keeping the number itself."""
+    return keyed_hash(rt.secret, "phone", e164)
+
+
+def _code_hash(rt: Runtime, challenge_purpose: Purpose, code: str) -> str:
+    return keyed_hash(rt.secret, "code", challenge_purpose.value, code)
+
+
+async def issue(rt: Runtime, *, key: str, purpose: Purpose, account_id: UUID | None) -> str:
+    """A new code for this phone and purpose, or RATE_LIMITED with the seconds to wait.
+
+    Issued whether or not the phone has an account, so the answer never tells; the caller
+    sends it only to an account's phone. A newer code replaces the older ones.
+    """
+    now, rules = rt.clock.now(), rt.rules
+    async with in_transaction() as connection:
+        # Two sends racing for one phone must not both pass the resend check.
+        await lock_for_transaction(connection, int(key[:15], 16))
+        last = await (Challenge.filter(kind=ChallengeKind.SMS_CODE, phone_key=key, purpose=purpose)
+                      .order_by("-created_at").first())
+        if last and (wait := last.created_at + rules.code_resend_after - now) > timedelta(0):
+            raise DomainError(ErrorCode.RATE_LIMITED, seconds=math.ceil(wait.total_seconds()))
+        sent_today = await Challenge.filter(kind=ChallengeKind.SMS_CODE, phone_key=key,
+                                            created_at__gt=now - timedelta(days=1)).count()
+        if sent_today >= rules.codes_per_phone_per_day:
+            oldest = await (Challenge.filter(kind=ChallengeKind.SMS_CODE, phone_key=key,
+                                             created_at__gt=now - timedelta(days=1))
+                            .order_by("created_at").first())
+            wait = oldest.created_at + timedelta(days=1) - now if oldest else timedelta(days=1)
+            raise DomainError(ErrorCode.RATE_LIMITED, seconds=math.ceil(wait.total_seconds()))
+        code = f"{secrets.randbelow(10**rules.code_length):0{rules.code_length}d}"
+        await Challenge.filter(kind=ChallengeKind.SMS_CODE, phone_key=key, purpose=purpose,
+                               consumed_at__isnull=True).update(consumed_at=now)
+        await Challenge.create(
+            kind=ChallengeKind.SMS_CODE, purpose=purpose, phone_key=key, account_id=account_id,
+            answer_hash=_code_hash(rt, purpose, code), created_at=now,
+            expires_at=now + rules.code_lifetime,
+        )
+    return code
+
+
+async def check(rt: Runtime, *, key: str, purpose: Purpose, code: str) -> Challenge:
+    """The live code this phone was sent, if `code` matches it; the attempt counts first."""
+    code = validation.text(code, field="code", max_length=12)
+    now = rt.clock.now()
+    challenge = await (Challenge.filter(kind=ChallengeKind.SMS_CODE, phone_key=key,
+                                        purpose=purpose, consumed_at__isnull=True)
+                       .order_by("-created_at").first())
+    if challenge is None:
+        raise DomainError(ErrorCode.CODE_INVALID, field="code")
+    if challenge.expires_at <= now:
+        raise DomainError(ErrorCode.CODE_EXPIRED, field="code")
+    counted = await Challenge.filter(
+        id=challenge.id, consumed_at__isnull=True, attempts__lt=rt.rules.code_max_attempts,
+    ).update(attempts=F("attempts") + 1)
+    if not counted:
+        raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, field="code")
+    if not same(_code_hash(rt, purpose, code), challenge.answer_hash):
+        last_try = challenge.attempts + 1 >= rt.rules.code_max_attempts
+        raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS if last_try else ErrorCode.CODE_INVALID,
+                          field="code")
+    return challenge
+
+
+async def consume(rt: Runtime, challenge: Challenge) -> None:
+    """Mark the code used, inside the caller's transaction; of two racing uses one wins."""
+    used = await Challenge.filter(id=challenge.id, consumed_at__isnull=True).update(
+        consumed_at=rt.clock.now())
+    if not used:
+        raise DomainError(ErrorCode.CODE_INVALID, field="code")

@@ -1,0 +1,31 @@
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    INVALID_INPUT = "INVALID_INPUT"
+    INVALID_PHONE = "INVALID_PHONE"
+    CAPTCHA_INVALID = "CAPTCHA_INVALID"
+    CODE_INVALID = "CODE_INVALID"
+    CODE_EXPIRED = "CODE_EXPIRED"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
+    RATE_LIMITED = "RATE_LIMITED"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    ACCOUNT_LOCKED = "ACCOUNT_LOCKED"
+    ACCOUNT_NOT_ACTIVE = "ACCOUNT_NOT_ACTIVE"
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_STATE = "INVALID_STATE"
+    NOT_ELIGIBLE = "NOT_ELIGIBLE"
+    ACKNOWLEDGEMENT_REQUIRED = "ACKNOWLEDGEMENT_REQUIRED"
+    INSUFFICIENT_BALANCE = "INSUFFICIENT_BALANCE"
+    RECOVERY_WINDOW_PASSED = "RECOVERY_WINDOW_PASSED"
+
+
+class DomainError(Exception):
+    """A business rule said no; the API turns it into `errors { code message field }`."""
+
+    def __init__(self, code: ErrorCode, field: str | None = None, **params: Any) -> None:
+        super().__init__(code.value)
+        self.code = code
+        self.field = field
+        self.params = params

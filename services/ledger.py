@@ -1,0 +1,52 @@
+"""The ledger: every movement is legs that sum to zero; a balance is derived, never stored."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from tortoise.functions import Sum
+
+from models import Book, EntryStatus, LedgerEntry
+
+
+@dataclass(frozen=True)
+class Balance:
+    settled_fen: int
+    pending_out_fen: int
+
+    @property
+    def available_fen(self) -> int:
+        """What the app shows: settled money less withdrawals still on their way."""
+        return self.settled_fen - self.pending_out_fen
+
+
+async def _sum(**filters: object) -> int:
+    row = await LedgerEntry.filter(**filters).annotate(total=Sum("amount_fen")).first().values(
+        "total")
+    return int(row["total"] or 0) if row else 0
+
+
+async def balance(account_id: UUID) -> Balance:
+    wallet = {"account_id": account_id, "book": Book.WALLET}
+    return Balance(
+        settled_fen=await _sum(**wallet, status=EntryStatus.SETTLED),
+        pending_out_fen=-await _sum(**wallet, status=EntryStatus.PENDING, amount_fen__lt=0),
+    )
+
+
+async def move(*, account_id: UUID, from_book: Book, to_book: Book, fen: int,
+               status: EntryStatus, description: str, at: datetime) -> UUID:
+    """Record one movement as two legs; `fen` leaves `from_book` and arrives in `to_book`."""
+    if fen <= 0:
+        raise ValueError("a movement moves a positive amount")
+    movement_id = uuid4()
+    settled_at = at if status == EntryStatus.SETTLED else None
+    await LedgerEntry.bulk_create([
+        LedgerEntry(movement_id=movement_id, account_id=account_id, book=from_book,
+                    amount_fen=-fen, status=status, description=description, created_at=at,
+                    settled_at=settled_at),
+        LedgerEntry(movement_id=movement_id, account_id=account_id, book=to_book,
+                    amount_fen=fen, status=status, description=description, created_at=at,
+                    settled_at=settled_at),
+    ])
+    return movement_id

@@ -1,0 +1,26 @@
+"""The numbers of spec §4, in one place; the server builds them from settings."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class Rules:
+    code_length: int = 6
+    code_lifetime: timedelta = timedelta(minutes=5)
+    code_max_attempts: int = 5
+    code_resend_after: timedelta = timedelta(seconds=60)
+    codes_per_phone_per_day: int = 10
+    captcha_length: int = 5
+    captcha_lifetime: timedelta = timedelta(minutes=2)
+    password_max_failures: int = 10
+    password_failure_window: timedelta = timedelta(minutes=15)
+    password_lockout: timedelta = timedelta(minutes=15)
+    session_lifetime: timedelta = timedelta(days=30)
+    verified_step_valid_for: timedelta = timedelta(minutes=10)
+    request_lifetime: timedelta = timedelta(minutes=30)
+    completion_within: timedelta = timedelta(minutes=5)
+    recovery_window: timedelta = timedelta(days=15)
+    retention: timedelta = timedelta(days=3653)
+    support_phone: str = "11185"
+    support_hours: str = "8:00–20:00"

@@ -1,0 +1,113 @@
+"""Real databases: a SQLite file, or PostgreSQL when WALLET_TEST_DATABASE_URL names one.
+
+The schema comes from the committed migrations (the production path), once per run;
+every test then starts from empty tables.
+"""
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from tortoise import Tortoise
+from tortoise.models import Model
+from tortoise.transactions import in_transaction
+
+import models
+from server.app import create_app
+from server.database import is_postgres, migrate, tortoise_config
+from server.settings import Settings
+from server.worker import Worker
+from services.clock import FakeClock
+from services.runtime import Runtime
+from services.sms import FileSms
+from tests.helpers import GraphQL
+
+TEST_SECRET = b"test-secret-key"
+CAPTCHA_TEST_ANSWER = "TEST"
+MODELS = [m for m in vars(models).values() if isinstance(m, type) and issubclass(m, Model)]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgres: needs PostgreSQL (several connections at once)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    if is_postgres(os.environ.get("WALLET_TEST_DATABASE_URL", "")):
+        return
+    skip = pytest.mark.skip(reason="races need PostgreSQL; runs with WALLET_TEST_DATABASE_URL")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    base = os.environ.get("WALLET_TEST_DATABASE_URL")
+    if not base or not is_postgres(base):
+        url = f"sqlite://{tmp_path_factory.mktemp('db') / 'wallet.sqlite3'}"
+        await migrate(url)
+        yield url
+        return
+    name = f"wallet_test_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(base)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = base.rsplit("/", 1)[0] + "/" + name
+    try:
+        await migrate(url)
+        yield url
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def orm(database_url: str) -> AsyncIterator[str]:
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    yield database_url
+    await Tortoise.close_connections()
+
+
+@pytest.fixture(autouse=True)
+async def clean_tables(orm: str) -> None:
+    tables = [m._meta.db_table for m in MODELS]
+    async with in_transaction() as connection:
+        if is_postgres(orm):
+            await connection.execute_script(
+                f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        else:
+            await connection.execute_script(
+                "PRAGMA foreign_keys = OFF;"
+                + "".join(f"DELETE FROM {t};" for t in tables)
+                + "PRAGMA foreign_keys = ON;")
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def runtime(clock: FakeClock) -> Runtime:
+    return Runtime(clock=clock, secret=TEST_SECRET, captcha_test_answer=CAPTCHA_TEST_ANSWER)
+
+
+@pytest.fixture
+def sms(tmp_path: Path) -> FileSms:
+    return FileSms(tmp_path / "sms.jsonl")
+
+
+@pytest.fixture
+def worker(runtime: Runtime, sms: FileSms) -> Worker:
+    return Worker(runtime, sms, interval_seconds=5)
+
+
+@pytest.fixture
+async def api(orm: str, runtime: Runtime, worker: Worker, sms: FileSms) -> AsyncIterator[GraphQL]:
+    app = create_app(Settings(database_url=orm), runtime, manage_orm=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://wallet.test") as client:
+        yield GraphQL(client, worker, sms)

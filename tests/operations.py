@@ -1,0 +1,33 @@
+"""The mobile contract's documents, exactly as the apps send them."""
+
+import re
+from pathlib import Path
+
+CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contract" / "mobile-operations.graphql"
+
+
+def _load() -> dict[str, str]:
+    text = CONTRACT.read_text()
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    found = {}
+    for match in re.finditer(r"^(query|mutation) (\w+)", body, re.M):
+        depth, i = 0, body.index("{", match.start())
+        while True:
+            depth += body[i] == "{"
+            depth -= body[i] == "}"
+            i += 1
+            if depth == 0:
+                break
+        found[match.group(2)] = body[match.start():i]
+    return found
+
+
+OPERATIONS = _load()
+CREATE_CAPTCHA = OPERATIONS["CreateCaptcha"]
+SEND_LOGIN_CODE = OPERATIONS["SendLoginCode"]
+LOGIN_WITH_CODE = OPERATIONS["LoginWithCode"]
+LOGIN_WITH_PASSWORD = OPERATIONS["LoginWithPassword"]
+LOGOUT = OPERATIONS["Logout"]
+LOGOUT_ALL_DEVICES = OPERATIONS["LogoutAllDevices"]
+ME = OPERATIONS["Me"]
+SECURITY_LOG = OPERATIONS["SecurityLog"]
