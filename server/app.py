@@ -5,7 +5,9 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -40,6 +42,15 @@ class WalletGraphQL(GraphQL):
         return Context(request=request, runtime=self.runtime,
                        lang=negotiate(request.headers.get("accept-language")),
                        request_id=uuid.uuid4().hex)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            parsed = super().parse_json(data)
+        except UnicodeDecodeError:
+            raise HTTPException(400, "The body must be UTF-8 JSON") from None
+        if not isinstance(parsed, dict | list):  # strawberry would fail on it with a 500
+            raise HTTPException(400, "The body must be a JSON object")
+        return parsed
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return FileResponse(GRAPHIQL / "index.html")

@@ -62,6 +62,10 @@ def migrate(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def makemigrations(settings: Settings, args: argparse.Namespace) -> int:
+    if args.check:
+        pending = asyncio.run(database.pending_model_changes())
+        print("\n".join(f"missing migration for {w.app_label}" for w in pending) or "no changes")
+        return 1 if pending else 0
     written = asyncio.run(database.make_migrations(name=args.name))
     print("\n".join(written) or "no changes")
     return 0
@@ -100,6 +104,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="apply the committed migrations").set_defaults(run=migrate)
     p = commands.add_parser("makemigrations", help="write a migration for model changes")
     p.add_argument("--name", default=None)
+    p.add_argument("--check", action="store_true", help="exit 1 if the models have changes")
     p.set_defaults(run=makemigrations)
     commands.add_parser("demo-data", help="create the demo accounts (idempotent)").set_defaults(
         run=demo_data)

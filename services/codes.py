@@ -73,7 +73,9 @@ async def check(rt: Runtime, *, key: str, purpose: Purpose, code: str) -> Challe
         id=challenge.id, consumed_at__isnull=True, attempts__lt=rt.rules.code_max_attempts,
     ).update(attempts=F("attempts") + 1)
     if not counted:
-        raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, field="code")
+        used_meanwhile = await Challenge.filter(id=challenge.id, consumed_at__isnull=False).exists()
+        raise DomainError(ErrorCode.CODE_INVALID if used_meanwhile else ErrorCode.TOO_MANY_ATTEMPTS,
+                          field="code")
     if not same(_code_hash(rt, purpose, code), challenge.answer_hash):
         last_try = challenge.attempts + 1 >= rt.rules.code_max_attempts
         raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS if last_try else ErrorCode.CODE_INVALID,

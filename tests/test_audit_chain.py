@@ -1,0 +1,69 @@
+"""`wallet-closure verify-audit` notices an edited, a removed and a reordered entry."""
+
+import os
+import subprocess
+import sys
+
+from tortoise.transactions import in_transaction
+
+from models import AuditEntry
+from services import audit
+from services.runtime import Runtime
+from tests import factories
+
+
+async def write_entries(rt: Runtime, count: int) -> None:
+    account = await factories.account(rt)
+    for _ in range(count - 1):
+        await audit.logged_out(account_id=account.id, at=rt.clock.now())
+
+
+def verify_audit(database_url: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", "verify-audit"], capture_output=True, text=True,
+        env={**os.environ, "WALLET_DATABASE_URL": database_url}, timeout=60, check=False)
+
+
+async def test_an_untouched_chain_verifies(orm: str, runtime: Runtime) -> None:
+    await write_entries(runtime, 4)
+
+    result = verify_audit(orm)
+
+    assert (result.returncode, result.stdout.strip()) == (0, "audit chain verifies")
+
+
+async def test_an_edited_entry_is_found(orm: str, runtime: Runtime) -> None:
+    await write_entries(runtime, 4)
+    await AuditEntry.filter(seq=2).update(action="ACCOUNT_CREATED")
+
+    result = verify_audit(orm)
+
+    assert result.returncode == 1
+    assert "entry 2: was changed after it was written" in result.stdout
+
+
+async def test_a_removed_entry_is_found(orm: str, runtime: Runtime) -> None:
+    await write_entries(runtime, 4)
+    await AuditEntry.filter(seq=3).delete()
+
+    result = verify_audit(orm)
+
+    assert result.returncode == 1
+    assert "entry 4: expected entry 3 here" in result.stdout
+
+
+async def test_swapped_entries_are_found(orm: str, runtime: Runtime) -> None:
+    await write_entries(runtime, 4)
+    second, third = await AuditEntry.get(seq=2), await AuditEntry.get(seq=3)
+    async with in_transaction():
+        for row, other in ((second, third), (third, second)):
+            await AuditEntry.filter(id=row.id).update(seq=-other.seq)
+        for row, other in ((second, third), (third, second)):
+            await AuditEntry.filter(id=row.id).update(
+                seq=other.seq, at=other.at, action=other.action, data=other.data,
+                prev_hash=other.prev_hash, hash=other.hash)
+
+    result = verify_audit(orm)
+
+    assert result.returncode == 1
+    assert "does not follow the entry before it" in result.stdout

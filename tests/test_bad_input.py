@@ -1,0 +1,103 @@
+"""Bad input gets a typed error or a 4xx, never a 5xx or a trace, and changes nothing."""
+
+from typing import Any
+
+import pytest
+
+from models import Account, AuditEntry, Challenge, OutboxMessage, PasswordThrottle, Session
+from services.runtime import Runtime
+from tests import factories
+from tests.helpers import GraphQL
+from tests.operations import (
+    CREATE_CAPTCHA,
+    LOGIN_WITH_CODE,
+    LOGIN_WITH_PASSWORD,
+    SECURITY_LOG,
+    SEND_LOGIN_CODE,
+)
+
+HUGE = "9" * 10_240
+
+
+async def snapshot() -> list[int]:
+    return [await m.all().count() for m in (
+        Account, AuditEntry, Challenge, OutboxMessage, PasswordThrottle, Session)]
+
+
+@pytest.mark.parametrize(("document", "input", "code", "field"), [
+    (SEND_LOGIN_CODE, {"phone": "12345", "captchaId": "x", "captchaAnswer": "x"},
+     "INVALID_PHONE", "phone"),
+    (SEND_LOGIN_CODE, {"phone": "", "captchaId": "", "captchaAnswer": ""},
+     "INVALID_PHONE", "phone"),
+    (SEND_LOGIN_CODE, {"phone": HUGE, "captchaId": HUGE, "captchaAnswer": HUGE},
+     "INVALID_PHONE", "phone"),
+    (SEND_LOGIN_CODE, {"phone": "13900000001", "captchaId": HUGE, "captchaAnswer": HUGE},
+     "CAPTCHA_INVALID", "captchaId"),
+    (LOGIN_WITH_CODE, {"phone": "+86 139 0000 0001", "code": "", "deviceName": ""},
+     "INVALID_INPUT", "code"),
+    (LOGIN_WITH_CODE, {"phone": "13900000001", "code": HUGE, "deviceName": HUGE},
+     "INVALID_INPUT", "code"),
+    (LOGIN_WITH_CODE, {"phone": "not a phone", "code": "123456", "deviceName": ""},
+     "INVALID_PHONE", "phone"),
+    (LOGIN_WITH_PASSWORD, {"phone": "13900000001", "password": "", "deviceName": ""},
+     "INVALID_INPUT", "password"),
+    (LOGIN_WITH_PASSWORD, {"phone": "13900000001", "password": HUGE, "deviceName": ""},
+     "INVALID_INPUT", "password"),
+    (LOGIN_WITH_PASSWORD, {"phone": "13900000001", "password": factories.PASSWORD,
+                           "deviceName": HUGE}, "INVALID_INPUT", "deviceName"),
+])
+async def test_bad_values_get_a_typed_error_and_change_nothing(
+        api: GraphQL, runtime: Runtime, document: str, input: dict[str, Any], code: str,
+        field: str) -> None:
+    # given
+    await factories.account(runtime)
+    before = await snapshot()
+
+    # when
+    body = await api.post(document, {"input": input}, lang="en")
+
+    # then
+    (payload,) = body["data"].values()
+    assert [(e["code"], e["field"]) for e in payload["errors"]] == [(code, field)]
+    assert payload.get("token") is None
+    assert await snapshot() == before
+
+
+@pytest.mark.parametrize(("document", "variables"), [
+    (CREATE_CAPTCHA, {"purpose": "PAYMENT"}),
+    (CREATE_CAPTCHA, {"purpose": 3}),
+    (CREATE_CAPTCHA, {}),
+    (LOGIN_WITH_PASSWORD, {"input": {"phone": 13900000001, "password": True}}),
+    (LOGIN_WITH_PASSWORD, {"input": "13900000001"}),
+    (SECURITY_LOG, {"first": "ten"}),
+    (SECURITY_LOG, {"first": 2**40}),
+])
+async def test_wrong_types_are_refused_before_running(
+        api: GraphQL, document: str, variables: dict[str, Any]) -> None:
+    before = await snapshot()
+
+    response = await api.client.post("/graphql", json={"query": document,
+                                                       "variables": variables})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["data"] is None and body["errors"][0]["message"]
+    assert "Traceback" not in response.text
+    assert await snapshot() == before
+
+
+@pytest.mark.parametrize(("content", "content_type"), [
+    (b"{not json", "application/json"),
+    (b"[]", "application/json"),
+    (b'{"query": 5}', "application/json"),
+    (b'"just a string"', "application/json"),
+    (b"\xff\xfe\x00", "application/json"),
+    (b"query={me{id}}", "application/x-www-form-urlencoded"),
+    (b"{me{id}}", "text/plain"),
+])
+async def test_malformed_bodies_get_a_4xx(api: GraphQL, content: bytes, content_type: str) -> None:
+    response = await api.client.post("/graphql", content=content,
+                                     headers={"content-type": content_type})
+
+    assert 400 <= response.status_code < 500
+    assert "Traceback" not in response.text

@@ -1,0 +1,88 @@
+"""Captchas gate every SMS: single use, two minutes, case-insensitive."""
+
+from datetime import timedelta
+from uuid import UUID
+
+import pytest
+
+from models import Challenge, Purpose
+from services import captcha
+from services.clock import FakeClock
+from services.errors import DomainError, ErrorCode
+from services.runtime import Runtime
+
+
+async def captcha_answered(rt: Runtime, answer: str, purpose: Purpose = Purpose.LOGIN) -> str:
+    """A captcha whose image shows `answer`."""
+    new = await captcha.create(rt, purpose)
+    await Challenge.filter(id=new.id).update(answer_hash=captcha._answer_hash(rt, answer))
+    return str(new.id)
+
+
+@pytest.fixture
+def strict(runtime: Runtime) -> Runtime:
+    runtime.captcha_test_answer = None
+    return runtime
+
+
+async def refused(rt: Runtime, purpose: Purpose, captcha_id: str, answer: str) -> str | None:
+    try:
+        await captcha.solve(rt, purpose, captcha_id, answer)
+    except DomainError as error:
+        assert error.code == ErrorCode.CAPTCHA_INVALID
+        return error.field
+    return None
+
+
+async def test_the_answer_is_case_insensitive(strict: Runtime) -> None:
+    captcha_id = await captcha_answered(strict, "K7PQ2")
+
+    assert await refused(strict, Purpose.LOGIN, captcha_id, " k7pq2 ") is None
+
+
+async def test_a_wrong_answer_uses_the_captcha_up(strict: Runtime) -> None:
+    captcha_id = await captcha_answered(strict, "K7PQ2")
+
+    assert await refused(strict, Purpose.LOGIN, captcha_id, "K7PQ3") == "captchaAnswer"
+    assert await refused(strict, Purpose.LOGIN, captcha_id, "K7PQ2") == "captchaId"
+
+
+async def test_a_captcha_works_once(strict: Runtime) -> None:
+    captcha_id = await captcha_answered(strict, "K7PQ2")
+    await captcha.solve(strict, Purpose.LOGIN, captcha_id, "K7PQ2")
+
+    assert await refused(strict, Purpose.LOGIN, captcha_id, "K7PQ2") == "captchaId"
+
+
+async def test_a_captcha_expires_after_two_minutes(strict: Runtime, clock: FakeClock) -> None:
+    captcha_id = await captcha_answered(strict, "K7PQ2")
+    clock.advance(timedelta(minutes=2))
+
+    assert await refused(strict, Purpose.LOGIN, captcha_id, "K7PQ2") == "captchaId"
+
+
+async def test_a_captcha_is_for_one_purpose(strict: Runtime) -> None:
+    captcha_id = await captcha_answered(strict, "K7PQ2", Purpose.RESTORE)
+
+    assert await refused(strict, Purpose.LOGIN, captcha_id, "K7PQ2") == "captchaId"
+
+
+@pytest.mark.parametrize("captcha_id", ["", "not-a-uuid", str(UUID(int=7)), "x" * 10_000])
+async def test_an_unknown_captcha_is_refused(strict: Runtime, captcha_id: str) -> None:
+    assert await refused(strict, Purpose.LOGIN, captcha_id, "K7PQ2") == "captchaId"
+
+
+async def test_the_test_answer_still_expires_and_works_once(runtime: Runtime,
+                                                            clock: FakeClock) -> None:
+    used, stale = await captcha_answered(runtime, "K7PQ2"), await captcha_answered(runtime, "AB")
+    await captcha.solve(runtime, Purpose.LOGIN, used, "test")
+    clock.advance(timedelta(minutes=3))
+
+    assert await refused(runtime, Purpose.LOGIN, used, "test") == "captchaId"
+    assert await refused(runtime, Purpose.LOGIN, stale, "test") == "captchaId"
+
+
+async def test_the_answer_length_is_within_spec(runtime: Runtime) -> None:
+    new = await captcha.create(runtime, Purpose.LOGIN)
+    assert 4 <= runtime.rules.captcha_length <= 6
+    assert new.expires_at - runtime.clock.now() == timedelta(minutes=2)

@@ -1,0 +1,100 @@
+"""The console script as an operator runs it: demo data, migrate, serve."""
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from server.database import is_postgres
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def wallet_closure(*args: str, cwd: Path, env: dict[str, str] | None = None,
+                   ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "server.cli", *args], cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_demo_data_is_idempotent(tmp_path: Path) -> None:
+    first = wallet_closure("demo-data", cwd=tmp_path)
+    second = wallet_closure("demo-data", cwd=tmp_path)
+
+    assert first.stdout.strip() == "created: 13800000001, 13800000002, 13800000003"
+    assert second.stdout.strip() == "demo accounts already there"
+    assert wallet_closure("verify-audit", cwd=tmp_path).returncode == 0
+
+
+def test_export_schema_prints_the_sdl(tmp_path: Path) -> None:
+    result = wallet_closure("export-schema", cwd=tmp_path)
+
+    assert result.stdout == (ROOT / "schema" / "schema.graphql").read_text()
+
+
+def post(url: str, query: str) -> dict:
+    request = urllib.request.Request(url, data=json.dumps({"query": query}).encode(),
+                                     headers={"content-type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def test_serve_gives_graphiql_and_the_demo_accounts(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "serve", "--demo-data", "--port", str(port)],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/graphql"
+    try:
+        for _ in range(100):
+            try:
+                page = urllib.request.urlopen(
+                    urllib.request.Request(url, headers={"accept": "text/html"}), timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert "GraphiQL" in page.read().decode()
+        login = post(url, 'mutation { loginWithPassword(input: {phone: "13800000001", '
+                          'password: "Demo-pass-1"}) { account { status } errors { code } } }')
+        assert login == {"data": {"loginWithPassword": {"account": {"status": "ACTIVE"},
+                                                        "errors": []}}}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.mark.postgres
+async def test_two_processes_migrating_at_once_both_succeed(tmp_path: Path) -> None:
+    base = os.environ["WALLET_TEST_DATABASE_URL"]
+    assert is_postgres(base)
+    name = f"wallet_migrate_{os.getpid()}"
+    admin = await asyncpg.connect(base)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = base.rsplit("/", 1)[0] + "/" + name
+    try:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "WALLET_DATABASE_URL": url}
+        processes = [await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "server.cli", "migrate", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE) for _ in range(2)]
+        results = [await p.communicate() for p in processes]
+
+        assert [p.returncode for p in processes] == [0, 0], results
+        database = await asyncpg.connect(url)
+        tables = await database.fetchval(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'account'")
+        await database.close()
+        assert tables == 1
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
