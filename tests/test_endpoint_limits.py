@@ -1,9 +1,17 @@
 """Spec §6: documents are bounded before they run; CSRF-prone requests are refused."""
 
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
 from graphql import GraphQLError
 
 from schema.limits import is_unexpected
+from server.app import create_app
+from server.settings import Settings
+from services.runtime import Runtime
 from tests.helpers import GraphQL
+from tests.operations import CREATE_CAPTCHA
 
 
 async def refused(api: GraphQL, query: str) -> str:
@@ -62,3 +70,39 @@ def test_only_unexpected_errors_are_masked() -> None:
     assert is_unexpected(GraphQLError("boom", original_error=RuntimeError("SELECT secret")))
     assert not is_unexpected(GraphQLError("Cannot query field 'x'"))
     assert not is_unexpected(GraphQLError("log in", original_error=GraphQLError("log in")))
+
+
+@pytest.fixture
+async def production(orm: str, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
+    settings = Settings(env="production", secret_key="k" * 32, database_url=orm)
+    app = create_app(settings, runtime, manage_orm=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://wallet.test") as client:
+        yield client
+
+
+async def test_production_has_no_graphiql_introspection_or_suggestions(
+        production: httpx.AsyncClient) -> None:
+    page = await production.get("/graphql", headers={"accept": "text/html"})
+    introspection = (await production.post(
+        "/graphql", json={"query": "{ __schema { queryType { name } } }"})).json()
+    typo = (await production.post("/graphql", json={"query": "{ mee { id } }"})).json()
+
+    assert page.status_code >= 400 and "GraphiQL" not in page.text
+    assert introspection["data"] is None
+    assert "introspection" in introspection["errors"][0]["message"].lower()
+    assert "Did you mean" not in typo["errors"][0]["message"]
+
+
+async def test_an_unexpected_error_reaches_the_client_masked(
+        api: GraphQL, runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
+    runtime.secret = None  # type: ignore[assignment]  # every keyed hash now fails
+
+    body = await api.post(CREATE_CAPTCHA, {"purpose": "LOGIN"})
+
+    (error,) = body["errors"]
+    assert error["message"] == "Internal error; quote the request id to support."
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert len(error["extensions"]["requestId"]) == 32
+    assert "hmac" not in str(body).lower() and "Traceback" not in str(body)
+    assert error["extensions"]["requestId"] in caplog.text
