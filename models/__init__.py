@@ -2,6 +2,7 @@
 
 from models.account import Account, AccountStatus, AutoPayAgreement, BankCard
 from models.audit import AuditEntry
+from models.closure import ClosureReason, ClosureRequest, ClosureState, ClosureStep
 from models.ledger import Book, EntryStatus, LedgerEntry, Withdrawal, WithdrawalStatus
 from models.outbox import OutboxMessage, OutboxStatus
 from models.session import Session
@@ -16,6 +17,10 @@ __all__ = [
     "Book",
     "Challenge",
     "ChallengeKind",
+    "ClosureReason",
+    "ClosureRequest",
+    "ClosureState",
+    "ClosureStep",
     "EntryStatus",
     "LedgerEntry",
     "OutboxMessage",

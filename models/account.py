@@ -21,6 +21,10 @@ class Account(Model):
     status = fields.CharEnumField(AccountStatus, default=AccountStatus.ACTIVE, max_length=16)
     locale = fields.CharField(max_length=8, default="zh-CN")
     created_at = fields.DatetimeField()
+    closed_at = fields.DatetimeField(null=True)
+    purged_at = fields.DatetimeField(null=True)
+    # Keeps the financial records past the retention period (a court or regulator asked).
+    legal_hold = fields.BooleanField(default=False)
 
     class Meta:
         table = "account"

@@ -1,7 +1,7 @@
 import strawberry
 from strawberry.types import Info
 
-from resolvers.common import require_session, user_errors
+from resolvers.common import require_session, user_errors, wait_of
 from resolvers.context import Context
 from schema.types import (
     AccountRef,
@@ -12,11 +12,13 @@ from schema.types import (
     LoginWithPasswordInput,
     LogoutAllDevicesPayload,
     LogoutPayload,
+    RestoreAccountInput,
     SendCodePayload,
     SendLoginCodeInput,
+    SendRestoreCodeInput,
 )
-from services import auth, captcha
-from services.errors import DomainError, ErrorCode
+from services import auth, captcha, restore
+from services.errors import DomainError
 
 Ctx = Info[Context, None]
 
@@ -33,8 +35,7 @@ async def send_login_code(info: Ctx, input: SendLoginCodeInput) -> SendCodePaylo
             info.context.runtime, phone=input.phone, captcha_id=input.captcha_id,
             captcha_answer=input.captcha_answer, lang=info.context.lang)
     except DomainError as error:
-        wait = error.params.get("seconds", 0) if error.code == ErrorCode.RATE_LIMITED else 0
-        return SendCodePayload(resend_after_seconds=wait, errors=user_errors(info, error))
+        return SendCodePayload(resend_after_seconds=wait_of(error), errors=user_errors(info, error))
     return SendCodePayload(resend_after_seconds=wait, errors=[])
 
 
@@ -71,3 +72,23 @@ async def logout(info: Ctx) -> LogoutPayload:
 async def logout_all_devices(info: Ctx) -> LogoutAllDevicesPayload:
     revoked = await auth.logout_all(info.context.runtime, await require_session(info))
     return LogoutAllDevicesPayload(revoked_sessions=revoked, errors=[])
+
+
+async def send_restore_code(info: Ctx, input: SendRestoreCodeInput) -> SendCodePayload:
+    try:
+        wait = await restore.send_restore_code(
+            info.context.runtime, phone=input.phone, captcha_id=input.captcha_id,
+            captcha_answer=input.captcha_answer, lang=info.context.lang)
+    except DomainError as error:
+        return SendCodePayload(resend_after_seconds=wait_of(error), errors=user_errors(info, error))
+    return SendCodePayload(resend_after_seconds=wait, errors=[])
+
+
+async def restore_account(info: Ctx, input: RestoreAccountInput) -> LoginPayload:
+    try:
+        result = await restore.restore(
+            info.context.runtime, phone=input.phone, code=input.code,
+            device_name=input.device_name, lang=info.context.lang)
+    except DomainError as error:
+        return LoginPayload(token=None, account=None, errors=user_errors(info, error))
+    return _logged_in(result)

@@ -6,7 +6,7 @@ from strawberry.types import Info
 from models import Session
 from resolvers.context import Context
 from schema.types import UserError
-from services.errors import DomainError
+from services.errors import DomainError, ErrorCode
 from services.messages import message
 
 
@@ -22,3 +22,8 @@ async def require_session(info: Info[Context, None]) -> Session:
         raise GraphQLError(message("UNAUTHENTICATED", info.context.lang),
                            extensions={"code": "UNAUTHENTICATED"})
     return session
+
+
+def wait_of(error: DomainError) -> int:
+    """The seconds a RATE_LIMITED answer asks the app to wait before it asks again."""
+    return error.params.get("seconds", 0) if error.code == ErrorCode.RATE_LIMITED else 0

@@ -12,7 +12,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-from resolvers import account, auth
+from resolvers import account, auth, closure
 from schema import limits, types
 
 
@@ -21,6 +21,10 @@ class Query:
     me: types.Account = strawberry.field(resolver=account.me)
     my_audit_log: list[types.AuditLogEntry] = strawberry.field(
         resolver=account.my_audit_log, description="The caller's security log, newest first.")
+    closure_eligibility: types.ClosureEligibility = strawberry.field(
+        resolver=closure.closure_eligibility)
+    closure_request: types.ClosureRequest | None = strawberry.field(
+        resolver=closure.closure_request, description="Null for an unknown or another's id.")
 
 
 @strawberry.type
@@ -33,6 +37,18 @@ class Mutation:
     logout: types.LogoutPayload = strawberry.mutation(resolver=auth.logout)
     logout_all_devices: types.LogoutAllDevicesPayload = strawberry.mutation(
         resolver=auth.logout_all_devices)
+    start_closure: types.StartClosurePayload = strawberry.mutation(resolver=closure.start_closure)
+    send_closure_code: types.SendClosureCodePayload = strawberry.mutation(
+        resolver=closure.send_closure_code)
+    verify_closure_identity: types.VerifyClosureIdentityPayload = strawberry.mutation(
+        resolver=closure.verify_closure_identity)
+    confirm_closure: types.ClosureRequestPayload = strawberry.mutation(
+        resolver=closure.confirm_closure)
+    cancel_closure: types.ClosureRequestPayload = strawberry.mutation(
+        resolver=closure.cancel_closure)
+    send_restore_code: types.SendCodePayload = strawberry.mutation(
+        resolver=auth.send_restore_code)
+    restore_account: types.LoginPayload = strawberry.mutation(resolver=auth.restore_account)
 
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:

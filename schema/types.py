@@ -5,8 +5,12 @@ from datetime import datetime
 import strawberry
 
 from models import AccountStatus as AccountStatusModel
+from models import ClosureReason as ClosureReasonModel
+from models import ClosureState as ClosureStateModel
 from models import Purpose
 from services.audit import AuditAction as AuditActionModel
+from services.eligibility import BlockerCode as BlockerCodeModel
+from services.eligibility import WarningCode as WarningCodeModel
 from services.errors import ErrorCode as ErrorCodeModel
 
 ErrorCode = strawberry.enum(ErrorCodeModel, name="ErrorCode",
@@ -118,4 +122,131 @@ class LoginWithCodeInput:
 class LoginWithPasswordInput:
     phone: str
     password: str
+    device_name: str = ""
+
+
+ClosureState = strawberry.enum(ClosureStateModel, name="ClosureState")
+ClosureReason = strawberry.enum(ClosureReasonModel, name="ClosureReason")
+BlockerCode = strawberry.enum(BlockerCodeModel, name="BlockerCode")
+WarningCode = strawberry.enum(WarningCodeModel, name="WarningCode")
+
+
+@strawberry.type(description="Stops closure; `message` tells how to clear it.")
+class Blocker:
+    code: BlockerCode
+    message: str
+
+
+@strawberry.type(description="Must be shown to the customer before they confirm.")
+class Warning:
+    code: WarningCode
+    message: str
+
+
+@strawberry.type
+class ClosureRequestRef:
+    id: strawberry.ID
+    state: ClosureState
+    expires_at: datetime
+    confirmed_at: datetime | None
+
+
+@strawberry.type
+class TimelineStep:
+    state: ClosureState
+    at: datetime
+
+
+@strawberry.type
+class ClosureRequest:
+    id: strawberry.ID
+    state: ClosureState
+    reason: ClosureReason
+    created_at: datetime
+    expires_at: datetime = strawberry.field(description="Unconfirmed after this, it expires.")
+    confirmed_at: datetime | None
+    completed_at: datetime | None
+    recoverable_until: datetime | None
+    timeline: list[TimelineStep]
+
+
+@strawberry.type
+class ClosureEligibility:
+    can_close: bool
+    blockers: list[Blocker]
+    warnings: list[Warning]
+    recovery_window_days: int
+    open_request: ClosureRequestRef | None
+
+
+@strawberry.type
+class StartClosurePayload:
+    request: ClosureRequestRef | None
+    blockers: list[Blocker]
+    errors: list[UserError]
+
+
+@strawberry.type
+class SendClosureCodePayload:
+    request: ClosureRequestRef | None
+    resend_after_seconds: int
+    errors: list[UserError]
+
+
+@strawberry.type
+class VerifyClosureIdentityPayload:
+    request: ClosureRequestRef | None
+    warnings: list[Warning]
+    errors: list[UserError]
+
+
+@strawberry.type
+class ClosureRequestPayload:
+    request: ClosureRequestRef | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class StartClosureInput:
+    reason: ClosureReason
+    comment: str = ""
+    idempotency_key: str = strawberry.field(
+        description="The same key again returns the same request instead of a second one.")
+
+
+@strawberry.input
+class SendClosureCodeInput:
+    request_id: strawberry.ID
+    captcha_id: strawberry.ID
+    captcha_answer: str
+
+
+@strawberry.input
+class VerifyClosureIdentityInput:
+    request_id: strawberry.ID
+    code: str
+
+
+@strawberry.input
+class ConfirmClosureInput:
+    request_id: strawberry.ID
+    acknowledge_irreversible: bool
+
+
+@strawberry.input
+class CancelClosureInput:
+    request_id: strawberry.ID
+
+
+@strawberry.input
+class SendRestoreCodeInput:
+    phone: str
+    captcha_id: strawberry.ID
+    captcha_answer: str
+
+
+@strawberry.input
+class RestoreAccountInput:
+    phone: str
+    code: str
     device_name: str = ""

@@ -5,6 +5,7 @@ from typing import Any
 
 import asyncpg
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.cli.cli import tortoise_cli_context
 from tortoise.migrations.api import migrate as tortoise_migrate
 from tortoise.migrations.autodetector import MigrationAutodetector
@@ -14,8 +15,13 @@ MIGRATION_LOCK = zlib.crc32(b"wallet-closure migrations")
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
+    connection = expand_db_url(database_url)
+    if connection["engine"] == "tortoise.backends.sqlite":
+        # Deleted and overwritten content is zeroed, so purged personal data is gone
+        # from the database file, not only from query results.
+        connection["credentials"].setdefault("secure_delete", "ON")
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": ["models"],

@@ -1,10 +1,10 @@
-"""The background worker: delivers the outbox; in `serve` or alone in `wallet-closure worker`."""
+"""The background worker: closure jobs and the outbox; in `serve`, or alone as `worker`."""
 
 import asyncio
 import contextlib
 import logging
 
-from services import outbox
+from services import closure_jobs, outbox
 from services.runtime import Runtime
 from services.sms import SmsSender
 
@@ -24,7 +24,14 @@ class Worker:
 
     async def run_once(self) -> int:
         """One pass over everything that is due; returns how much was done."""
-        return await outbox.deliver_due(self.runtime, self.sms)
+        rt = self.runtime
+        done = 0
+        for job in (closure_jobs.expire_due, closure_jobs.complete_due, closure_jobs.remind_due):
+            done += await job(rt)
+        # What the jobs above queued goes out in this same pass; the purge then waits for
+        # nothing but the SMS still on its way to the phone it erases.
+        done += await outbox.deliver_due(rt, self.sms)
+        return done + await closure_jobs.purge_due(rt)
 
     async def run_forever(self) -> None:
         while True:

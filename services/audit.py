@@ -24,6 +24,16 @@ class AuditAction(StrEnum):
     LOGIN_SUCCEEDED = "LOGIN_SUCCEEDED"
     LOGOUT = "LOGOUT"
     LOGOUT_ALL = "LOGOUT_ALL"
+    CLOSURE_STARTED = "CLOSURE_STARTED"
+    CLOSURE_CODE_SENT = "CLOSURE_CODE_SENT"
+    CLOSURE_VERIFIED = "CLOSURE_VERIFIED"
+    CLOSURE_CONFIRMED = "CLOSURE_CONFIRMED"
+    CLOSURE_REJECTED = "CLOSURE_REJECTED"
+    CLOSURE_COMPLETED = "CLOSURE_COMPLETED"
+    CLOSURE_CANCELLED = "CLOSURE_CANCELLED"
+    CLOSURE_EXPIRED = "CLOSURE_EXPIRED"
+    CLOSURE_RESTORED = "CLOSURE_RESTORED"
+    ACCOUNT_PURGED = "ACCOUNT_PURGED"
 
 
 class LoginMethod(StrEnum):
@@ -72,6 +82,16 @@ async def logged_out(*, account_id: UUID, at: datetime) -> AuditEntry:
 
 async def logged_out_everywhere(*, account_id: UUID, sessions: int, at: datetime) -> AuditEntry:
     return await _append(AuditAction.LOGOUT_ALL, account_id=account_id, at=at, sessions=sessions)
+
+
+async def closure_moved(*, account_id: UUID, request_id: UUID, state: str,
+                        at: datetime) -> AuditEntry:
+    return await _append(AuditAction(f"CLOSURE_{state}"), account_id=account_id, at=at,
+                         request=str(request_id))
+
+
+async def account_purged(*, account_id: UUID, at: datetime) -> AuditEntry:
+    return await _append(AuditAction.ACCOUNT_PURGED, account_id=account_id, at=at)
 
 
 def describe(entry: AuditEntry, lang: str) -> str:

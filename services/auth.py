@@ -1,5 +1,6 @@
 """Logging in and out: captcha-gated SMS codes, passwords with lockout, no phone enumeration."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
@@ -23,18 +24,31 @@ class LoggedIn:
 
 async def send_login_code(rt: Runtime, *, phone: str, captcha_id: str, captcha_answer: str,
                           lang: str) -> int:
-    """Seconds until another code may be asked for. The answer is the same for any phone."""
+    return await send_code_to_phone(
+        rt, phone=phone, captcha_id=captcha_id, captcha_answer=captcha_answer, lang=lang,
+        purpose=Purpose.LOGIN, sms_purpose=SmsPurpose.LOGIN_CODE, text_key="SMS_LOGIN_CODE",
+        deliver_to=lambda account: account.status != AccountStatus.PURGED)
+
+
+async def send_code_to_phone(rt: Runtime, *, phone: str, captcha_id: str, captcha_answer: str,
+                             lang: str, purpose: Purpose, sms_purpose: SmsPurpose, text_key: str,
+                             deliver_to: Callable[[Account], bool]) -> int:
+    """Seconds until another code may be asked for; the answer is the same for any phone.
+
+    A code is issued (and rate-limited) for every phone; it is sent only to an account
+    that `deliver_to` accepts, so nobody learns from the answer whether a phone has one.
+    """
     e164 = phones.normalize(phone)
-    await captcha.solve(rt, Purpose.LOGIN, captcha_id, captcha_answer)
+    await captcha.solve(rt, purpose, captcha_id, captcha_answer)
     account = await Account.get_or_none(phone=e164)
-    key = codes.phone_key(rt, e164)
+    recipient = account if account and deliver_to(account) else None
     async with in_transaction():
-        code = await codes.issue(rt, key=key, purpose=Purpose.LOGIN,
-                                 account_id=account.id if account else None)
-        if account:
+        code = await codes.issue(rt, key=codes.phone_key(rt, e164), purpose=purpose,
+                                 account_id=recipient.id if recipient else None)
+        if recipient:
             await outbox.enqueue(
-                account_id=account.id, to_phone=e164, purpose=SmsPurpose.LOGIN_CODE, code=code,
-                text=message("SMS_LOGIN_CODE", lang, code=code,
+                account_id=recipient.id, to_phone=e164, purpose=sms_purpose, code=code,
+                text=message(text_key, lang, code=code,
                              minutes=int(rt.rules.code_lifetime.total_seconds() // 60)),
                 at=rt.clock.now(),
             )

@@ -14,3 +14,15 @@ async def lock_for_transaction(connection: BaseDBAsyncClient, key: int) -> None:
     """
     if is_postgres(connection):
         await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [key])
+
+
+async def scrub_freed_space(connection: BaseDBAsyncClient, tables: list[str]) -> None:
+    """Make erased rows unreadable in the database files too (outside any transaction).
+
+    SQLite zeroes freed content itself (secure_delete); its write-ahead log still holds old
+    pages until a checkpoint. PostgreSQL keeps dead row versions until VACUUM prunes them.
+    """
+    if is_postgres(connection):
+        await connection.execute_script(f"VACUUM {', '.join(tables)}")
+    else:
+        await connection.execute_script("PRAGMA wal_checkpoint(TRUNCATE)")

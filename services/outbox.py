@@ -47,11 +47,11 @@ async def deliver_due(rt: Runtime, sender: SmsSender, *, limit: int = 100) -> in
         except Exception as error:  # any gateway failure is retried later
             await _failed(rt, message, error)
             continue
-        # A delivered code is no longer needed by anyone: it is not kept at rest.
+        # Once delivered, neither the code nor the number is needed: not kept at rest.
         text = message.text.replace(message.code, "******") if message.code else message.text
         await OutboxMessage.filter(id=message_id).update(
             status=OutboxStatus.SENT, sent_at=rt.clock.now(), claimed_until=None, code=None,
-            text=text)
+            to_phone=None, text=text)
         sent += 1
     return sent
 

@@ -19,3 +19,19 @@ async def account(rt: Runtime, phone: str = "13900000001", *, fen: int = 0,
         await AutoPayAgreement.create(account=created, merchant="水费代扣",
                                       created_at=rt.clock.now())
     return created
+
+
+async def top_up(rt: Runtime, phone: str, fen: int) -> None:
+    account = await Account.get(phone=phone)
+    await ledger.move(account_id=account.id, from_book=Book.TOP_UP_CLEARING, to_book=Book.WALLET,
+                      fen=fen, status=EntryStatus.SETTLED, description="top-up",
+                      at=rt.clock.now())
+
+
+async def top_up_and_spend(rt: Runtime, phone: str, fen: int) -> None:
+    """History without a balance: money in, then paid to a merchant."""
+    await top_up(rt, phone, fen)
+    account = await Account.get(phone=phone)
+    await ledger.move(account_id=account.id, from_book=Book.WALLET, to_book=Book.PAYOUT_CLEARING,
+                      fen=fen, status=EntryStatus.SETTLED, description="payment",
+                      at=rt.clock.now())

@@ -15,6 +15,8 @@ CONTRACT_CHECK = ROOT.parent / "shared" / "tools" / "check_contract.py"
 
 # The contract operations this server answers so far; the rest are open issues.
 SERVED = {"CreateCaptcha", "SendLoginCode", "LoginWithCode", "LoginWithPassword", "Logout",
+          "ClosureEligibility", "StartClosure", "SendClosureCode", "VerifyClosureIdentity",
+          "ConfirmClosure", "CancelClosure", "ClosureRequest", "SendRestoreCode", "RestoreAccount",
           "LogoutAllDevices", "Me", "SecurityLog"}
 
 # package -> packages of ours it must never import

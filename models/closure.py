@@ -1,0 +1,56 @@
+from enum import StrEnum
+from uuid import uuid4
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ClosureState(StrEnum):
+    STARTED = "STARTED"
+    CODE_SENT = "CODE_SENT"
+    VERIFIED = "VERIFIED"
+    CONFIRMED = "CONFIRMED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+    REJECTED = "REJECTED"
+    RESTORED = "RESTORED"
+
+
+class ClosureReason(StrEnum):
+    NO_LONGER_USED = "NO_LONGER_USED"
+    PRIVACY = "PRIVACY"
+    SWITCHING_PROVIDER = "SWITCHING_PROVIDER"
+    OTHER = "OTHER"
+
+
+class ClosureRequest(Model):
+    id = fields.UUIDField(primary_key=True, default=uuid4)
+    account = fields.ForeignKeyField("models.Account", related_name="closure_requests")
+    state = fields.CharEnumField(ClosureState, max_length=16, db_index=True)
+    reason = fields.CharEnumField(ClosureReason, max_length=24)
+    comment = fields.CharField(max_length=500, default="")
+    idempotency_key = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    verified_at = fields.DatetimeField(null=True)
+    confirmed_at = fields.DatetimeField(null=True)
+    completed_at = fields.DatetimeField(null=True)
+    recoverable_until = fields.DatetimeField(null=True)
+    recovery_notice_sent_at = fields.DatetimeField(null=True)
+    ended_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "closure_request"
+        unique_together = (("account_id", "idempotency_key"),)
+
+
+# One row per state a request entered: the timeline the app shows.
+class ClosureStep(Model):
+    id = fields.BigIntField(primary_key=True)
+    request = fields.ForeignKeyField("models.ClosureRequest", related_name="steps")
+    state = fields.CharEnumField(ClosureState, max_length=16)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "closure_step"

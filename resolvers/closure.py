@@ -1,0 +1,134 @@
+import strawberry
+from strawberry.types import Info
+
+from models import ClosureRequest as ClosureRequestModel
+from resolvers.common import require_session, user_errors, wait_of
+from resolvers.context import Context
+from schema.types import (
+    Blocker,
+    CancelClosureInput,
+    ClosureEligibility,
+    ClosureRequest,
+    ClosureRequestPayload,
+    ClosureRequestRef,
+    ConfirmClosureInput,
+    SendClosureCodeInput,
+    SendClosureCodePayload,
+    StartClosureInput,
+    StartClosurePayload,
+    TimelineStep,
+    UserError,
+    VerifyClosureIdentityInput,
+    VerifyClosureIdentityPayload,
+    Warning,
+)
+from services import closure, eligibility
+from services.eligibility import Finding
+from services.errors import DomainError, ErrorCode
+
+Ctx = Info[Context, None]
+
+
+def ref(request: ClosureRequestModel | None) -> ClosureRequestRef | None:
+    if request is None:
+        return None
+    return ClosureRequestRef(id=strawberry.ID(str(request.id)), state=request.state,
+                             expires_at=request.expires_at, confirmed_at=request.confirmed_at)
+
+
+def blockers(findings: list[Finding], lang: str) -> list[Blocker]:
+    return [Blocker(code=f.code, message=f.message(lang)) for f in findings]
+
+
+def warnings(findings: list[Finding], lang: str) -> list[Warning]:
+    return [Warning(code=f.code, message=f.message(lang)) for f in findings]
+
+
+def not_eligible(findings: list[Finding], lang: str) -> list[UserError]:
+    return [UserError(code=ErrorCode.NOT_ELIGIBLE, message=f.message(lang), field=None)
+            for f in findings]
+
+
+async def closure_eligibility(info: Ctx) -> ClosureEligibility:
+    session = await require_session(info)
+    lang = info.context.lang
+    found = await eligibility.assess(info.context.runtime, session.account)
+    return ClosureEligibility(
+        can_close=found.can_close, blockers=blockers(found.blockers, lang),
+        warnings=warnings(found.warnings, lang),
+        recovery_window_days=found.recovery_window_days, open_request=ref(found.open_request))
+
+
+async def closure_request(info: Ctx, id: strawberry.ID) -> ClosureRequest | None:
+    session = await require_session(info)
+    try:
+        request = await closure.find(session.account, id)
+    except DomainError:
+        return None
+    return ClosureRequest(
+        id=strawberry.ID(str(request.id)), state=request.state, reason=request.reason,
+        created_at=request.created_at, expires_at=request.expires_at,
+        confirmed_at=request.confirmed_at, completed_at=request.completed_at,
+        recoverable_until=request.recoverable_until,
+        timeline=[TimelineStep(state=s.state, at=s.at) for s in await closure.timeline(request)])
+
+
+async def start_closure(info: Ctx, input: StartClosureInput) -> StartClosurePayload:
+    session = await require_session(info)
+    lang = info.context.lang
+    try:
+        started = await closure.start(info.context.runtime, session.account, reason=input.reason,
+                                      comment=input.comment, idempotency_key=input.idempotency_key)
+    except DomainError as error:
+        return StartClosurePayload(request=None, blockers=[], errors=user_errors(info, error))
+    return StartClosurePayload(request=ref(started.request),
+                               blockers=blockers(started.blockers, lang),
+                               errors=not_eligible(started.blockers, lang))
+
+
+async def send_closure_code(info: Ctx, input: SendClosureCodeInput) -> SendClosureCodePayload:
+    session = await require_session(info)
+    try:
+        request, wait = await closure.send_code(
+            info.context.runtime, session.account, request_id=input.request_id,
+            captcha_id=input.captcha_id, captcha_answer=input.captcha_answer,
+            lang=info.context.lang)
+    except DomainError as error:
+        return SendClosureCodePayload(request=None, resend_after_seconds=wait_of(error),
+                                      errors=user_errors(info, error))
+    return SendClosureCodePayload(request=ref(request), resend_after_seconds=wait, errors=[])
+
+
+async def verify_closure_identity(info: Ctx, input: VerifyClosureIdentityInput,
+                                  ) -> VerifyClosureIdentityPayload:
+    session = await require_session(info)
+    try:
+        request, found = await closure.verify(info.context.runtime, session.account,
+                                              request_id=input.request_id, code=input.code)
+    except DomainError as error:
+        return VerifyClosureIdentityPayload(request=None, warnings=[],
+                                            errors=user_errors(info, error))
+    return VerifyClosureIdentityPayload(request=ref(request),
+                                        warnings=warnings(found, info.context.lang), errors=[])
+
+
+async def confirm_closure(info: Ctx, input: ConfirmClosureInput) -> ClosureRequestPayload:
+    session = await require_session(info)
+    try:
+        confirmed = await closure.confirm(
+            info.context.runtime, session.account, request_id=input.request_id,
+            acknowledged=input.acknowledge_irreversible, lang=info.context.lang)
+    except DomainError as error:
+        return ClosureRequestPayload(request=None, errors=user_errors(info, error))
+    return ClosureRequestPayload(request=ref(confirmed.request),
+                                 errors=not_eligible(confirmed.blockers, info.context.lang))
+
+
+async def cancel_closure(info: Ctx, input: CancelClosureInput) -> ClosureRequestPayload:
+    session = await require_session(info)
+    try:
+        request = await closure.cancel(info.context.runtime, session.account,
+                                       request_id=input.request_id)
+    except DomainError as error:
+        return ClosureRequestPayload(request=None, errors=user_errors(info, error))
+    return ClosureRequestPayload(request=ref(request), errors=[])

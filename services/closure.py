@@ -1,0 +1,154 @@
+"""The customer's closure steps (spec §1): start, send code, verify, confirm, cancel."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from tortoise.transactions import in_transaction
+
+from models import Account, AccountStatus, ClosureReason, ClosureRequest, ClosureStep, Purpose
+from services import audit, captcha, codes, eligibility, outbox, sessions, validation
+from services.closure_machine import Event, State, apply, require
+from services.eligibility import Finding
+from services.errors import DomainError, ErrorCode
+from services.messages import message
+from services.runtime import Runtime
+from services.sms import SmsPurpose
+
+EXPIRING = frozenset({State.STARTED, State.CODE_SENT, State.VERIFIED})
+
+
+@dataclass(frozen=True)
+class Started:
+    request: ClosureRequest | None
+    blockers: list[Finding]
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    request: ClosureRequest
+    blockers: list[Finding]  # not empty: the request was REJECTED
+
+
+async def lock_account(account_id: UUID) -> Account:
+    """The account row, locked until the transaction ends (SQLite: one writer anyway)."""
+    return await Account.select_for_update().get(id=account_id)
+
+
+async def find(account: Account, request_id: str) -> ClosureRequest:
+    """The account's own request; anybody else's is NOT_FOUND, like one that never existed."""
+    try:
+        request = await ClosureRequest.get_or_none(id=UUID(request_id), account_id=account.id)
+    except ValueError:
+        request = None
+    if request is None:
+        raise DomainError(ErrorCode.NOT_FOUND, field="requestId")
+    return request
+
+
+async def _live(rt: Runtime, account: Account, request_id: str, event: Event) -> ClosureRequest:
+    """The request, if it may take `event` now; one past its 30 minutes expires here."""
+    request = await find(account, request_id)
+    if request.state in EXPIRING and request.expires_at <= rt.clock.now():
+        async with in_transaction():
+            await apply(request, Event.EXPIRE, at=rt.clock.now())
+    require(request, event)
+    return request
+
+
+async def start(rt: Runtime, account: Account, *, reason: ClosureReason, comment: str,
+                idempotency_key: str) -> Started:
+    comment = validation.text(comment, field="comment", max_length=500, required=False)
+    key = validation.text(idempotency_key, field="idempotencyKey", max_length=64)
+    now = rt.clock.now()
+    async with in_transaction():
+        # Serialises starts (and confirmations, withdrawals) of one account.
+        await lock_account(account.id)
+        replayed = await ClosureRequest.get_or_none(account_id=account.id, idempotency_key=key)
+        if replayed:
+            return Started(replayed, [])
+        blockers, _ = await eligibility.blockers(rt, account)
+        if blockers:
+            return Started(None, blockers)
+        request = await ClosureRequest.create(
+            account=account, state=State.STARTED, reason=reason, comment=comment,
+            idempotency_key=key, created_at=now, expires_at=now + rt.rules.request_lifetime)
+        await ClosureStep.create(request=request, state=State.STARTED, at=now)
+        await audit.closure_moved(account_id=account.id, request_id=request.id,
+                                  state=State.STARTED.value, at=now)
+    return Started(request, [])
+
+
+async def send_code(rt: Runtime, account: Account, *, request_id: str, captcha_id: str,
+                    captcha_answer: str, lang: str) -> tuple[ClosureRequest, int]:
+    request = await _live(rt, account, request_id, Event.SEND_CODE)
+    await captcha.solve(rt, Purpose.CLOSURE, captcha_id, captcha_answer)
+    assert account.phone is not None
+    async with in_transaction():
+        code = await codes.issue(rt, key=codes.phone_key(rt, account.phone),
+                                 purpose=Purpose.CLOSURE, account_id=account.id)
+        await apply(request, Event.SEND_CODE, at=rt.clock.now())
+        await outbox.enqueue(
+            account_id=account.id, to_phone=account.phone, purpose=SmsPurpose.CLOSURE_CODE,
+            code=code, at=rt.clock.now(),
+            text=message("SMS_CLOSURE_CODE", lang, code=code,
+                         minutes=int(rt.rules.code_lifetime.total_seconds() // 60)))
+    rt.wake_worker()
+    return request, int(rt.rules.code_resend_after.total_seconds())
+
+
+async def verify(rt: Runtime, account: Account, *, request_id: str,
+                 code: str) -> tuple[ClosureRequest, list[Finding]]:
+    request = await _live(rt, account, request_id, Event.VERIFY)
+    assert account.phone is not None
+    challenge = await codes.check(rt, key=codes.phone_key(rt, account.phone),
+                                  purpose=Purpose.CLOSURE, code=code)
+    if challenge.account_id != account.id:
+        raise DomainError(ErrorCode.CODE_INVALID, field="code")
+    async with in_transaction():
+        await codes.consume(rt, challenge)
+        await apply(request, Event.VERIFY, at=rt.clock.now(), verified_at=rt.clock.now())
+    return request, await eligibility.warnings(rt, account)
+
+
+async def confirm(rt: Runtime, account: Account, *, request_id: str, acknowledged: bool,
+                  lang: str) -> Confirmed:
+    if not acknowledged:
+        raise DomainError(ErrorCode.ACKNOWLEDGEMENT_REQUIRED, field="acknowledgeIrreversible")
+    request = await _live(rt, account, request_id, Event.CONFIRM)
+    now = rt.clock.now()
+    valid_for = rt.rules.verified_step_valid_for
+    if request.verified_at is None or request.verified_at + valid_for <= now:
+        raise DomainError(ErrorCode.VERIFICATION_EXPIRED, field="requestId",
+                          minutes=int(valid_for.total_seconds() // 60))
+    async with in_transaction():
+        # Balance read, check and state change under the account's lock: a payment or a
+        # withdrawal racing this confirmation waits, so no money is left in a closed account.
+        locked = await lock_account(account.id)
+        blockers, _ = await eligibility.blockers(rt, locked, ignoring=request.id)
+        if blockers:
+            await apply(request, Event.REJECT, at=now)
+            return Confirmed(request, blockers)
+        await apply(request, Event.CONFIRM, at=now, confirmed_at=now)
+        frozen = await Account.filter(id=account.id, status=AccountStatus.ACTIVE).update(
+            status=AccountStatus.CLOSING)
+        if not frozen:
+            raise DomainError(ErrorCode.ACCOUNT_NOT_ACTIVE)
+        await sessions.revoke_all(rt, account.id)
+        assert locked.phone is not None
+        await outbox.enqueue(account_id=account.id, to_phone=locked.phone,
+                             purpose=SmsPurpose.CLOSURE_CONFIRMED, at=now,
+                             text=message("SMS_CLOSURE_CONFIRMED", lang,
+                                          phone=rt.rules.support_phone))
+    rt.wake_worker()
+    return Confirmed(request, [])
+
+
+async def cancel(rt: Runtime, account: Account, *, request_id: str) -> ClosureRequest:
+    request = await _live(rt, account, request_id, Event.CANCEL)
+    async with in_transaction():
+        await apply(request, Event.CANCEL, at=rt.clock.now())
+    return request
+
+
+async def timeline(request: ClosureRequest) -> list[ClosureStep]:
+    return await ClosureStep.filter(request_id=request.id).order_by("id")

@@ -1,0 +1,127 @@
+"""What the worker does for closure: expire, complete, remind, purge. Each job re-checks
+the state with a compare-and-set, so several workers never do one thing twice."""
+
+import logging
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from tortoise.transactions import in_transaction
+
+from models import (
+    Account,
+    AccountStatus,
+    AutoPayAgreement,
+    BankCard,
+    ClosureRequest,
+    OutboxMessage,
+    OutboxStatus,
+)
+from services import outbox, purge
+from services.closure_machine import Event, State, apply
+from services.errors import DomainError, ErrorCode
+from services.messages import message
+from services.runtime import Runtime
+from services.sms import SmsPurpose
+
+log = logging.getLogger("wallet.closure")
+CUSTOMER_TIME = ZoneInfo("Asia/Shanghai")
+BATCH = 100
+
+
+async def expire_due(rt: Runtime) -> int:
+    due = await ClosureRequest.filter(
+        state__in=[State.STARTED, State.CODE_SENT, State.VERIFIED],
+        expires_at__lte=rt.clock.now()).limit(BATCH)
+    done = 0
+    for request in due:
+        try:
+            async with in_transaction():
+                await apply(request, Event.EXPIRE, at=rt.clock.now())
+            done += 1
+        except DomainError:  # moved on meanwhile (cancelled, confirmed, another worker)
+            continue
+    return done
+
+
+def last_day(rt: Runtime, request: ClosureRequest) -> str:
+    assert request.recoverable_until is not None
+    return (request.recoverable_until - timedelta(microseconds=1)).astimezone(
+        CUSTOMER_TIME).date().isoformat()
+
+
+async def complete_due(rt: Runtime) -> int:
+    due = await ClosureRequest.filter(state=State.CONFIRMED).order_by("confirmed_at").limit(BATCH)
+    completed = []
+    for request in due:
+        try:
+            await _complete(rt, request)
+        except DomainError:  # another worker completed it, or it was restored meanwhile
+            continue
+        completed.append(request.account_id)
+    return len(completed)
+
+
+async def _complete(rt: Runtime, request: ClosureRequest) -> None:
+    now = rt.clock.now()
+    window = rt.rules.recovery_window
+    async with in_transaction():
+        account = await Account.get(id=request.account_id)
+        # The claim: of two workers, one moves the request; the other gets INVALID_STATE.
+        await apply(request, Event.COMPLETE, at=now, completed_at=now,
+                    recoverable_until=now + window)
+        closed = await Account.filter(id=account.id, status=AccountStatus.CLOSING).update(
+            status=AccountStatus.CLOSED, closed_at=now)
+        if not closed:
+            raise DomainError(ErrorCode.INVALID_STATE)
+        # Unbound with the closure itself, so that no payout can start on a closed account.
+        await BankCard.filter(account_id=account.id, unbound_at__isnull=True).update(
+            unbound_at=now)
+        await AutoPayAgreement.filter(account_id=account.id, ended_at__isnull=True).update(
+            ended_at=now)
+        text = (message("SMS_CLOSURE_COMPLETED", account.locale, until=last_day(rt, request))
+                if window else message("SMS_CLOSURE_COMPLETED_FINAL", account.locale))
+        assert account.phone is not None
+        await outbox.enqueue(account_id=account.id, to_phone=account.phone,
+                             purpose=SmsPurpose.CLOSURE_COMPLETED, text=text, at=now)
+
+
+async def remind_due(rt: Runtime) -> int:
+    """RECOVERY_ENDING one day before the window ends, once (a window of a day or less has
+    only the completion SMS)."""
+    now = rt.clock.now()
+    if rt.rules.recovery_window <= timedelta(days=1):
+        return 0
+    due = await ClosureRequest.filter(
+        state=State.COMPLETED, recovery_notice_sent_at__isnull=True,
+        recoverable_until__gt=now, recoverable_until__lte=now + timedelta(days=1),
+    ).limit(BATCH)
+    done = 0
+    for request in due:
+        async with in_transaction():
+            claimed = await ClosureRequest.filter(
+                id=request.id, state=State.COMPLETED, recovery_notice_sent_at__isnull=True,
+            ).update(recovery_notice_sent_at=now)
+            if not claimed:
+                continue
+            account = await Account.get(id=request.account_id)
+            if account.status != AccountStatus.CLOSED or account.phone is None:
+                continue
+            await outbox.enqueue(
+                account_id=account.id, to_phone=account.phone, at=now,
+                purpose=SmsPurpose.RECOVERY_ENDING,
+                text=message("SMS_RECOVERY_ENDING", account.locale, until=last_day(rt, request)))
+            done += 1
+    return done
+
+
+async def purge_due(rt: Runtime) -> int:
+    """Accounts past their window (at once with a window of 0 days), once the last SMS
+    to their phone has gone out."""
+    due = set(await ClosureRequest.filter(
+        state=State.COMPLETED, recoverable_until__lte=rt.clock.now(),
+        account__status=AccountStatus.CLOSED).limit(BATCH).values_list("account_id", flat=True))
+    due -= set(await OutboxMessage.filter(account_id__in=list(due), status=OutboxStatus.PENDING)
+               .values_list("account_id", flat=True))
+    done = await purge.purge_accounts(rt, sorted(due))
+    await purge.expire_financial_records(rt)
+    return done

@@ -1,0 +1,64 @@
+"""Erasing personal data after the recovery window, and financial records after retention."""
+
+from uuid import UUID
+
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from models import (
+    Account,
+    AccountStatus,
+    BankCard,
+    Challenge,
+    LedgerEntry,
+    OutboxMessage,
+    Session,
+    Withdrawal,
+)
+from services import audit
+from services.database import scrub_freed_space
+from services.runtime import Runtime
+
+PERSONAL_DATA_TABLES = [m._meta.db_table for m in (Account, BankCard, Session, OutboxMessage,
+                                                     Challenge)]
+
+
+async def purge_accounts(rt: Runtime, account_ids: list[UUID]) -> int:
+    purged = [account_id for account_id in account_ids if await purge(rt, account_id)]
+    if purged:
+        await scrub_freed_space(connections.get("default"), PERSONAL_DATA_TABLES)
+    return len(purged)
+
+
+async def purge(rt: Runtime, account_id: UUID) -> bool:
+    """CLOSED -> PURGED: phone, name, password hash, card numbers and device names erased.
+
+    Ledger entries and withdrawals stay, pointing at the account by id only (pseudonymised);
+    the audit log never held personal data. Returns False if the account was not CLOSED.
+    """
+    now = rt.clock.now()
+    async with in_transaction():
+        erased = await Account.filter(id=account_id, status=AccountStatus.CLOSED).update(
+            status=AccountStatus.PURGED, purged_at=now, phone=None, display_name="",
+            password_hash=None)
+        if not erased:
+            return False
+        await BankCard.filter(account_id=account_id).update(last4="", bank_name="")
+        await Session.filter(account_id=account_id).update(device_name="")
+        # Only accounts with no SMS still on its way are purged (see closure_jobs.purge_due).
+        await OutboxMessage.filter(account_id=account_id).update(to_phone=None, code=None)
+        await Challenge.filter(account_id=account_id).delete()
+        await audit.account_purged(account_id=account_id, at=now)
+    return True
+
+
+async def expire_financial_records(rt: Runtime) -> int:
+    """Ledger and withdrawals of accounts purged longer ago than the retention period."""
+    due = await Account.filter(status=AccountStatus.PURGED, legal_hold=False,
+                               purged_at__lte=rt.clock.now() - rt.rules.retention,
+                               ).values_list("id", flat=True)
+    for account_id in due:
+        async with in_transaction():
+            await Withdrawal.filter(account_id=account_id).delete()
+            await LedgerEntry.filter(account_id=account_id).delete()
+    return len(due)

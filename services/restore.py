@@ -1,0 +1,56 @@
+"""Bringing a CLOSING or CLOSED account back inside the recovery window (phone + captcha + SMS)."""
+
+from tortoise.transactions import in_transaction
+
+from models import Account, AccountStatus, ClosureRequest, Purpose
+from services import audit, codes, outbox, phones, sessions
+from services.audit import LoginMethod
+from services.auth import LoggedIn, send_code_to_phone
+from services.closure_machine import Event, State, apply
+from services.errors import DomainError, ErrorCode
+from services.messages import message
+from services.runtime import Runtime
+from services.sms import SmsPurpose
+
+RESTORABLE = (AccountStatus.CLOSING, AccountStatus.CLOSED)
+
+
+async def send_restore_code(rt: Runtime, *, phone: str, captcha_id: str, captcha_answer: str,
+                            lang: str) -> int:
+    return await send_code_to_phone(
+        rt, phone=phone, captcha_id=captcha_id, captcha_answer=captcha_answer, lang=lang,
+        purpose=Purpose.RESTORE, sms_purpose=SmsPurpose.RESTORE_CODE, text_key="SMS_RESTORE_CODE",
+        deliver_to=lambda account: account.status in RESTORABLE)
+
+
+async def restore(rt: Runtime, *, phone: str, code: str, device_name: str, lang: str) -> LoggedIn:
+    e164 = phones.normalize(phone)
+    challenge = await codes.check(rt, key=codes.phone_key(rt, e164), purpose=Purpose.RESTORE,
+                                  code=code)
+    account = await Account.get_or_none(id=challenge.account_id) if challenge.account_id else None
+    if account is None or account.phone != e164:
+        raise DomainError(ErrorCode.CODE_INVALID, field="code")
+    request = await (ClosureRequest.filter(account_id=account.id,
+                                           state__in=[State.CONFIRMED, State.COMPLETED])
+                     .order_by("-created_at").first())
+    if account.status not in RESTORABLE or request is None:
+        raise DomainError(ErrorCode.INVALID_STATE, field="phone", state=account.status.value)
+    now = rt.clock.now()
+    if request.recoverable_until is not None and request.recoverable_until <= now:
+        raise DomainError(ErrorCode.RECOVERY_WINDOW_PASSED, field="phone")
+    async with in_transaction():
+        await codes.consume(rt, challenge)
+        await apply(request, Event.RESTORE, at=now)
+        reopened = await Account.filter(id=account.id, status__in=list(RESTORABLE)).update(
+            status=AccountStatus.ACTIVE, closed_at=None)
+        if not reopened:
+            raise DomainError(ErrorCode.INVALID_STATE, field="phone")
+        account.status = AccountStatus.ACTIVE
+        token = await sessions.open_session(rt, account, device_name)
+        await audit.login_succeeded(account_id=account.id, method=LoginMethod.SMS_CODE, at=now)
+        await outbox.enqueue(account_id=account.id, to_phone=e164,
+                             purpose=SmsPurpose.ACCOUNT_RESTORED, at=now,
+                             text=message("SMS_ACCOUNT_RESTORED", lang,
+                                          phone=rt.rules.support_phone))
+    rt.wake_worker()
+    return LoggedIn(token, account)
