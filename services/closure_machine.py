@@ -76,3 +76,12 @@ async def apply(request: ClosureRequest, event: Event, *, at: datetime,
     for name, value in changes.items():
         setattr(request, name, value)
     return request
+
+
+def mermaid() -> str:
+    """The table as a mermaid state diagram; the README shows exactly this."""
+    lines = ["stateDiagram-v2", f"    [*] --> {State.STARTED}"]
+    lines += [f"    {source} --> {target}: {event}"
+              for (source, event), target in TRANSITIONS.items()]
+    lines += [f"    {state} --> [*]" for state in sorted(ENDED)]
+    return "\n".join(lines)
