@@ -3,7 +3,15 @@
 from models.account import Account, AccountStatus, AutoPayAgreement, BankCard
 from models.audit import AuditEntry
 from models.closure import ClosureReason, ClosureRequest, ClosureState, ClosureStep
-from models.ledger import Book, EntryStatus, LedgerEntry, Withdrawal, WithdrawalStatus
+from models.export import DataExport, ExportFormat, ExportStatus
+from models.ledger import (
+    Book,
+    EntryStatus,
+    LedgerEntry,
+    PayoutCallback,
+    Withdrawal,
+    WithdrawalStatus,
+)
 from models.outbox import OutboxMessage, OutboxStatus
 from models.session import Session
 from models.verification import Challenge, ChallengeKind, PasswordThrottle, Purpose
@@ -21,11 +29,15 @@ __all__ = [
     "ClosureRequest",
     "ClosureState",
     "ClosureStep",
+    "DataExport",
     "EntryStatus",
+    "ExportFormat",
+    "ExportStatus",
     "LedgerEntry",
     "OutboxMessage",
     "OutboxStatus",
     "PasswordThrottle",
+    "PayoutCallback",
     "Purpose",
     "Session",
     "Withdrawal",

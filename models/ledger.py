@@ -49,8 +49,22 @@ class Withdrawal(Model):
     status = fields.CharEnumField(WithdrawalStatus, max_length=16)
     idempotency_key = fields.CharField(max_length=64)
     created_at = fields.DatetimeField()
+    # The bank holds it for review: the simulated bank neither settles nor fails it.
+    on_hold = fields.BooleanField(default=False)
+    submitted_at = fields.DatetimeField(null=True)
     ended_at = fields.DatetimeField(null=True)
+    failure_reason = fields.CharField(max_length=128, null=True)
 
     class Meta:
         table = "withdrawal"
         unique_together = (("account_id", "idempotency_key"),)
+
+
+# Each bank callback is taken once: a replayed event id is refused.
+class PayoutCallback(Model):
+    event_id = fields.CharField(max_length=64, primary_key=True)
+    withdrawal_id = fields.UUIDField()
+    received_at = fields.DatetimeField()
+
+    class Meta:
+        table = "payout_callback"

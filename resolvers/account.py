@@ -4,8 +4,9 @@ from strawberry.types import Info
 
 from resolvers.common import require_session
 from resolvers.context import Context
-from schema.types import Account, AuditLogEntry, BankCard, DeviceSession, Money
-from services import accounts, audit, money, phones
+from resolvers.money import money_of
+from schema.types import Account, AuditLogEntry, BankCard, DeviceSession
+from services import accounts, audit, phones
 
 Ctx = Info[Context, None]
 MAX_AUDIT_PAGE = 100
@@ -18,8 +19,7 @@ async def me(info: Ctx) -> Account:
         id=strawberry.ID(str(view.account.id)),
         phone_masked=phones.mask(view.account.phone),
         status=view.account.status,
-        balance=Money(fen=view.balance.available_fen, currency=money.CURRENCY,
-                      display=money.display(view.balance.available_fen)),
+        balance=money_of(view.balance.available_fen),
         bank_cards=[BankCard(id=strawberry.ID(str(c.id)), bank_name=c.bank_name, last4=c.last4)
                     for c in view.cards],
         sessions=[DeviceSession(id=strawberry.ID(str(s.id)), device_name=s.device_name,

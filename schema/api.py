@@ -12,7 +12,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-from resolvers import account, auth, closure
+from resolvers import account, auth, closure, money
 from schema import limits, types
 
 
@@ -21,6 +21,8 @@ class Query:
     me: types.Account = strawberry.field(resolver=account.me)
     my_audit_log: list[types.AuditLogEntry] = strawberry.field(
         resolver=account.my_audit_log, description="The caller's security log, newest first.")
+    data_export: types.DataExport | None = strawberry.field(
+        resolver=money.data_export, description="Null for an unknown or another's id.")
     closure_eligibility: types.ClosureEligibility = strawberry.field(
         resolver=closure.closure_eligibility)
     closure_request: types.ClosureRequest | None = strawberry.field(
@@ -37,6 +39,10 @@ class Mutation:
     logout: types.LogoutPayload = strawberry.mutation(resolver=auth.logout)
     logout_all_devices: types.LogoutAllDevicesPayload = strawberry.mutation(
         resolver=auth.logout_all_devices)
+    withdraw_balance: types.WithdrawBalancePayload = strawberry.mutation(
+        resolver=money.withdraw_balance)
+    request_data_export: types.RequestDataExportPayload = strawberry.mutation(
+        resolver=money.request_data_export)
     start_closure: types.StartClosurePayload = strawberry.mutation(resolver=closure.start_closure)
     send_closure_code: types.SendClosureCodePayload = strawberry.mutation(
         resolver=closure.send_closure_code)

@@ -7,7 +7,10 @@ import strawberry
 from models import AccountStatus as AccountStatusModel
 from models import ClosureReason as ClosureReasonModel
 from models import ClosureState as ClosureStateModel
+from models import ExportFormat as ExportFormatModel
+from models import ExportStatus as ExportStatusModel
 from models import Purpose
+from models import WithdrawalStatus as WithdrawalStatusModel
 from services.audit import AuditAction as AuditActionModel
 from services.eligibility import BlockerCode as BlockerCodeModel
 from services.eligibility import WarningCode as WarningCodeModel
@@ -250,3 +253,50 @@ class RestoreAccountInput:
     phone: str
     code: str
     device_name: str = ""
+
+
+WithdrawalStatus = strawberry.enum(WithdrawalStatusModel, name="WithdrawalStatus")
+ExportFormat = strawberry.enum(ExportFormatModel, name="ExportFormat")
+ExportStatus = strawberry.enum(ExportStatusModel, name="ExportStatus")
+
+
+@strawberry.type
+class Withdrawal:
+    id: strawberry.ID
+    status: WithdrawalStatus
+    amount: Money
+
+
+@strawberry.type
+class WithdrawBalancePayload:
+    withdrawal: Withdrawal | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class DataExport:
+    id: strawberry.ID
+    status: ExportStatus
+    format: ExportFormat
+    download_url: str | None = strawberry.field(
+        description="One-time link (send the same bearer token); null until READY.")
+    expires_at: datetime | None
+
+
+@strawberry.type
+class RequestDataExportPayload:
+    export: DataExport | None
+    errors: list[UserError]
+
+
+@strawberry.input
+class WithdrawBalanceInput:
+    card_id: strawberry.ID
+    fen: int | None = strawberry.field(default=None,
+                                       description="Omitted: the whole available balance.")
+    idempotency_key: str
+
+
+@strawberry.input
+class RequestDataExportInput:
+    format: ExportFormat

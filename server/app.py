@@ -19,6 +19,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from resolvers.context import Context
 from schema.api import build_schema
+from server import routes
 from server.database import tortoise_config
 from server.settings import Settings
 from server.worker import Worker
@@ -75,11 +76,14 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
                 stack.callback(task.cancel)
             yield
 
-    routes = [
+    endpoints = [
         Route("/graphql", WalletGraphQL(runtime, production=settings.production),
               methods=["GET", "POST"]),
         Route("/health", health),
+        Route("/payouts/callback", routes.payout_callback(runtime, settings.payout_secret()),
+              methods=["POST"]),
+        Route("/exports/{export_id}/download", routes.export_download(runtime)),
     ]
     if not settings.production:
-        routes.append(Mount("/static/graphiql", StaticFiles(directory=GRAPHIQL)))
-    return Starlette(routes=routes, lifespan=lifespan)
+        endpoints.append(Mount("/static/graphiql", StaticFiles(directory=GRAPHIQL)))
+    return Starlette(routes=endpoints, lifespan=lifespan)

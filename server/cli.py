@@ -16,7 +16,7 @@ from schema.api import build_schema
 from server import database
 from server.app import create_app
 from server.settings import Settings
-from server.wiring import build_runtime, build_sms
+from server.wiring import build_payouts, build_runtime, build_sms
 from server.worker import Worker
 from services import audit, demo
 
@@ -39,7 +39,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         print(f"demo accounts: {', '.join(created) or 'already there'}")
     worker = None
     if not args.no_worker:
-        worker = Worker(runtime, build_sms(settings), settings.worker_interval_seconds)
+        worker = Worker(runtime, build_sms(settings), build_payouts(settings),
+                        settings.worker_interval_seconds)
         runtime.wake_worker = worker.wake
     app = create_app(settings, runtime, worker=worker)
     print(f"GraphQL at http://{args.host}:{args.port}/graphql")
@@ -49,7 +50,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def work(settings: Settings, _: argparse.Namespace) -> int:
     runtime = build_runtime(settings)
-    worker = Worker(runtime, build_sms(settings), settings.worker_interval_seconds)
+    worker = Worker(runtime, build_sms(settings), build_payouts(settings),
+                        settings.worker_interval_seconds)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_with_orm(settings, worker.run_forever))
     return 0

@@ -1,5 +1,7 @@
 """Settings: the only place that reads the environment (spec §8)."""
 
+import hashlib
+import hmac
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -25,6 +27,8 @@ class Settings(BaseSettings):
     captcha_test_answer: str | None = None
     payout_backend: Literal["simulated", "webhook"] = "simulated"
     payout_settle_seconds: float = 5
+    payout_webhook_url: HttpUrl | None = None
+    payout_webhook_secret: SecretStr | None = None
     worker_interval_seconds: float = 5
     recovery_days: int = 15
     support_phone: str = "11185"
@@ -44,6 +48,10 @@ class Settings(BaseSettings):
             raise ValueError("WALLET_SMS_BACKEND=file needs WALLET_SMS_FILE")
         if self.sms_backend == "webhook" and not self.sms_webhook_url:
             raise ValueError("WALLET_SMS_BACKEND=webhook needs WALLET_SMS_WEBHOOK_URL")
+        if self.payout_backend == "webhook" and not (
+                self.payout_webhook_url and self.payout_webhook_secret):
+            raise ValueError("WALLET_PAYOUT_BACKEND=webhook needs WALLET_PAYOUT_WEBHOOK_URL "
+                             "and WALLET_PAYOUT_WEBHOOK_SECRET")
         if self.recovery_days < 0 or self.worker_interval_seconds <= 0:
             raise ValueError("WALLET_RECOVERY_DAYS must be >= 0, the worker interval > 0")
         return self
@@ -56,6 +64,12 @@ class Settings(BaseSettings):
             DEV_SECRET_FILE.write_text(secrets.token_hex(32))
             DEV_SECRET_FILE.chmod(0o600)
         return DEV_SECRET_FILE.read_text().strip().encode()
+
+    def payout_secret(self) -> bytes:
+        """Signs what we send the bank and checks what it calls back with."""
+        if self.payout_webhook_secret:
+            return self.payout_webhook_secret.get_secret_value().encode()
+        return hmac.new(self.secret(), b"payout-webhook", hashlib.sha256).digest()
 
     def rules(self) -> Rules:
         return Rules(

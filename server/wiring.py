@@ -1,7 +1,10 @@
-"""Builds the outside world once from settings: clock, secrets, SMS gateway, worker."""
+"""Builds the outside world once from settings: clock, secrets, SMS and payout gateways."""
+
+from datetime import timedelta
 
 from server.settings import Settings
 from services.clock import Clock, SystemClock
+from services.payouts import PayoutGateway, SimulatedBank, WebhookBank
 from services.runtime import Runtime
 from services.sms import ConsoleSms, FileSms, SmsSender, WebhookSms
 
@@ -22,3 +25,9 @@ def build_sms(settings: Settings) -> SmsSender:
     if settings.sms_backend == "webhook":
         return WebhookSms(str(settings.sms_webhook_url))
     return ConsoleSms()
+
+
+def build_payouts(settings: Settings) -> PayoutGateway:
+    if settings.payout_backend == "webhook":
+        return WebhookBank(str(settings.payout_webhook_url), settings.payout_secret())
+    return SimulatedBank(timedelta(seconds=settings.payout_settle_seconds))

@@ -1,10 +1,12 @@
-"""The background worker: closure jobs and the outbox; in `serve`, or alone as `worker`."""
+"""The background worker: closure jobs, payouts, exports and the outbox; in `serve`, or
+alone as `wallet-closure worker`."""
 
 import asyncio
 import contextlib
 import logging
 
-from services import closure_jobs, outbox
+from services import closure_jobs, exports, outbox, payouts
+from services.payouts import PayoutGateway
 from services.runtime import Runtime
 from services.sms import SmsSender
 
@@ -12,9 +14,11 @@ log = logging.getLogger("wallet.worker")
 
 
 class Worker:
-    def __init__(self, runtime: Runtime, sms: SmsSender, interval_seconds: float) -> None:
+    def __init__(self, runtime: Runtime, sms: SmsSender, bank: PayoutGateway,
+                 interval_seconds: float) -> None:
         self.runtime = runtime
         self.sms = sms
+        self.bank = bank
         self.interval = interval_seconds
         self._wake = asyncio.Event()
 
@@ -26,8 +30,10 @@ class Worker:
         """One pass over everything that is due; returns how much was done."""
         rt = self.runtime
         done = 0
-        for job in (closure_jobs.expire_due, closure_jobs.complete_due, closure_jobs.remind_due):
+        for job in (closure_jobs.expire_due, closure_jobs.complete_due, closure_jobs.remind_due,
+                    exports.build_due):
             done += await job(rt)
+        done += await payouts.run(rt, self.bank)
         # What the jobs above queued goes out in this same pass; the purge then waits for
         # nothing but the SMS still on its way to the phone it erases.
         done += await outbox.deliver_due(rt, self.sms)

@@ -1,6 +1,7 @@
 """Accounts as the customer sees them, and opening one."""
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
@@ -27,6 +28,15 @@ async def overview(rt: Runtime, account: Account) -> Overview:
         .order_by("bound_at"),
         sessions=await sessions.live_sessions(rt, account.id),
     )
+
+
+async def lock(account_id: UUID) -> Account:
+    """The account row, locked until the transaction ends (SQLite has one writer anyway).
+
+    Whatever reads the balance and then changes money or the account's state takes it:
+    confirming a closure, withdrawing, a payout settling or failing.
+    """
+    return await Account.select_for_update().get(id=account_id)
 
 
 async def open_account(rt: Runtime, *, phone: str, password: str, display_name: str) -> Account:

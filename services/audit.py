@@ -12,6 +12,7 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from models import AuditEntry
+from services import money
 from services.database import lock_for_transaction
 from services.messages import message
 
@@ -34,6 +35,11 @@ class AuditAction(StrEnum):
     CLOSURE_EXPIRED = "CLOSURE_EXPIRED"
     CLOSURE_RESTORED = "CLOSURE_RESTORED"
     ACCOUNT_PURGED = "ACCOUNT_PURGED"
+    WITHDRAWAL_REQUESTED = "WITHDRAWAL_REQUESTED"
+    WITHDRAWAL_SETTLED = "WITHDRAWAL_SETTLED"
+    WITHDRAWAL_FAILED = "WITHDRAWAL_FAILED"
+    DATA_EXPORT_REQUESTED = "DATA_EXPORT_REQUESTED"
+    DATA_EXPORT_DOWNLOADED = "DATA_EXPORT_DOWNLOADED"
 
 
 class LoginMethod(StrEnum):
@@ -94,11 +100,38 @@ async def account_purged(*, account_id: UUID, at: datetime) -> AuditEntry:
     return await _append(AuditAction.ACCOUNT_PURGED, account_id=account_id, at=at)
 
 
+async def withdrawal_requested(*, account_id: UUID, withdrawal_id: UUID, fen: int,
+                               at: datetime) -> AuditEntry:
+    return await _append(AuditAction.WITHDRAWAL_REQUESTED, account_id=account_id, at=at,
+                         withdrawal=str(withdrawal_id), fen=fen)
+
+
+async def withdrawal_ended(*, account_id: UUID, withdrawal_id: UUID, settled: bool, fen: int,
+                           at: datetime) -> AuditEntry:
+    action = AuditAction.WITHDRAWAL_SETTLED if settled else AuditAction.WITHDRAWAL_FAILED
+    return await _append(action, account_id=account_id, at=at, withdrawal=str(withdrawal_id),
+                         fen=fen)
+
+
+async def data_export_requested(*, account_id: UUID, export_id: UUID, format: str,
+                                at: datetime) -> AuditEntry:
+    return await _append(AuditAction.DATA_EXPORT_REQUESTED, account_id=account_id, at=at,
+                         export=str(export_id), format=format)
+
+
+async def data_export_downloaded(*, account_id: UUID, export_id: UUID,
+                                 at: datetime) -> AuditEntry:
+    return await _append(AuditAction.DATA_EXPORT_DOWNLOADED, account_id=account_id, at=at,
+                         export=str(export_id))
+
+
 def describe(entry: AuditEntry, lang: str) -> str:
     """The entry as the customer reads it in their security log."""
     params = dict(entry.data)
     if "method" in params:
         params["method"] = message(f"METHOD_{params['method']}", lang)
+    if "fen" in params:
+        params["amount"] = money.display(params["fen"])
     return message(f"AUDIT_{entry.action}", lang, **params)
 
 

@@ -6,7 +6,7 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from models import Account, AccountStatus, ClosureReason, ClosureRequest, ClosureStep, Purpose
-from services import audit, captcha, codes, eligibility, outbox, sessions, validation
+from services import accounts, audit, captcha, codes, eligibility, outbox, sessions, validation
 from services.closure_machine import Event, State, apply, require
 from services.eligibility import Finding
 from services.errors import DomainError, ErrorCode
@@ -27,11 +27,6 @@ class Started:
 class Confirmed:
     request: ClosureRequest
     blockers: list[Finding]  # not empty: the request was REJECTED
-
-
-async def lock_account(account_id: UUID) -> Account:
-    """The account row, locked until the transaction ends (SQLite: one writer anyway)."""
-    return await Account.select_for_update().get(id=account_id)
 
 
 async def find(account: Account, request_id: str) -> ClosureRequest:
@@ -62,7 +57,7 @@ async def start(rt: Runtime, account: Account, *, reason: ClosureReason, comment
     now = rt.clock.now()
     async with in_transaction():
         # Serialises starts (and confirmations, withdrawals) of one account.
-        await lock_account(account.id)
+        await accounts.lock(account.id)
         replayed = await ClosureRequest.get_or_none(account_id=account.id, idempotency_key=key)
         if replayed:
             return Started(replayed, [])
@@ -123,7 +118,7 @@ async def confirm(rt: Runtime, account: Account, *, request_id: str, acknowledge
     async with in_transaction():
         # Balance read, check and state change under the account's lock: a payment or a
         # withdrawal racing this confirmation waits, so no money is left in a closed account.
-        locked = await lock_account(account.id)
+        locked = await accounts.lock(account.id)
         blockers, _ = await eligibility.blockers(rt, locked, ignoring=request.id)
         if blockers:
             await apply(request, Event.REJECT, at=now)

@@ -67,4 +67,4 @@ async def _with_pending_withdrawal(rt: Runtime, account: Account) -> None:
                                     at=rt.clock.now())
     await Withdrawal.create(account=account, card=card, movement_id=movement_id, amount_fen=5_000,
                             status=WithdrawalStatus.PENDING, idempotency_key=f"demo-{uuid4()}",
-                            created_at=rt.clock.now())
+                            created_at=rt.clock.now(), on_hold=True)

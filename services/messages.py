@@ -90,6 +90,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "AUDIT_CLOSURE_EXPIRED": ("注销申请已过期", "Closure request expired"),
     "AUDIT_CLOSURE_RESTORED": ("账户已恢复", "Account restored"),
     "AUDIT_ACCOUNT_PURGED": ("个人信息已删除", "Personal data erased"),
+    "AUDIT_WITHDRAWAL_REQUESTED": ("申请提现 {amount}", "Withdrawal of {amount} requested"),
+    "AUDIT_WITHDRAWAL_SETTLED": ("提现 {amount} 已到账", "Withdrawal of {amount} settled"),
+    "AUDIT_WITHDRAWAL_FAILED": ("提现 {amount} 失败，资金已退回余额", "Withdrawal of {amount} failed; the money is back in the balance"),
+    "AUDIT_DATA_EXPORT_REQUESTED": ("申请导出数据（{format}）", "Data export requested ({format})"),
+    "AUDIT_DATA_EXPORT_DOWNLOADED": ("下载导出的数据", "Data export downloaded"),
     "METHOD_PASSWORD": ("密码", "password"),
     "METHOD_SMS_CODE": ("短信验证码", "SMS code"),
 }

@@ -10,6 +10,7 @@ from models import (
     AccountStatus,
     BankCard,
     Challenge,
+    DataExport,
     LedgerEntry,
     OutboxMessage,
     Session,
@@ -20,7 +21,7 @@ from services.database import scrub_freed_space
 from services.runtime import Runtime
 
 PERSONAL_DATA_TABLES = [m._meta.db_table for m in (Account, BankCard, Session, OutboxMessage,
-                                                     Challenge)]
+                                                     Challenge, DataExport)]
 
 
 async def purge_accounts(rt: Runtime, account_ids: list[UUID]) -> int:
@@ -48,6 +49,7 @@ async def purge(rt: Runtime, account_id: UUID) -> bool:
         # Only accounts with no SMS still on its way are purged (see closure_jobs.purge_due).
         await OutboxMessage.filter(account_id=account_id).update(to_phone=None, code=None)
         await Challenge.filter(account_id=account_id).delete()
+        await DataExport.filter(account_id=account_id).delete()
         await audit.account_purged(account_id=account_id, at=now)
     return True
 

@@ -7,6 +7,7 @@ every test then starts from empty tables.
 import os
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
@@ -22,11 +23,13 @@ from server.database import is_postgres, migrate, tortoise_config
 from server.settings import Settings
 from server.worker import Worker
 from services.clock import FakeClock
+from services.payouts import SimulatedBank
 from services.runtime import Runtime
 from services.sms import FileSms
 from tests.helpers import GraphQL
 
 TEST_SECRET = b"test-secret-key"
+PAYOUT_SECRET = b"the-bank-and-us"
 CAPTCHA_TEST_ANSWER = "TEST"
 MODELS = [m for m in vars(models).values() if isinstance(m, type) and issubclass(m, Model)]
 
@@ -102,12 +105,14 @@ def sms(tmp_path: Path) -> FileSms:
 
 @pytest.fixture
 def worker(runtime: Runtime, sms: FileSms) -> Worker:
-    return Worker(runtime, sms, interval_seconds=5)
+    return Worker(runtime, sms, SimulatedBank(timedelta(seconds=5)), interval_seconds=5)
 
 
 @pytest.fixture
 async def api(orm: str, runtime: Runtime, worker: Worker, sms: FileSms) -> AsyncIterator[GraphQL]:
-    app = create_app(Settings(database_url=orm), runtime, manage_orm=False)
+    settings = Settings(database_url=orm, secret_key=TEST_SECRET.decode(),
+                        payout_webhook_secret=PAYOUT_SECRET.decode())
+    app = create_app(settings, runtime, manage_orm=False)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://wallet.test") as client:
         yield GraphQL(client, worker, sms)

@@ -10,6 +10,7 @@ from models import Account, AccountStatus, ClosureReason, ClosureRequest, Closur
 from server.worker import Worker
 from services import audit, outbox
 from services.closure_machine import State
+from services.payouts import SimulatedBank
 from services.runtime import Runtime
 from services.sms import FileSms
 from tests import factories
@@ -39,7 +40,8 @@ async def test_two_workers_complete_200_requests_each_exactly_once(
         runtime: Runtime, sms: FileSms, tmp_path) -> None:
     # given
     await confirmed_requests(runtime, 200)
-    workers = [Worker(runtime, FileSms(tmp_path / f"worker{i}.jsonl"), 5) for i in range(2)]
+    workers = [Worker(runtime, FileSms(tmp_path / f"worker{i}.jsonl"),
+                      SimulatedBank(timedelta(seconds=5)), 5) for i in range(2)]
 
     # when
     await asyncio.gather(*(drain(w) for w in workers))

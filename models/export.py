@@ -1,0 +1,35 @@
+from enum import StrEnum
+from uuid import uuid4
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ExportFormat(StrEnum):
+    JSON = "JSON"
+    CSV = "CSV"
+
+
+class ExportStatus(StrEnum):
+    PENDING = "PENDING"
+    READY = "READY"
+    DOWNLOADED = "DOWNLOADED"
+    EXPIRED = "EXPIRED"
+
+
+class DataExport(Model):
+    id = fields.UUIDField(primary_key=True, default=uuid4)
+    account = fields.ForeignKeyField("models.Account", related_name="exports")
+    format = fields.CharEnumField(ExportFormat, max_length=8)
+    status = fields.CharEnumField(ExportStatus, default=ExportStatus.PENDING, max_length=16)
+    created_at = fields.DatetimeField()
+    ready_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField(null=True)
+    # The download token is an HMAC of the id and this nonce: it is stored nowhere.
+    link_nonce = fields.CharField(max_length=32, null=True)
+    # The file itself; erased once downloaded or expired.
+    content = fields.TextField(null=True)
+    downloaded_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "data_export"

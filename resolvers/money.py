@@ -1,0 +1,63 @@
+import strawberry
+from strawberry.types import Info
+
+from models import DataExport as DataExportModel
+from models import Withdrawal as WithdrawalModel
+from resolvers.common import require_session, user_errors
+from resolvers.context import Context
+from schema.types import (
+    DataExport,
+    Money,
+    RequestDataExportInput,
+    RequestDataExportPayload,
+    Withdrawal,
+    WithdrawBalanceInput,
+    WithdrawBalancePayload,
+)
+from services import exports, money, withdrawals
+from services.errors import DomainError
+
+Ctx = Info[Context, None]
+
+
+def money_of(fen: int) -> Money:
+    return Money(fen=fen, currency=money.CURRENCY, display=money.display(fen))
+
+
+def withdrawal_of(w: WithdrawalModel) -> Withdrawal:
+    return Withdrawal(id=strawberry.ID(str(w.id)), status=w.status, amount=money_of(w.amount_fen))
+
+
+def export_of(info: Ctx, export: DataExportModel) -> DataExport:
+    path = exports.link(info.context.runtime, export)
+    return DataExport(id=strawberry.ID(str(export.id)), status=export.status,
+                      format=export.format, expires_at=export.expires_at,
+                      download_url=str(info.context.request.base_url).rstrip("/") + path
+                      if path else None)
+
+
+async def withdraw_balance(info: Ctx, input: WithdrawBalanceInput) -> WithdrawBalancePayload:
+    session = await require_session(info)
+    try:
+        withdrawal = await withdrawals.withdraw(
+            info.context.runtime, session.account, card_id=input.card_id, fen=input.fen,
+            idempotency_key=input.idempotency_key)
+    except DomainError as error:
+        return WithdrawBalancePayload(withdrawal=None, errors=user_errors(info, error))
+    return WithdrawBalancePayload(withdrawal=withdrawal_of(withdrawal), errors=[])
+
+
+async def request_data_export(info: Ctx, input: RequestDataExportInput,
+                              ) -> RequestDataExportPayload:
+    session = await require_session(info)
+    try:
+        export = await exports.request(info.context.runtime, session.account, input.format)
+    except DomainError as error:
+        return RequestDataExportPayload(export=None, errors=user_errors(info, error))
+    return RequestDataExportPayload(export=export_of(info, export), errors=[])
+
+
+async def data_export(info: Ctx, id: strawberry.ID) -> DataExport | None:
+    session = await require_session(info)
+    export = await exports.find(session.account, id)
+    return export_of(info, export) if export else None

@@ -1,0 +1,44 @@
+"""The two plain-HTTP endpoints beside GraphQL: the bank's callback and export downloads."""
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from services import exports, payouts, sessions
+from services.errors import DomainError
+from services.runtime import Runtime
+
+
+def payout_callback(runtime: Runtime, secret: bytes):
+    async def endpoint(request: Request) -> Response:
+        body = await request.body()
+        try:
+            await payouts.handle_callback(
+                runtime, secret, body=body,
+                timestamp=request.headers.get("x-wallet-timestamp", ""),
+                signature=request.headers.get("x-wallet-signature", ""))
+        except payouts.CallbackRefused as refused:
+            return JSONResponse({"error": refused.reason}, status_code=refused.status)
+        return JSONResponse({"ok": True})
+
+    return endpoint
+
+
+def export_download(runtime: Runtime):
+    async def endpoint(request: Request) -> Response:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        session = (await sessions.authenticate(runtime, token.strip())
+                   if scheme.lower() == "bearer" else None)
+        if session is None:
+            return JSONResponse({"error": "log in first"}, status_code=401)
+        try:
+            content, content_type, name = await exports.download(
+                runtime, session.account, request.path_params["export_id"],
+                request.query_params.get("token", ""))
+        except DomainError:
+            return JSONResponse({"error": "not found, expired or already downloaded"},
+                                status_code=404)
+        return Response(content, media_type=content_type, headers={
+            "content-disposition": f'attachment; filename="{name}"',
+            "cache-control": "no-store"})
+
+    return endpoint

@@ -1,0 +1,129 @@
+"""The customer's data (profile, cards, full transaction history) as JSON or CSV, built by
+the worker and downloadable once through an expiring link."""
+
+import csv
+import io
+import json
+import secrets
+from datetime import timedelta
+from uuid import UUID
+
+from tortoise.transactions import in_transaction
+
+from models import (
+    Account,
+    BankCard,
+    Book,
+    DataExport,
+    ExportFormat,
+    ExportStatus,
+    LedgerEntry,
+    Withdrawal,
+)
+from services import audit, money
+from services.crypto import keyed_hash, same
+from services.errors import DomainError, ErrorCode
+from services.runtime import Runtime
+
+ONE_PER = timedelta(hours=1)
+LINK_LIFETIME = timedelta(hours=24)
+CONTENT_TYPES = {ExportFormat.JSON: "application/json", ExportFormat.CSV: "text/csv; charset=utf-8"}
+BATCH = 20
+
+
+async def request(rt: Runtime, account: Account, export_format: ExportFormat) -> DataExport:
+    now = rt.clock.now()
+    async with in_transaction():
+        latest = await DataExport.filter(account_id=account.id).order_by("-created_at").first()
+        if latest and (wait := latest.created_at + ONE_PER - now) > timedelta(0):
+            raise DomainError(ErrorCode.RATE_LIMITED, seconds=int(wait.total_seconds()) + 1)
+        export = await DataExport.create(account=account, format=export_format, created_at=now)
+        await audit.data_export_requested(account_id=account.id, export_id=export.id,
+                                          format=export_format.value, at=now)
+    rt.wake_worker()
+    return export
+
+
+async def find(account: Account, export_id: str) -> DataExport | None:
+    try:
+        return await DataExport.get_or_none(id=UUID(export_id), account_id=account.id)
+    except ValueError:
+        return None
+
+
+def link(rt: Runtime, export: DataExport) -> str | None:
+    """The one-time download path, shown in every answer until the file is downloaded."""
+    if export.status != ExportStatus.READY:
+        return None
+    return f"/exports/{export.id}/download?token={_token(rt, export)}"
+
+
+def _token(rt: Runtime, export: DataExport) -> str:
+    return keyed_hash(rt.secret, "export-link", str(export.id), export.link_nonce or "")
+
+
+async def build_due(rt: Runtime) -> int:
+    done = 0
+    for export in await DataExport.filter(status=ExportStatus.PENDING).limit(BATCH):
+        content = await _render(export)
+        now = rt.clock.now()
+        built = await DataExport.filter(id=export.id, status=ExportStatus.PENDING).update(
+            status=ExportStatus.READY, content=content, ready_at=now,
+            expires_at=now + LINK_LIFETIME, link_nonce=secrets.token_hex(16))
+        done += built
+    expired = await DataExport.filter(status=ExportStatus.READY,
+                                      expires_at__lte=rt.clock.now()).update(
+        status=ExportStatus.EXPIRED, content=None)
+    return done + expired
+
+
+async def download(rt: Runtime, account: Account, export_id: str,
+                   token: str) -> tuple[str, str, str]:
+    """(content, content type, file name), once; NOT_FOUND for anything else."""
+    export = await find(account, export_id)
+    if (export is None or export.status != ExportStatus.READY or export.expires_at is None
+            or export.expires_at <= rt.clock.now() or not same(_token(rt, export), token)):
+        raise DomainError(ErrorCode.NOT_FOUND)
+    now = rt.clock.now()
+    async with in_transaction():
+        taken = await DataExport.filter(id=export.id, status=ExportStatus.READY).update(
+            status=ExportStatus.DOWNLOADED, downloaded_at=now, content=None)
+        if not taken:
+            raise DomainError(ErrorCode.NOT_FOUND)
+        await audit.data_export_downloaded(account_id=account.id, export_id=export.id, at=now)
+    extension = export.format.value.lower()
+    return export.content or "", CONTENT_TYPES[export.format], f"wallet-export.{extension}"
+
+
+async def _render(export: DataExport) -> str:
+    account = await Account.get(id=export.account_id)
+    cards = await BankCard.filter(account_id=account.id).order_by("bound_at")
+    entries = await LedgerEntry.filter(account_id=account.id, book=Book.WALLET).order_by("id")
+    withdrawal_of = {w.movement_id: w for w in await Withdrawal.filter(account_id=account.id)}
+    profile = {"id": str(account.id), "phone": account.phone, "name": account.display_name,
+               "status": account.status.value, "openedAt": account.created_at.isoformat()}
+    card_rows = [{"id": str(c.id), "bank": c.bank_name, "last4": c.last4,
+                  "boundAt": c.bound_at.isoformat(),
+                  "unboundAt": c.unbound_at.isoformat() if c.unbound_at else None} for c in cards]
+    transactions = [{
+        "id": e.id, "at": e.created_at.isoformat(), "description": e.description,
+        "amountFen": e.amount_fen, "amount": money.display(e.amount_fen),
+        "status": e.status.value,
+        "withdrawalId": str(withdrawal_of[e.movement_id].id)
+        if e.movement_id in withdrawal_of else None} for e in entries]
+    if export.format == ExportFormat.JSON:
+        return json.dumps({"profile": profile, "cards": card_rows, "transactions": transactions},
+                          ensure_ascii=False, indent=2)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["record", "id", "at", "description", "amount_fen", "amount", "status",
+                     "detail"])
+    writer.writerow(["profile", profile["id"], profile["openedAt"], profile["name"], "", "",
+                     profile["status"], profile["phone"]])
+    for card in card_rows:
+        writer.writerow(["card", card["id"], card["boundAt"], card["bank"], "", "",
+                         "UNBOUND" if card["unboundAt"] else "BOUND", f"****{card['last4']}"])
+    for t in transactions:
+        writer.writerow(["transaction", t["id"], t["at"], t["description"], t["amountFen"],
+                         t["amount"], t["status"], t["withdrawalId"] or ""])
+    return out.getvalue()

@@ -1,0 +1,87 @@
+"""Withdrawing the balance to a bound card; a withdrawal is PENDING until the bank answers."""
+
+from uuid import UUID
+
+from tortoise.transactions import in_transaction
+
+from models import (
+    Account,
+    AccountStatus,
+    BankCard,
+    Book,
+    EntryStatus,
+    LedgerEntry,
+    Withdrawal,
+    WithdrawalStatus,
+)
+from services import accounts, audit, ledger, validation
+from services.errors import DomainError, ErrorCode
+from services.runtime import Runtime
+
+
+async def withdraw(rt: Runtime, account: Account, *, card_id: str, fen: int | None,
+                   idempotency_key: str) -> Withdrawal:
+    """The whole available balance when `fen` is None. The same key returns the same
+    withdrawal, also when the retries arrive at once."""
+    key = validation.text(idempotency_key, field="idempotencyKey", max_length=64)
+    if fen is not None and fen <= 0:
+        raise DomainError(ErrorCode.INVALID_INPUT, field="fen", max_length=0)
+    card = await _card(account, card_id)
+    now = rt.clock.now()
+    async with in_transaction():
+        locked = await accounts.lock(account.id)
+        replayed = await Withdrawal.get_or_none(account_id=account.id, idempotency_key=key)
+        if replayed:
+            return replayed
+        if locked.status != AccountStatus.ACTIVE:
+            raise DomainError(ErrorCode.ACCOUNT_NOT_ACTIVE)
+        available = (await ledger.balance(account.id)).available_fen
+        amount = available if fen is None else fen
+        if amount <= 0 or amount > available:
+            raise DomainError(ErrorCode.INSUFFICIENT_BALANCE, field="fen")
+        movement_id = await ledger.move(
+            account_id=account.id, from_book=Book.WALLET, to_book=Book.PAYOUT_CLEARING,
+            fen=amount, status=EntryStatus.PENDING, description="withdrawal", at=now)
+        withdrawal = await Withdrawal.create(
+            account_id=account.id, card=card, movement_id=movement_id, amount_fen=amount,
+            status=WithdrawalStatus.PENDING, idempotency_key=key, created_at=now)
+        await audit.withdrawal_requested(account_id=account.id, withdrawal_id=withdrawal.id,
+                                         fen=amount, at=now)
+    rt.wake_worker()
+    return withdrawal
+
+
+async def _card(account: Account, card_id: str) -> BankCard:
+    try:
+        card = await BankCard.get_or_none(id=UUID(card_id), account_id=account.id,
+                                          unbound_at__isnull=True)
+    except ValueError:
+        card = None
+    if card is None:
+        raise DomainError(ErrorCode.NOT_FOUND, field="cardId")
+    return card
+
+
+async def end(rt: Runtime, withdrawal_id: UUID, *, settled: bool,
+              reason: str | None = None) -> bool:
+    """The bank's answer: SETTLED, or FAILED (the money is back in the balance).
+    False when the withdrawal had already ended: each one ends exactly once."""
+    withdrawal = await Withdrawal.get_or_none(id=withdrawal_id)
+    if withdrawal is None:
+        return False
+    now = rt.clock.now()
+    async with in_transaction():
+        await accounts.lock(withdrawal.account_id)
+        ended = await Withdrawal.filter(id=withdrawal.id, status=WithdrawalStatus.PENDING).update(
+            status=WithdrawalStatus.SETTLED if settled else WithdrawalStatus.FAILED,
+            ended_at=now, failure_reason=None if settled else (reason or "")[:128])
+        if not ended:
+            return False
+        await LedgerEntry.filter(movement_id=withdrawal.movement_id,
+                                 status=EntryStatus.PENDING).update(
+            status=EntryStatus.SETTLED if settled else EntryStatus.VOIDED,
+            settled_at=now if settled else None)
+        await audit.withdrawal_ended(account_id=withdrawal.account_id,
+                                     withdrawal_id=withdrawal.id, settled=settled,
+                                     fen=withdrawal.amount_fen, at=now)
+    return True
