@@ -13,11 +13,13 @@ from tests.operations import (
     CONFIRM_CLOSURE,
     CREATE_CAPTCHA,
     LOGIN_WITH_PASSWORD,
+    ME,
     RESTORE_ACCOUNT,
     SEND_CLOSURE_CODE,
     SEND_RESTORE_CODE,
     START_CLOSURE,
     VERIFY_CLOSURE_IDENTITY,
+    WITHDRAW_BALANCE,
 )
 
 
@@ -77,6 +79,15 @@ class Customer:
         confirmed = await self.confirm(request_id)
         assert confirmed["errors"] == [], confirmed
         return request_id
+
+    async def me(self) -> dict:
+        return await self.call(ME)
+
+    async def withdraw(self, card_id: str, key: str = "w-1", fen: int | None = None) -> dict:
+        variables = {"cardId": card_id, "idempotencyKey": key}
+        if fen is not None:
+            variables["fen"] = fen
+        return await self.call(WITHDRAW_BALANCE, {"input": variables})
 
     async def send_restore_code(self) -> dict:
         return await self.call(SEND_RESTORE_CODE, {"input": {

@@ -13,12 +13,6 @@ from schema.api import build_schema
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACT_CHECK = ROOT.parent / "shared" / "tools" / "check_contract.py"
 
-# The contract operations this server answers so far; the rest are open issues.
-SERVED = {"CreateCaptcha", "SendLoginCode", "LoginWithCode", "LoginWithPassword", "Logout",
-          "ClosureEligibility", "StartClosure", "SendClosureCode", "VerifyClosureIdentity",
-          "ConfirmClosure", "CancelClosure", "ClosureRequest", "SendRestoreCode", "RestoreAccount",
-          "LogoutAllDevices", "Me", "SecurityLog"}
-
 # package -> packages of ours it must never import
 FORBIDDEN = {
     "models": {"services", "resolvers", "schema", "server"},
@@ -45,9 +39,8 @@ def test_every_contract_operation_validates_against_the_schema() -> None:
     result = subprocess.run([sys.executable, str(CONTRACT_CHECK), str(ROOT / "schema" /
                                                                       "schema.graphql")],
                             capture_output=True, text=True, timeout=60, check=False)
-    failed = {line.split()[1].rstrip(":") for line in result.stdout.splitlines()
-              if line.startswith("FAIL ")}
-    assert failed & SERVED == set(), result.stdout
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().endswith("0 failed")
 
 
 def imports_of(path: Path) -> set[str]:
