@@ -1,9 +1,10 @@
-"""The mobile contract's documents, exactly as the apps send them."""
+"""The mobile contract's documents, exactly as the apps send them (a copy of
+../shared/contract that tests/test_project.py keeps equal to the original)."""
 
 import re
 from pathlib import Path
 
-CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contract" / "mobile-operations.graphql"
+CONTRACT = Path(__file__).resolve().parent / "contract" / "mobile-operations.graphql"
 
 
 def _load() -> dict[str, str]:

@@ -195,3 +195,25 @@ async def test_restore_refuses_an_active_account(alice: Customer) -> None:
     # no SMS goes to an active account: the code cannot be known
     assert [m["purpose"] for m in await alice.api.deliver()] == []
     assert codes(await alice.restore("123456")) == ["CODE_INVALID"]
+
+
+async def test_a_closing_account_hears_not_active_only_after_proof(
+        alice: Customer, api: GraphQL, clock: FakeClock) -> None:
+    request_id = (await alice.start())["request"]["id"]
+    await alice.send_code(request_id)
+    await alice.verify(request_id)
+    await alice.confirm(request_id)
+    clock.advance(timedelta(seconds=61))
+
+    wrong_password = await alice.log_in("Wrong-pass-1")
+    sent = await api.data("""mutation($i: SendLoginCodeInput!) { sendLoginCode(input: $i) {
+        errors { code } } }""", {"i": {"phone": ALICE, "captchaId": await alice.captcha("LOGIN"),
+                                       "captchaAnswer": "TEST"}})
+    by_code = await alice.call("""mutation($i: LoginWithCodeInput!) { loginWithCode(input: $i) {
+        token errors { code } } }""", {"i": {"phone": ALICE, "deviceName": "",
+                                             "code": await api.last_code(ALICE, "LOGIN_CODE")}})
+
+    assert codes(wrong_password) == ["INVALID_CREDENTIALS"]
+    assert sent == {"sendLoginCode": {"errors": []}}
+    assert by_code == {"token": None, "errors": [{"code": "ACCOUNT_NOT_ACTIVE"}]}
+    assert codes(await alice.log_in()) == ["ACCOUNT_NOT_ACTIVE"]

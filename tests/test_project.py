@@ -11,7 +11,8 @@ import pytest
 from schema.api import build_schema
 
 ROOT = Path(__file__).resolve().parents[1]
-CONTRACT_CHECK = ROOT.parent / "shared" / "tools" / "check_contract.py"
+SHARED = ROOT.parent / "shared"
+CONTRACT_CHECK = SHARED / "tools" / "check_contract.py"
 
 # package -> packages of ours it must never import
 FORBIDDEN = {
@@ -41,6 +42,13 @@ def test_every_contract_operation_validates_against_the_schema() -> None:
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stdout
     assert result.stdout.strip().endswith("0 failed")
+
+
+@pytest.mark.skipif(not SHARED.exists(), reason="needs ../shared beside the checkout")
+def test_the_contract_copy_is_the_shared_contract() -> None:
+    original = SHARED / "contract" / "mobile-operations.graphql"
+    assert (ROOT / "tests" / "contract" / "mobile-operations.graphql").read_text() == (
+        original.read_text())
 
 
 def imports_of(path: Path) -> set[str]:

@@ -1,6 +1,9 @@
 """Clearing the balance before closing: withdraw to a bound card, and never lose a fen."""
 
+import asyncio
 from datetime import timedelta
+
+import pytest
 
 from models import Account, AccountStatus, Withdrawal, WithdrawalStatus
 from services import accounts, demo, ledger, withdrawals
@@ -123,3 +126,20 @@ async def test_a_closing_account_cannot_withdraw(runtime: Runtime) -> None:
 
     assert refusal == ErrorCode.ACCOUNT_NOT_ACTIVE
     assert (await accounts.overview(runtime, account)).balance.available_fen == 5000
+
+
+@pytest.mark.postgres
+async def test_retries_arriving_at_once_make_one_withdrawal(api: GraphQL,
+                                                           runtime: Runtime) -> None:
+    await factories.account(runtime, "+8613900000001", fen=1000, card_last4="1111")
+    person = Customer(api, "+8613900000001")
+    await person.log_in()
+    card_id = (await person.me())["bankCards"][0]["id"]
+
+    answers = await asyncio.gather(*(person.withdraw(card_id, key="tap-tap-tap")
+                                     for _ in range(5)))
+
+    assert len({a["withdrawal"]["id"] for a in answers}) == 1
+    assert all(a["errors"] == [] for a in answers)
+    assert await Withdrawal.all().count() == 1
+    assert (await person.me())["balance"]["fen"] == 0
