@@ -1,7 +1,7 @@
 import strawberry
 from strawberry.types import Info
 
-from resolvers.common import require_session, user_errors, wait_of
+from resolvers.common import errors_as_data, require_session
 from resolvers.context import Context
 from schema.types import (
     AccountRef,
@@ -18,7 +18,6 @@ from schema.types import (
     SendRestoreCodeInput,
 )
 from services import auth, captcha, restore
-from services.errors import DomainError
 
 Ctx = Info[Context, None]
 
@@ -29,66 +28,53 @@ async def create_captcha(info: Ctx, purpose: CaptchaPurpose) -> CaptchaPayload:
                           image_data_url=new.image_data_url, expires_at=new.expires_at)
 
 
+@errors_as_data
 async def send_login_code(info: Ctx, input: SendLoginCodeInput) -> SendCodePayload:
-    try:
-        wait = await auth.send_login_code(
-            info.context.runtime, phone=input.phone, captcha_id=input.captcha_id,
-            captcha_answer=input.captcha_answer, lang=info.context.lang)
-    except DomainError as error:
-        return SendCodePayload(resend_after_seconds=wait_of(error), errors=user_errors(info, error))
-    return SendCodePayload(resend_after_seconds=wait, errors=[])
+    wait = await auth.send_login_code(
+        info.context.runtime, phone=input.phone, captcha_id=input.captcha_id,
+        captcha_answer=input.captcha_answer, lang=info.context.lang)
+    return SendCodePayload(resend_after_seconds=wait)
 
 
 def _logged_in(result: auth.LoggedIn) -> LoginPayload:
     account = AccountRef(id=strawberry.ID(str(result.account.id)), status=result.account.status)
-    return LoginPayload(token=result.token, account=account, errors=[])
+    return LoginPayload(token=result.token, account=account)
 
 
+@errors_as_data
 async def login_with_code(info: Ctx, input: LoginWithCodeInput) -> LoginPayload:
-    try:
-        result = await auth.login_with_code(
-            info.context.runtime, phone=input.phone, code=input.code,
-            device_name=input.device_name, lang=info.context.lang)
-    except DomainError as error:
-        return LoginPayload(token=None, account=None, errors=user_errors(info, error))
-    return _logged_in(result)
+    return _logged_in(await auth.login_with_code(
+        info.context.runtime, phone=input.phone, code=input.code,
+        device_name=input.device_name, lang=info.context.lang))
 
 
+@errors_as_data
 async def login_with_password(info: Ctx, input: LoginWithPasswordInput) -> LoginPayload:
-    try:
-        result = await auth.login_with_password(
-            info.context.runtime, phone=input.phone, password=input.password,
-            device_name=input.device_name, lang=info.context.lang)
-    except DomainError as error:
-        return LoginPayload(token=None, account=None, errors=user_errors(info, error))
-    return _logged_in(result)
+    return _logged_in(await auth.login_with_password(
+        info.context.runtime, phone=input.phone, password=input.password,
+        device_name=input.device_name, lang=info.context.lang))
 
 
 async def logout(info: Ctx) -> LogoutPayload:
     await auth.logout(info.context.runtime, await require_session(info))
-    return LogoutPayload(errors=[])
+    return LogoutPayload()
 
 
 async def logout_all_devices(info: Ctx) -> LogoutAllDevicesPayload:
     revoked = await auth.logout_all(info.context.runtime, await require_session(info))
-    return LogoutAllDevicesPayload(revoked_sessions=revoked, errors=[])
+    return LogoutAllDevicesPayload(revoked_sessions=revoked)
 
 
+@errors_as_data
 async def send_restore_code(info: Ctx, input: SendRestoreCodeInput) -> SendCodePayload:
-    try:
-        wait = await restore.send_restore_code(
-            info.context.runtime, phone=input.phone, captcha_id=input.captcha_id,
-            captcha_answer=input.captcha_answer, lang=info.context.lang)
-    except DomainError as error:
-        return SendCodePayload(resend_after_seconds=wait_of(error), errors=user_errors(info, error))
-    return SendCodePayload(resend_after_seconds=wait, errors=[])
+    wait = await restore.send_restore_code(
+        info.context.runtime, phone=input.phone, captcha_id=input.captcha_id,
+        captcha_answer=input.captcha_answer, lang=info.context.lang)
+    return SendCodePayload(resend_after_seconds=wait)
 
 
+@errors_as_data
 async def restore_account(info: Ctx, input: RestoreAccountInput) -> LoginPayload:
-    try:
-        result = await restore.restore(
-            info.context.runtime, phone=input.phone, code=input.code,
-            device_name=input.device_name, lang=info.context.lang)
-    except DomainError as error:
-        return LoginPayload(token=None, account=None, errors=user_errors(info, error))
-    return _logged_in(result)
+    return _logged_in(await restore.restore(
+        info.context.runtime, phone=input.phone, code=input.code,
+        device_name=input.device_name, lang=info.context.lang))

@@ -2,7 +2,7 @@ import strawberry
 from strawberry.types import Info
 
 from models import ClosureRequest as ClosureRequestModel
-from resolvers.common import require_session, user_errors, wait_of
+from resolvers.common import errors_as_data, require_session
 from resolvers.context import Context
 from schema.types import (
     Blocker,
@@ -73,62 +73,50 @@ async def closure_request(info: Ctx, id: strawberry.ID) -> ClosureRequest | None
         timeline=[TimelineStep(state=s.state, at=s.at) for s in await closure.timeline(request)])
 
 
+@errors_as_data
 async def start_closure(info: Ctx, input: StartClosureInput) -> StartClosurePayload:
     session = await require_session(info)
     lang = info.context.lang
-    try:
-        started = await closure.start(info.context.runtime, session.account, reason=input.reason,
-                                      comment=input.comment, idempotency_key=input.idempotency_key)
-    except DomainError as error:
-        return StartClosurePayload(request=None, blockers=[], errors=user_errors(info, error))
+    started = await closure.start(info.context.runtime, session.account, reason=input.reason,
+                                  comment=input.comment, idempotency_key=input.idempotency_key)
     return StartClosurePayload(request=ref(started.request),
                                blockers=blockers(started.blockers, lang),
                                errors=not_eligible(started.blockers, lang))
 
 
+@errors_as_data
 async def send_closure_code(info: Ctx, input: SendClosureCodeInput) -> SendClosureCodePayload:
     session = await require_session(info)
-    try:
-        request, wait = await closure.send_code(
-            info.context.runtime, session.account, request_id=input.request_id,
-            captcha_id=input.captcha_id, captcha_answer=input.captcha_answer,
-            lang=info.context.lang)
-    except DomainError as error:
-        return SendClosureCodePayload(request=None, resend_after_seconds=wait_of(error),
-                                      errors=user_errors(info, error))
-    return SendClosureCodePayload(request=ref(request), resend_after_seconds=wait, errors=[])
+    request, wait = await closure.send_code(
+        info.context.runtime, session.account, request_id=input.request_id,
+        captcha_id=input.captcha_id, captcha_answer=input.captcha_answer,
+        lang=info.context.lang)
+    return SendClosureCodePayload(request=ref(request), resend_after_seconds=wait)
 
 
+@errors_as_data
 async def verify_closure_identity(info: Ctx, input: VerifyClosureIdentityInput,
                                   ) -> VerifyClosureIdentityPayload:
     session = await require_session(info)
-    try:
-        request, found = await closure.verify(info.context.runtime, session.account,
-                                              request_id=input.request_id, code=input.code)
-    except DomainError as error:
-        return VerifyClosureIdentityPayload(request=None, warnings=[],
-                                            errors=user_errors(info, error))
+    request, found = await closure.verify(info.context.runtime, session.account,
+                                          request_id=input.request_id, code=input.code)
     return VerifyClosureIdentityPayload(request=ref(request),
-                                        warnings=warnings(found, info.context.lang), errors=[])
+                                        warnings=warnings(found, info.context.lang))
 
 
+@errors_as_data
 async def confirm_closure(info: Ctx, input: ConfirmClosureInput) -> ClosureRequestPayload:
     session = await require_session(info)
-    try:
-        confirmed = await closure.confirm(
-            info.context.runtime, session.account, request_id=input.request_id,
-            acknowledged=input.acknowledge_irreversible, lang=info.context.lang)
-    except DomainError as error:
-        return ClosureRequestPayload(request=None, errors=user_errors(info, error))
+    confirmed = await closure.confirm(
+        info.context.runtime, session.account, request_id=input.request_id,
+        acknowledged=input.acknowledge_irreversible, lang=info.context.lang)
     return ClosureRequestPayload(request=ref(confirmed.request),
                                  errors=not_eligible(confirmed.blockers, info.context.lang))
 
 
+@errors_as_data
 async def cancel_closure(info: Ctx, input: CancelClosureInput) -> ClosureRequestPayload:
     session = await require_session(info)
-    try:
-        request = await closure.cancel(info.context.runtime, session.account,
-                                       request_id=input.request_id)
-    except DomainError as error:
-        return ClosureRequestPayload(request=None, errors=user_errors(info, error))
-    return ClosureRequestPayload(request=ref(request), errors=[])
+    request = await closure.cancel(info.context.runtime, session.account,
+                                   request_id=input.request_id)
+    return ClosureRequestPayload(request=ref(request))

@@ -1,5 +1,10 @@
 """What every resolver needs: the context, the login, and errors as data."""
 
+import dataclasses
+import functools
+from collections.abc import Awaitable, Callable
+from typing import ParamSpec, TypeVar, get_type_hints
+
 from graphql import GraphQLError
 from strawberry.types import Info
 
@@ -8,6 +13,9 @@ from resolvers.context import Context
 from schema.types import UserError
 from services.errors import DomainError, ErrorCode
 from services.messages import message
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def user_errors(info: Info[Context, None], error: DomainError) -> list[UserError]:
@@ -24,6 +32,21 @@ async def require_session(info: Info[Context, None]) -> Session:
     return session
 
 
-def wait_of(error: DomainError) -> int:
-    """The seconds a RATE_LIMITED answer asks the app to wait before it asks again."""
-    return error.params.get("seconds", 0) if error.code == ErrorCode.RATE_LIMITED else 0
+def errors_as_data(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """A DomainError becomes the payload's `errors`; its other fields keep their defaults
+    (and a RATE_LIMITED answer says in `resendAfterSeconds` how long to wait)."""
+    payload = get_type_hints(resolver)["return"]
+
+    @functools.wraps(resolver)
+    async def resolve(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await resolver(*args, **kwargs)
+        except DomainError as error:
+            info = kwargs["info"]
+            extra = {}
+            if error.code == ErrorCode.RATE_LIMITED and "resend_after_seconds" in {
+                    f.name for f in dataclasses.fields(payload)}:
+                extra["resend_after_seconds"] = error.params.get("seconds", 0)
+            return payload(errors=user_errors(info, error), **extra)  # type: ignore[arg-type]
+
+    return resolve

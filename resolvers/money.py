@@ -3,7 +3,7 @@ from strawberry.types import Info
 
 from models import DataExport as DataExportModel
 from models import Withdrawal as WithdrawalModel
-from resolvers.common import require_session, user_errors
+from resolvers.common import errors_as_data, require_session
 from resolvers.context import Context
 from schema.types import (
     DataExport,
@@ -15,7 +15,6 @@ from schema.types import (
     WithdrawBalancePayload,
 )
 from services import exports, money, withdrawals
-from services.errors import DomainError
 
 Ctx = Info[Context, None]
 
@@ -36,25 +35,21 @@ def export_of(info: Ctx, export: DataExportModel) -> DataExport:
                       if path else None)
 
 
+@errors_as_data
 async def withdraw_balance(info: Ctx, input: WithdrawBalanceInput) -> WithdrawBalancePayload:
     session = await require_session(info)
-    try:
-        withdrawal = await withdrawals.withdraw(
-            info.context.runtime, session.account, card_id=input.card_id, fen=input.fen,
-            idempotency_key=input.idempotency_key)
-    except DomainError as error:
-        return WithdrawBalancePayload(withdrawal=None, errors=user_errors(info, error))
-    return WithdrawBalancePayload(withdrawal=withdrawal_of(withdrawal), errors=[])
+    withdrawal = await withdrawals.withdraw(
+        info.context.runtime, session.account, card_id=input.card_id, fen=input.fen,
+        idempotency_key=input.idempotency_key)
+    return WithdrawBalancePayload(withdrawal=withdrawal_of(withdrawal))
 
 
+@errors_as_data
 async def request_data_export(info: Ctx, input: RequestDataExportInput,
                               ) -> RequestDataExportPayload:
     session = await require_session(info)
-    try:
-        export = await exports.request(info.context.runtime, session.account, input.format)
-    except DomainError as error:
-        return RequestDataExportPayload(export=None, errors=user_errors(info, error))
-    return RequestDataExportPayload(export=export_of(info, export), errors=[])
+    export = await exports.request(info.context.runtime, session.account, input.format)
+    return RequestDataExportPayload(export=export_of(info, export))
 
 
 async def data_export(info: Ctx, id: strawberry.ID) -> DataExport | None:

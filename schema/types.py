@@ -85,26 +85,26 @@ class CaptchaPayload:
 @strawberry.type
 class SendCodePayload:
     resend_after_seconds: int = strawberry.field(
-        description="Seconds until another code may be asked for.")
-    errors: list[UserError]
+        default=0, description="Seconds until another code may be asked for.")
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
 class LoginPayload:
-    token: str | None
-    account: AccountRef | None
-    errors: list[UserError]
+    token: str | None = None
+    account: AccountRef | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
 class LogoutPayload:
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
 class LogoutAllDevicesPayload:
-    revoked_sessions: int
-    errors: list[UserError]
+    revoked_sessions: int = 0
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.input
@@ -184,29 +184,29 @@ class ClosureEligibility:
 
 @strawberry.type
 class StartClosurePayload:
-    request: ClosureRequestRef | None
-    blockers: list[Blocker]
-    errors: list[UserError]
+    request: ClosureRequestRef | None = None
+    blockers: list[Blocker] = strawberry.field(default_factory=list)
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
 class SendClosureCodePayload:
-    request: ClosureRequestRef | None
-    resend_after_seconds: int
-    errors: list[UserError]
+    request: ClosureRequestRef | None = None
+    resend_after_seconds: int = 0
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
 class VerifyClosureIdentityPayload:
-    request: ClosureRequestRef | None
-    warnings: list[Warning]
-    errors: list[UserError]
+    request: ClosureRequestRef | None = None
+    warnings: list[Warning] = strawberry.field(default_factory=list)
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
 class ClosureRequestPayload:
-    request: ClosureRequestRef | None
-    errors: list[UserError]
+    request: ClosureRequestRef | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.input
@@ -269,8 +269,8 @@ class Withdrawal:
 
 @strawberry.type
 class WithdrawBalancePayload:
-    withdrawal: Withdrawal | None
-    errors: list[UserError]
+    withdrawal: Withdrawal | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.type
@@ -285,8 +285,8 @@ class DataExport:
 
 @strawberry.type
 class RequestDataExportPayload:
-    export: DataExport | None
-    errors: list[UserError]
+    export: DataExport | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
 
 
 @strawberry.input

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models import Account, AccountStatus, PasswordThrottle, Purpose, Session
+from models import Account, AccountStatus, Challenge, PasswordThrottle, Purpose, Session
 from services import audit, captcha, codes, outbox, phones, sessions, validation
 from services.audit import LoginMethod
 from services.crypto import verify_password
@@ -56,14 +56,21 @@ async def send_code_to_phone(rt: Runtime, *, phone: str, captcha_id: str, captch
     return int(rt.rules.code_resend_after.total_seconds())
 
 
-async def login_with_code(rt: Runtime, *, phone: str, code: str, device_name: str,
-                          lang: str) -> LoggedIn:
+async def prove_phone(rt: Runtime, *, phone: str, purpose: Purpose,
+                      code: str) -> tuple[Challenge, Account]:
+    """The code this phone was sent for `purpose`, and the account it was sent to;
+    CODE_INVALID also when no account got it (an unknown phone)."""
     e164 = phones.normalize(phone)
-    challenge = await codes.check(rt, key=codes.phone_key(rt, e164), purpose=Purpose.LOGIN,
-                                  code=code)
+    challenge = await codes.check(rt, key=codes.phone_key(rt, e164), purpose=purpose, code=code)
     account = await Account.get_or_none(id=challenge.account_id) if challenge.account_id else None
     if account is None or account.phone != e164:
         raise DomainError(ErrorCode.CODE_INVALID, field="code")
+    return challenge, account
+
+
+async def login_with_code(rt: Runtime, *, phone: str, code: str, device_name: str,
+                          lang: str) -> LoggedIn:
+    challenge, account = await prove_phone(rt, phone=phone, purpose=Purpose.LOGIN, code=code)
     async with in_transaction():
         await codes.consume(rt, challenge)
         return await _open(rt, account, device_name, LoginMethod.SMS_CODE, lang)

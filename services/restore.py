@@ -3,9 +3,9 @@
 from tortoise.transactions import in_transaction
 
 from models import Account, AccountStatus, ClosureRequest, Purpose
-from services import audit, codes, outbox, phones, sessions
+from services import audit, codes, outbox, sessions
 from services.audit import LoginMethod
-from services.auth import LoggedIn, send_code_to_phone
+from services.auth import LoggedIn, prove_phone, send_code_to_phone
 from services.closure_machine import Event, State, apply
 from services.errors import DomainError, ErrorCode
 from services.messages import message
@@ -24,12 +24,7 @@ async def send_restore_code(rt: Runtime, *, phone: str, captcha_id: str, captcha
 
 
 async def restore(rt: Runtime, *, phone: str, code: str, device_name: str, lang: str) -> LoggedIn:
-    e164 = phones.normalize(phone)
-    challenge = await codes.check(rt, key=codes.phone_key(rt, e164), purpose=Purpose.RESTORE,
-                                  code=code)
-    account = await Account.get_or_none(id=challenge.account_id) if challenge.account_id else None
-    if account is None or account.phone != e164:
-        raise DomainError(ErrorCode.CODE_INVALID, field="code")
+    challenge, account = await prove_phone(rt, phone=phone, purpose=Purpose.RESTORE, code=code)
     request = await (ClosureRequest.filter(account_id=account.id,
                                            state__in=[State.CONFIRMED, State.COMPLETED])
                      .order_by("-created_at").first())
@@ -48,7 +43,7 @@ async def restore(rt: Runtime, *, phone: str, code: str, device_name: str, lang:
         account.status = AccountStatus.ACTIVE
         token = await sessions.open_session(rt, account, device_name)
         await audit.login_succeeded(account_id=account.id, method=LoginMethod.SMS_CODE, at=now)
-        await outbox.enqueue(account_id=account.id, to_phone=e164,
+        await outbox.enqueue(account_id=account.id, to_phone=account.phone,
                              purpose=SmsPurpose.ACCOUNT_RESTORED, at=now,
                              text=message("SMS_ACCOUNT_RESTORED", lang,
                                           phone=rt.rules.support_phone))
