@@ -81,7 +81,7 @@ def demo_data(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def verify_audit(settings: Settings, _: argparse.Namespace) -> int:
-    breaks = asyncio.run(_with_orm(settings, audit.verify_chain))
+    breaks = asyncio.run(_with_orm(settings, lambda: audit.verify_chain(settings.secret())))
     for b in breaks:
         print(f"entry {b.seq}: {b.problem}")
     print("audit chain is broken" if breaks else "audit chain verifies")

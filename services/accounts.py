@@ -45,5 +45,5 @@ async def open_account(rt: Runtime, *, phone: str, password: str, display_name: 
     async with in_transaction():
         account = await Account.create(phone=phones.normalize(phone), password_hash=password_hash,
                                        display_name=display_name, created_at=now)
-        await audit.account_created(account_id=account.id, at=now)
+        await audit.account_created(rt, account_id=account.id, at=now)
     return account

@@ -1,6 +1,7 @@
 """The append-only, hash-chained audit log: one function per event, one enum of their types."""
 
 import hashlib
+import hmac
 import json
 import zlib
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from models import AuditEntry
 from services import money
 from services.database import lock_for_transaction
 from services.messages import message
+from services.runtime import Runtime
 
 GENESIS = "0" * 64
 _CHAIN_LOCK = zlib.crc32(b"wallet-closure audit chain")
@@ -47,17 +49,19 @@ class LoginMethod(StrEnum):
     SMS_CODE = "SMS_CODE"
 
 
-def entry_hash(*, seq: int, at: datetime, account_id: UUID | None, action: str,
+def entry_hash(secret: bytes, *, seq: int, at: datetime, account_id: UUID | None, action: str,
                data: dict[str, Any], prev_hash: str) -> str:
+    # Keyed: whoever can write the database but lacks WALLET_SECRET_KEY cannot forge a
+    # consistent chain after editing an entry.
     body = json.dumps(
         [seq, at.astimezone(UTC).isoformat(), str(account_id) if account_id else None, action,
          data, prev_hash],
         sort_keys=True, separators=(",", ":"), ensure_ascii=False,
     )
-    return hashlib.sha256(body.encode()).hexdigest()
+    return hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()
 
 
-async def _append(action: AuditAction, *, account_id: UUID | None, at: datetime,
+async def _append(rt: Runtime, action: AuditAction, *, account_id: UUID | None, at: datetime,
                   **data: Any) -> AuditEntry:
     # Inside the caller's transaction when there is one, so the entry commits with its change.
     async with in_transaction() as connection:
@@ -68,60 +72,63 @@ async def _append(action: AuditAction, *, account_id: UUID | None, at: datetime,
         return await AuditEntry.create(
             seq=seq, at=at, account_id=account_id, action=action.value, data=data,
             prev_hash=prev_hash,
-            hash=entry_hash(seq=seq, at=at, account_id=account_id, action=action.value,
+            hash=entry_hash(rt.secret, seq=seq, at=at, account_id=account_id, action=action.value,
                             data=data, prev_hash=prev_hash),
         )
 
 
-async def account_created(*, account_id: UUID, at: datetime) -> AuditEntry:
-    return await _append(AuditAction.ACCOUNT_CREATED, account_id=account_id, at=at)
+async def account_created(rt: Runtime, *, account_id: UUID, at: datetime) -> AuditEntry:
+    return await _append(rt, AuditAction.ACCOUNT_CREATED, account_id=account_id, at=at)
 
 
-async def login_succeeded(*, account_id: UUID, method: LoginMethod, at: datetime) -> AuditEntry:
-    return await _append(AuditAction.LOGIN_SUCCEEDED, account_id=account_id, at=at,
+async def login_succeeded(rt: Runtime, *, account_id: UUID, method: LoginMethod,
+                          at: datetime) -> AuditEntry:
+    return await _append(rt, AuditAction.LOGIN_SUCCEEDED, account_id=account_id, at=at,
                          method=method.value)
 
 
-async def logged_out(*, account_id: UUID, at: datetime) -> AuditEntry:
-    return await _append(AuditAction.LOGOUT, account_id=account_id, at=at)
+async def logged_out(rt: Runtime, *, account_id: UUID, at: datetime) -> AuditEntry:
+    return await _append(rt, AuditAction.LOGOUT, account_id=account_id, at=at)
 
 
-async def logged_out_everywhere(*, account_id: UUID, sessions: int, at: datetime) -> AuditEntry:
-    return await _append(AuditAction.LOGOUT_ALL, account_id=account_id, at=at, sessions=sessions)
+async def logged_out_everywhere(rt: Runtime, *, account_id: UUID, sessions: int,
+                                at: datetime) -> AuditEntry:
+    return await _append(rt, AuditAction.LOGOUT_ALL, account_id=account_id, at=at,
+                         sessions=sessions)
 
 
-async def closure_moved(*, account_id: UUID, request_id: UUID, state: str,
+async def closure_moved(rt: Runtime, *, account_id: UUID, request_id: UUID, state: str,
                         at: datetime) -> AuditEntry:
-    return await _append(AuditAction(f"CLOSURE_{state}"), account_id=account_id, at=at,
+    return await _append(rt, AuditAction(f"CLOSURE_{state}"), account_id=account_id, at=at,
                          request=str(request_id))
 
 
-async def account_purged(*, account_id: UUID, at: datetime) -> AuditEntry:
-    return await _append(AuditAction.ACCOUNT_PURGED, account_id=account_id, at=at)
+async def account_purged(rt: Runtime, *, account_id: UUID, at: datetime) -> AuditEntry:
+    return await _append(rt, AuditAction.ACCOUNT_PURGED, account_id=account_id, at=at)
 
 
-async def withdrawal_requested(*, account_id: UUID, withdrawal_id: UUID, fen: int,
+async def withdrawal_requested(rt: Runtime, *, account_id: UUID, withdrawal_id: UUID, fen: int,
                                at: datetime) -> AuditEntry:
-    return await _append(AuditAction.WITHDRAWAL_REQUESTED, account_id=account_id, at=at,
+    return await _append(rt, AuditAction.WITHDRAWAL_REQUESTED, account_id=account_id, at=at,
                          withdrawal=str(withdrawal_id), fen=fen)
 
 
-async def withdrawal_ended(*, account_id: UUID, withdrawal_id: UUID, settled: bool, fen: int,
-                           at: datetime) -> AuditEntry:
+async def withdrawal_ended(rt: Runtime, *, account_id: UUID, withdrawal_id: UUID,
+                           settled: bool, fen: int, at: datetime) -> AuditEntry:
     action = AuditAction.WITHDRAWAL_SETTLED if settled else AuditAction.WITHDRAWAL_FAILED
-    return await _append(action, account_id=account_id, at=at, withdrawal=str(withdrawal_id),
+    return await _append(rt, action, account_id=account_id, at=at, withdrawal=str(withdrawal_id),
                          fen=fen)
 
 
-async def data_export_requested(*, account_id: UUID, export_id: UUID, format: str,
+async def data_export_requested(rt: Runtime, *, account_id: UUID, export_id: UUID, format: str,
                                 at: datetime) -> AuditEntry:
-    return await _append(AuditAction.DATA_EXPORT_REQUESTED, account_id=account_id, at=at,
+    return await _append(rt, AuditAction.DATA_EXPORT_REQUESTED, account_id=account_id, at=at,
                          export=str(export_id), format=format)
 
 
-async def data_export_downloaded(*, account_id: UUID, export_id: UUID,
+async def data_export_downloaded(rt: Runtime, *, account_id: UUID, export_id: UUID,
                                  at: datetime) -> AuditEntry:
-    return await _append(AuditAction.DATA_EXPORT_DOWNLOADED, account_id=account_id, at=at,
+    return await _append(rt, AuditAction.DATA_EXPORT_DOWNLOADED, account_id=account_id, at=at,
                          export=str(export_id))
 
 
@@ -145,7 +152,7 @@ class ChainBreak:
     problem: str
 
 
-async def verify_chain() -> list[ChainBreak]:
+async def verify_chain(secret: bytes) -> list[ChainBreak]:
     """Every place where the stored chain is not what was appended: edited, removed, reordered."""
     breaks: list[ChainBreak] = []
     expected_prev, expected_seq = GENESIS, 1
@@ -154,7 +161,7 @@ async def verify_chain() -> list[ChainBreak]:
             breaks.append(ChainBreak(entry.seq, f"expected entry {expected_seq} here"))
         if entry.prev_hash != expected_prev:
             breaks.append(ChainBreak(entry.seq, "does not follow the entry before it"))
-        recomputed = entry_hash(seq=entry.seq, at=entry.at, account_id=entry.account_id,
+        recomputed = entry_hash(secret, seq=entry.seq, at=entry.at, account_id=entry.account_id,
                                 action=entry.action, data=entry.data, prev_hash=entry.prev_hash)
         if recomputed != entry.hash:
             breaks.append(ChainBreak(entry.seq, "was changed after it was written"))

@@ -106,7 +106,7 @@ async def _open(rt: Runtime, account: Account, device_name: str, method: LoginMe
     if account.locale != lang:
         account.locale = lang
         await account.save(update_fields=["locale"])
-    await audit.login_succeeded(account_id=account.id, method=method, at=rt.clock.now())
+    await audit.login_succeeded(rt, account_id=account.id, method=method, at=rt.clock.now())
     return LoggedIn(token, account)
 
 
@@ -133,12 +133,12 @@ async def _count_failure(rt: Runtime, key: str) -> None:
 async def logout(rt: Runtime, session: Session) -> None:
     async with in_transaction():
         if await sessions.revoke(rt, session):
-            await audit.logged_out(account_id=session.account_id, at=rt.clock.now())
+            await audit.logged_out(rt, account_id=session.account_id, at=rt.clock.now())
 
 
 async def logout_all(rt: Runtime, session: Session) -> int:
     async with in_transaction():
         revoked = await sessions.revoke_all(rt, session.account_id)
-        await audit.logged_out_everywhere(account_id=session.account_id, sessions=revoked,
+        await audit.logged_out_everywhere(rt, account_id=session.account_id, sessions=revoked,
                                           at=rt.clock.now())
     return revoked

@@ -45,7 +45,7 @@ async def _live(rt: Runtime, account: Account, request_id: str, event: Event) ->
     request = await find(account, request_id)
     if request.state in EXPIRING and request.expires_at <= rt.clock.now():
         async with in_transaction():
-            await apply(request, Event.EXPIRE, at=rt.clock.now())
+            await apply(rt, request, Event.EXPIRE, at=rt.clock.now())
     require(request, event)
     return request
 
@@ -68,7 +68,7 @@ async def start(rt: Runtime, account: Account, *, reason: ClosureReason, comment
             account=account, state=State.STARTED, reason=reason, comment=comment,
             idempotency_key=key, created_at=now, expires_at=now + rt.rules.request_lifetime)
         await ClosureStep.create(request=request, state=State.STARTED, at=now)
-        await audit.closure_moved(account_id=account.id, request_id=request.id,
+        await audit.closure_moved(rt, account_id=account.id, request_id=request.id,
                                   state=State.STARTED.value, at=now)
     return Started(request, [])
 
@@ -81,7 +81,7 @@ async def send_code(rt: Runtime, account: Account, *, request_id: str, captcha_i
     async with in_transaction():
         code = await codes.issue(rt, key=codes.phone_key(rt, account.phone),
                                  purpose=Purpose.CLOSURE, account_id=account.id)
-        await apply(request, Event.SEND_CODE, at=rt.clock.now())
+        await apply(rt, request, Event.SEND_CODE, at=rt.clock.now())
         await outbox.enqueue(
             account_id=account.id, to_phone=account.phone, purpose=SmsPurpose.CLOSURE_CODE,
             code=code, at=rt.clock.now(),
@@ -101,7 +101,7 @@ async def verify(rt: Runtime, account: Account, *, request_id: str,
         raise DomainError(ErrorCode.CODE_INVALID, field="code")
     async with in_transaction():
         await codes.consume(rt, challenge)
-        await apply(request, Event.VERIFY, at=rt.clock.now(), verified_at=rt.clock.now())
+        await apply(rt, request, Event.VERIFY, at=rt.clock.now(), verified_at=rt.clock.now())
     return request, await eligibility.warnings(rt, account)
 
 
@@ -121,9 +121,9 @@ async def confirm(rt: Runtime, account: Account, *, request_id: str, acknowledge
         locked = await accounts.lock(account.id)
         blockers, _ = await eligibility.blockers(rt, locked, ignoring=request.id)
         if blockers:
-            await apply(request, Event.REJECT, at=now)
+            await apply(rt, request, Event.REJECT, at=now)
             return Confirmed(request, blockers)
-        await apply(request, Event.CONFIRM, at=now, confirmed_at=now)
+        await apply(rt, request, Event.CONFIRM, at=now, confirmed_at=now)
         frozen = await Account.filter(id=account.id, status=AccountStatus.ACTIVE).update(
             status=AccountStatus.CLOSING)
         if not frozen:
@@ -141,7 +141,7 @@ async def confirm(rt: Runtime, account: Account, *, request_id: str, acknowledge
 async def cancel(rt: Runtime, account: Account, *, request_id: str) -> ClosureRequest:
     request = await _live(rt, account, request_id, Event.CANCEL)
     async with in_transaction():
-        await apply(request, Event.CANCEL, at=rt.clock.now())
+        await apply(rt, request, Event.CANCEL, at=rt.clock.now())
     return request
 
 

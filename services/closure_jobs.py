@@ -36,7 +36,7 @@ async def expire_due(rt: Runtime) -> int:
     for request in due:
         try:
             async with in_transaction():
-                await apply(request, Event.EXPIRE, at=rt.clock.now())
+                await apply(rt, request, Event.EXPIRE, at=rt.clock.now())
             done += 1
         except DomainError:  # moved on meanwhile (cancelled, confirmed, another worker)
             continue
@@ -67,7 +67,7 @@ async def _complete(rt: Runtime, request: ClosureRequest) -> None:
     async with in_transaction():
         account = await Account.get(id=request.account_id)
         # The claim: of two workers, one moves the request; the other gets INVALID_STATE.
-        await apply(request, Event.COMPLETE, at=now, completed_at=now,
+        await apply(rt, request, Event.COMPLETE, at=now, completed_at=now,
                     recoverable_until=now + window)
         closed = await Account.filter(id=account.id, status=AccountStatus.CLOSING).update(
             status=AccountStatus.CLOSED, closed_at=now)

@@ -11,6 +11,7 @@ from typing import Any
 from models import ClosureRequest, ClosureState, ClosureStep
 from services import audit
 from services.errors import DomainError, ErrorCode
+from services.runtime import Runtime
 
 State = ClosureState
 
@@ -59,7 +60,7 @@ def require(request: ClosureRequest, event: Event) -> None:
         raise DomainError(ErrorCode.INVALID_STATE, field="requestId", state=request.state.value)
 
 
-async def apply(request: ClosureRequest, event: Event, *, at: datetime,
+async def apply(rt: Runtime, request: ClosureRequest, event: Event, *, at: datetime,
                 **changes: Any) -> ClosureRequest:
     """Move the request; INVALID_STATE if it may not, or if another request moved it first."""
     require(request, event)
@@ -70,7 +71,7 @@ async def apply(request: ClosureRequest, event: Event, *, at: datetime,
     if not moved:
         raise DomainError(ErrorCode.INVALID_STATE, field="requestId", state=source.value)
     await ClosureStep.create(request_id=request.id, state=target, at=at)
-    await audit.closure_moved(account_id=request.account_id, request_id=request.id,
+    await audit.closure_moved(rt, account_id=request.account_id, request_id=request.id,
                               state=target.value, at=at)
     request.state = target
     for name, value in changes.items():

@@ -38,7 +38,7 @@ async def request(rt: Runtime, account: Account, export_format: ExportFormat) ->
         if latest and (wait := latest.created_at + ONE_PER - now) > timedelta(0):
             raise DomainError(ErrorCode.RATE_LIMITED, seconds=int(wait.total_seconds()) + 1)
         export = await DataExport.create(account=account, format=export_format, created_at=now)
-        await audit.data_export_requested(account_id=account.id, export_id=export.id,
+        await audit.data_export_requested(rt, account_id=account.id, export_id=export.id,
                                           format=export_format.value, at=now)
     rt.wake_worker()
     return export
@@ -90,7 +90,7 @@ async def download(rt: Runtime, account: Account, export_id: str,
             status=ExportStatus.DOWNLOADED, downloaded_at=now, content=None)
         if not taken:
             raise DomainError(ErrorCode.NOT_FOUND)
-        await audit.data_export_downloaded(account_id=account.id, export_id=export.id, at=now)
+        await audit.data_export_downloaded(rt, account_id=account.id, export_id=export.id, at=now)
     extension = export.format.value.lower()
     return export.content or "", CONTENT_TYPES[export.format], f"wallet-export.{extension}"
 

@@ -50,7 +50,7 @@ async def purge(rt: Runtime, account_id: UUID) -> bool:
         await OutboxMessage.filter(account_id=account_id).update(to_phone=None, code=None)
         await Challenge.filter(account_id=account_id).delete()
         await DataExport.filter(account_id=account_id).delete()
-        await audit.account_purged(account_id=account_id, at=now)
+        await audit.account_purged(rt, account_id=account_id, at=now)
     return True
 
 

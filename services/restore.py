@@ -35,14 +35,14 @@ async def restore(rt: Runtime, *, phone: str, code: str, device_name: str, lang:
         raise DomainError(ErrorCode.RECOVERY_WINDOW_PASSED, field="phone")
     async with in_transaction():
         await codes.consume(rt, challenge)
-        await apply(request, Event.RESTORE, at=now)
+        await apply(rt, request, Event.RESTORE, at=now)
         reopened = await Account.filter(id=account.id, status__in=list(RESTORABLE)).update(
             status=AccountStatus.ACTIVE, closed_at=None)
         if not reopened:
             raise DomainError(ErrorCode.INVALID_STATE, field="phone")
         account.status = AccountStatus.ACTIVE
         token = await sessions.open_session(rt, account, device_name)
-        await audit.login_succeeded(account_id=account.id, method=LoginMethod.SMS_CODE, at=now)
+        await audit.login_succeeded(rt, account_id=account.id, method=LoginMethod.SMS_CODE, at=now)
         await outbox.enqueue(account_id=account.id, to_phone=account.phone,
                              purpose=SmsPurpose.ACCOUNT_RESTORED, at=now,
                              text=message("SMS_ACCOUNT_RESTORED", lang,

@@ -45,7 +45,7 @@ async def withdraw(rt: Runtime, account: Account, *, card_id: str, fen: int | No
         withdrawal = await Withdrawal.create(
             account_id=account.id, card=card, movement_id=movement_id, amount_fen=amount,
             status=WithdrawalStatus.PENDING, idempotency_key=key, created_at=now)
-        await audit.withdrawal_requested(account_id=account.id, withdrawal_id=withdrawal.id,
+        await audit.withdrawal_requested(rt, account_id=account.id, withdrawal_id=withdrawal.id,
                                          fen=amount, at=now)
     rt.wake_worker()
     return withdrawal
@@ -81,7 +81,7 @@ async def end(rt: Runtime, withdrawal_id: UUID, *, settled: bool,
                                  status=EntryStatus.PENDING).update(
             status=EntryStatus.SETTLED if settled else EntryStatus.VOIDED,
             settled_at=now if settled else None)
-        await audit.withdrawal_ended(account_id=withdrawal.account_id,
+        await audit.withdrawal_ended(rt, account_id=withdrawal.account_id,
                                      withdrawal_id=withdrawal.id, settled=settled,
                                      fen=withdrawal.amount_fen, at=now)
     return True

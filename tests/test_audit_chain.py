@@ -10,18 +10,20 @@ from models import AuditEntry
 from services import audit
 from services.runtime import Runtime
 from tests import factories
+from tests.conftest import TEST_SECRET
 
 
 async def write_entries(rt: Runtime, count: int) -> None:
     account = await factories.account(rt)
     for _ in range(count - 1):
-        await audit.logged_out(account_id=account.id, at=rt.clock.now())
+        await audit.logged_out(rt, account_id=account.id, at=rt.clock.now())
 
 
 def verify_audit(database_url: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "server.cli", "verify-audit"], capture_output=True, text=True,
-        env={**os.environ, "WALLET_DATABASE_URL": database_url}, timeout=60, check=False)
+        env={**os.environ, "WALLET_DATABASE_URL": database_url,
+             "WALLET_SECRET_KEY": TEST_SECRET.decode()}, timeout=60, check=False)
 
 
 async def test_an_untouched_chain_verifies(orm: str, runtime: Runtime) -> None:
@@ -50,6 +52,26 @@ async def test_a_removed_entry_is_found(orm: str, runtime: Runtime) -> None:
 
     assert result.returncode == 1
     assert "entry 4: expected entry 3 here" in result.stdout
+
+
+async def test_an_edit_with_recomputed_hashes_is_found_without_the_key(
+        orm: str, runtime: Runtime) -> None:
+    # given an attacker who edits an entry and re-chains everything after it
+    await write_entries(runtime, 4)
+    entries = await AuditEntry.all().order_by("seq")
+    prev = entries[0].hash
+    for entry in entries[1:]:
+        action = "ACCOUNT_CREATED" if entry.seq == 2 else entry.action
+        forged = audit.entry_hash(b"guessed key", seq=entry.seq, at=entry.at,
+                                  account_id=entry.account_id, action=action,
+                                  data=entry.data, prev_hash=prev)
+        await AuditEntry.filter(id=entry.id).update(action=action, prev_hash=prev, hash=forged)
+        prev = forged
+
+    result = verify_audit(orm)
+
+    assert result.returncode == 1
+    assert "entry 2: was changed after it was written" in result.stdout
 
 
 async def test_swapped_entries_are_found(orm: str, runtime: Runtime) -> None:

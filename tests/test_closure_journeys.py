@@ -17,6 +17,7 @@ from services import accounts, audit, outbox
 from services.clock import FakeClock
 from services.runtime import Runtime
 from tests import factories
+from tests.conftest import TEST_SECRET
 from tests.customer import Customer, codes
 from tests.helpers import GraphQL, unauthenticated
 from tests.operations import ME
@@ -96,7 +97,7 @@ async def test_a_zero_balance_account_is_closed_then_restored(
     history = await person.request(request_id)
     assert [s["state"] for s in history["timeline"]] == [
         "STARTED", "CODE_SENT", "VERIFIED", "CONFIRMED", "COMPLETED", "RESTORED"]
-    assert await audit.verify_chain() == []
+    assert await audit.verify_chain(TEST_SECRET) == []
 
 
 async def test_with_no_recovery_window_the_account_is_purged_at_completion(
@@ -131,7 +132,7 @@ async def test_with_no_recovery_window_the_account_is_purged_at_completion(
     again = await accounts.open_account(runtime, phone=PHONE, password="New-pass-1",
                                         display_name="新用户")
     assert again.id != account_id
-    assert await audit.verify_chain() == []
+    assert await audit.verify_chain(TEST_SECRET) == []
 
 
 async def test_a_request_can_be_cancelled_before_confirming(api: GraphQL,

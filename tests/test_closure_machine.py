@@ -46,7 +46,7 @@ async def test_each_pair(runtime: Runtime, state: State, event: Event) -> None:
     # when
     try:
         async with in_transaction():
-            await closure_machine.apply(request, event, at=runtime.clock.now())
+            await closure_machine.apply(runtime, request, event, at=runtime.clock.now())
         refusal = None
     except DomainError as error:
         refusal = error.code
@@ -68,11 +68,11 @@ async def test_a_stale_copy_loses_the_compare_and_set(runtime: Runtime) -> None:
     request = await request_in(runtime, State.CONFIRMED)
     stale = await ClosureRequest.get(id=request.id)
     async with in_transaction():
-        await closure_machine.apply(request, Event.COMPLETE, at=runtime.clock.now())
+        await closure_machine.apply(runtime, request, Event.COMPLETE, at=runtime.clock.now())
 
     with pytest.raises(DomainError) as refused:
         async with in_transaction():
-            await closure_machine.apply(stale, Event.RESTORE, at=runtime.clock.now())
+            await closure_machine.apply(runtime, stale, Event.RESTORE, at=runtime.clock.now())
 
     assert refused.value.code == ErrorCode.INVALID_STATE
     assert (await ClosureRequest.get(id=request.id)).state == State.COMPLETED

@@ -14,6 +14,7 @@ from services.payouts import SimulatedBank
 from services.runtime import Runtime
 from services.sms import FileSms
 from tests import factories
+from tests.conftest import TEST_SECRET
 from tests.customer import Customer, codes
 from tests.helpers import GraphQL
 
@@ -56,7 +57,7 @@ async def test_two_workers_complete_200_requests_each_exactly_once(
             sent[line] += 1
     assert len(sent) == 200 and set(sent.values()) == {1}
     assert all('"purpose": "CLOSURE_COMPLETED"' in line for line in sent)
-    assert await audit.verify_chain() == []
+    assert await audit.verify_chain(TEST_SECRET) == []
 
 
 async def closing_customer(api: GraphQL, runtime: Runtime) -> tuple[Customer, str]:

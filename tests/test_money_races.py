@@ -30,6 +30,7 @@ from services.closure_machine import State
 from services.errors import DomainError
 from services.runtime import Runtime
 from tests import factories
+from tests.conftest import TEST_SECRET
 
 pytestmark = pytest.mark.postgres
 
@@ -123,7 +124,7 @@ async def check(account: Account) -> list[str]:
                     WithdrawalStatus.FAILED: {"VOIDED"}}[w.status]
         if legs != expected:
             problems.append(f"withdrawal {w.status} has ledger legs {legs}")
-    if await audit.verify_chain():
+    if await audit.verify_chain(TEST_SECRET):
         problems.append("the audit chain does not verify")
     return problems
 

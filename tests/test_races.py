@@ -8,7 +8,7 @@ from models import AuditEntry, Session
 from services import audit
 from services.runtime import Runtime
 from tests import factories
-from tests.conftest import CAPTCHA_TEST_ANSWER
+from tests.conftest import CAPTCHA_TEST_ANSWER, TEST_SECRET
 from tests.helpers import GraphQL
 from tests.operations import CREATE_CAPTCHA, LOGIN_WITH_CODE, SEND_LOGIN_CODE
 
@@ -40,8 +40,8 @@ async def test_one_code_used_twice_at_once_logs_in_once(api: GraphQL, runtime: R
 async def test_audit_entries_written_at_once_still_form_one_chain(runtime: Runtime) -> None:
     account = await factories.account(runtime)
 
-    await asyncio.gather(*(audit.logged_out(account_id=account.id, at=runtime.clock.now())
-                           for _ in range(20)))
+    await asyncio.gather(*(audit.logged_out(runtime, account_id=account.id,
+                                            at=runtime.clock.now()) for _ in range(20)))
 
     assert await AuditEntry.all().count() == 21
-    assert await audit.verify_chain() == []
+    assert await audit.verify_chain(TEST_SECRET) == []
