@@ -4,10 +4,8 @@ import strawberry
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -59,10 +57,8 @@ class Mutation:
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
     extensions = [
-        lambda: MaxAliasesLimiter(max_alias_count=limits.MAX_ALIASES),
-        lambda: QueryDepthLimiter(max_depth=limits.MAX_DEPTH),
         lambda: MaxTokensLimiter(max_token_count=limits.MAX_TOKENS),
-        lambda: AddValidationRules([limits.RepeatedFieldLimit]),
+        lambda: AddValidationRules(limits.VALIDATION_RULES),
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         limits.MaskUnexpectedErrors,

@@ -5,6 +5,8 @@ from collections import Counter
 
 from graphql import FieldNode, GraphQLError, ValidationContext, ValidationRule
 from strawberry.extensions import MaskErrors
+from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
+from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
 
 log = logging.getLogger("wallet.graphql")
 
@@ -27,6 +29,12 @@ class RepeatedFieldLimit(ValidationRule):
         if self.seen[name] == MAX_SAME_FIELD:
             self.report_error(GraphQLError(
                 f"'{name}' is requested {MAX_SAME_FIELD} times or more", node))
+
+
+# Built once: the validation cache keys on the rule classes, and MaxAliasesLimiter(...) or
+# QueryDepthLimiter(...) would make new ones for every request, so that it never hits.
+VALIDATION_RULES = [max_aliases_rule(MAX_ALIASES), max_depth_rule(MAX_DEPTH, None),
+                    RepeatedFieldLimit]
 
 
 def is_unexpected(error: GraphQLError) -> bool:

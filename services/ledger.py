@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID, uuid4
 
+from tortoise.expressions import Q
 from tortoise.functions import Sum
 
 from models import Book, EntryStatus, LedgerEntry
@@ -20,18 +21,14 @@ class Balance:
         return self.settled_fen - self.pending_out_fen
 
 
-async def _sum(**filters: object) -> int:
-    row = await LedgerEntry.filter(**filters).annotate(total=Sum("amount_fen")).first().values(
-        "total")
-    return int(row["total"] or 0) if row else 0
-
-
 async def balance(account_id: UUID) -> Balance:
-    wallet = {"account_id": account_id, "book": Book.WALLET}
-    return Balance(
-        settled_fen=await _sum(**wallet, status=EntryStatus.SETTLED),
-        pending_out_fen=-await _sum(**wallet, status=EntryStatus.PENDING, amount_fen__lt=0),
-    )
+    # One grouped query: settled money, and the pending legs leaving the wallet.
+    totals = dict(await LedgerEntry.filter(
+        Q(status=EntryStatus.SETTLED) | Q(status=EntryStatus.PENDING, amount_fen__lt=0),
+        account_id=account_id, book=Book.WALLET,
+    ).group_by("status").annotate(total=Sum("amount_fen")).values_list("status", "total"))
+    return Balance(settled_fen=int(totals.get(EntryStatus.SETTLED) or 0),
+                   pending_out_fen=-int(totals.get(EntryStatus.PENDING) or 0))
 
 
 async def move(*, account_id: UUID, from_book: Book, to_book: Book, fen: int,
