@@ -1,7 +1,6 @@
 """What the worker does for closure: expire, complete, remind, purge. Each job re-checks
 the state with a compare-and-set, so several workers never do one thing twice."""
 
-import logging
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,7 +22,6 @@ from services.messages import message
 from services.runtime import Runtime
 from services.sms import SmsPurpose
 
-log = logging.getLogger("wallet.closure")
 CUSTOMER_TIME = ZoneInfo("Asia/Shanghai")
 BATCH = 100
 
@@ -43,7 +41,8 @@ async def expire_due(rt: Runtime) -> int:
     return done
 
 
-def last_day(rt: Runtime, request: ClosureRequest) -> str:
+def last_day(request: ClosureRequest) -> str:
+    """The last day, in the customer's time zone, on which the account can be restored."""
     assert request.recoverable_until is not None
     return (request.recoverable_until - timedelta(microseconds=1)).astimezone(
         CUSTOMER_TIME).date().isoformat()
@@ -51,14 +50,14 @@ def last_day(rt: Runtime, request: ClosureRequest) -> str:
 
 async def complete_due(rt: Runtime) -> int:
     due = await ClosureRequest.filter(state=State.CONFIRMED).order_by("confirmed_at").limit(BATCH)
-    completed = []
+    done = 0
     for request in due:
         try:
             await _complete(rt, request)
         except DomainError:  # another worker completed it, or it was restored meanwhile
             continue
-        completed.append(request.account_id)
-    return len(completed)
+        done += 1
+    return done
 
 
 async def _complete(rt: Runtime, request: ClosureRequest) -> None:
@@ -78,7 +77,7 @@ async def _complete(rt: Runtime, request: ClosureRequest) -> None:
             unbound_at=now)
         await AutoPayAgreement.filter(account_id=account.id, ended_at__isnull=True).update(
             ended_at=now)
-        text = (message("SMS_CLOSURE_COMPLETED", account.locale, until=last_day(rt, request))
+        text = (message("SMS_CLOSURE_COMPLETED", account.locale, until=last_day(request))
                 if window else message("SMS_CLOSURE_COMPLETED_FINAL", account.locale))
         assert account.phone is not None
         await outbox.enqueue(account_id=account.id, to_phone=account.phone,
@@ -109,7 +108,7 @@ async def remind_due(rt: Runtime) -> int:
             await outbox.enqueue(
                 account_id=account.id, to_phone=account.phone, at=now,
                 purpose=SmsPurpose.RECOVERY_ENDING,
-                text=message("SMS_RECOVERY_ENDING", account.locale, until=last_day(rt, request)))
+                text=message("SMS_RECOVERY_ENDING", account.locale, until=last_day(request)))
             done += 1
     return done
 

@@ -41,8 +41,12 @@ async def deliver_due(rt: Runtime, sender: SmsSender, *, limit: int = 100) -> in
                 claimed_until=now + CLAIM_LEASE, attempts=F("attempts") + 1):
             continue
         message = await OutboxMessage.get(id=message_id)
+        if message.to_phone is None:  # erased with its account: nobody left to tell
+            await OutboxMessage.filter(id=message_id).update(status=OutboxStatus.FAILED,
+                                                             last_error="no phone number")
+            continue
         try:
-            await sender.send(Sms(to=message.to_phone or "", purpose=message.purpose,
+            await sender.send(Sms(to=message.to_phone, purpose=message.purpose,
                                   text=message.text, code=message.code))
         except Exception as error:  # any gateway failure is retried later
             await _failed(rt, message, error)

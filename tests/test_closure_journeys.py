@@ -4,6 +4,8 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from models import (
     Account,
     AccountStatus,
@@ -230,3 +232,25 @@ async def test_the_recovery_window_end_is_announced_then_enforced(
     assert codes(late) == ["RECOVERY_WINDOW_PASSED"]
     await api.deliver()
     assert (await Account.get(display_name="")).status == AccountStatus.PURGED
+
+
+@pytest.mark.parametrize("legal_hold", [False, True])
+async def test_financial_records_outlive_the_purge_for_ten_years(
+        api: GraphQL, runtime: Runtime, clock: FakeClock, legal_hold: bool) -> None:
+    runtime.rules = replace(runtime.rules, recovery_window=timedelta(0))
+    person = await customer(api, runtime)
+    await factories.top_up_and_spend(runtime, PHONE, 500)
+    account_id = (await Account.get(phone=PHONE)).id
+    await person.close()
+    await api.deliver()
+    await Account.filter(id=account_id).update(legal_hold=legal_hold)
+
+    clock.advance(timedelta(days=3652))
+    await api.deliver()
+    kept_within = await LedgerEntry.filter(account_id=account_id).count()
+    clock.advance(timedelta(days=2))
+    await api.deliver()
+
+    assert kept_within == 4
+    assert await LedgerEntry.filter(account_id=account_id).count() == (4 if legal_hold else 0)
+    assert await audit.verify_chain(TEST_SECRET) == []
