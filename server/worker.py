@@ -5,7 +5,7 @@ import asyncio
 import contextlib
 import logging
 
-from services import closure_jobs, exports, outbox, payouts
+from services import closure_jobs, codes, exports, outbox, payouts
 from services.payouts import PayoutGateway
 from services.runtime import Runtime
 from services.sms import SmsSender
@@ -31,7 +31,7 @@ class Worker:
         rt = self.runtime
         done = 0
         for job in (closure_jobs.expire_due, closure_jobs.complete_due, closure_jobs.remind_due,
-                    exports.build_due):
+                    exports.build_due, codes.forget_old):
             done += await job(rt)
         done += await payouts.run(rt, self.bank)
         # What the jobs above queued goes out in this same pass; the purge then waits for

@@ -5,10 +5,10 @@ import secrets
 from datetime import timedelta
 from uuid import UUID
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from models import Challenge, ChallengeKind, Purpose
+from models import Challenge, ChallengeKind, PasswordThrottle, Purpose
 from services import validation
 from services.crypto import keyed_hash, same
 from services.database import lock_for_transaction
@@ -89,3 +89,15 @@ async def consume(rt: Runtime, challenge: Challenge) -> None:
         consumed_at=rt.clock.now())
     if not used:
         raise DomainError(ErrorCode.CODE_INVALID, field="code")
+
+
+async def forget_old(rt: Runtime) -> int:
+    """Captchas and codes nobody can use any more, once the daily SMS count no longer needs
+    them; and password throttles whose window and lock are over."""
+    now = rt.clock.now()
+    day_ago = now - timedelta(days=1)
+    forgotten = await Challenge.filter(created_at__lt=day_ago).delete()
+    forgotten += await PasswordThrottle.filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lte=now),
+        window_started_at__lt=now - rt.rules.password_failure_window).delete()
+    return forgotten

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from models import Challenge, ChallengeKind, OutboxMessage
+from models import Challenge, ChallengeKind, OutboxMessage, PasswordThrottle
 from services.clock import FakeClock
 from services.runtime import Runtime
 from tests import factories
@@ -183,3 +183,20 @@ async def test_a_right_password_resets_the_count(api: GraphQL, runtime: Runtime)
     for _ in range(9):
         await password_login(api, "Wrong-pass")
     assert codes_of(await password_login(api, factories.PASSWORD)) == []
+
+
+async def test_old_codes_and_captchas_are_forgotten_after_a_day(
+        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    await factories.account(runtime)
+    await send_code(api)
+    await password_login(api, "Wrong-pass")
+    clock.advance(timedelta(hours=23))
+    await api.deliver()
+    kept = await Challenge.all().count()
+
+    clock.advance(timedelta(hours=1, seconds=1))
+    await api.deliver()
+
+    assert kept == 2  # the captcha and the code still count towards today's limit
+    assert await Challenge.all().count() == 0
+    assert await PasswordThrottle.all().count() == 0
