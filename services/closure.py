@@ -7,14 +7,12 @@ from tortoise.transactions import in_transaction
 
 from models import Account, AccountStatus, ClosureReason, ClosureRequest, ClosureStep, Purpose
 from services import accounts, audit, captcha, codes, eligibility, outbox, sessions, validation
-from services.closure_machine import Event, State, apply, require
+from services.closure_machine import EXPIRING, Event, State, apply, require
 from services.eligibility import Finding
 from services.errors import DomainError, ErrorCode
 from services.messages import message
 from services.runtime import Runtime
 from services.sms import SmsPurpose
-
-EXPIRING = frozenset({State.STARTED, State.CODE_SENT, State.VERIFIED})
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from models import (
     OutboxStatus,
 )
 from services import outbox, purge
-from services.closure_machine import Event, State, apply
+from services.closure_machine import EXPIRING, Event, State, apply
 from services.errors import DomainError, ErrorCode
 from services.messages import message
 from services.runtime import Runtime
@@ -28,7 +28,7 @@ BATCH = 100
 
 async def expire_due(rt: Runtime) -> int:
     due = await ClosureRequest.filter(
-        state__in=[State.STARTED, State.CODE_SENT, State.VERIFIED],
+        state__in=list(EXPIRING),
         expires_at__lte=rt.clock.now()).limit(BATCH)
     done = 0
     for request in due:

@@ -48,6 +48,8 @@ TRANSITIONS: dict[tuple[State, Event], State] = {
 # Requests the customer can still move forward (the ones that block starting another).
 OPEN = frozenset({State.STARTED, State.CODE_SENT, State.VERIFIED, State.CONFIRMED})
 ENDED = frozenset({State.CANCELLED, State.EXPIRED, State.REJECTED, State.RESTORED})
+# Requests that expire when not confirmed in time.
+EXPIRING = frozenset(state for state, event in TRANSITIONS if event == Event.EXPIRE)
 
 
 def allows(state: State, event: Event) -> bool:

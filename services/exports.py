@@ -20,7 +20,7 @@ from models import (
     LedgerEntry,
     Withdrawal,
 )
-from services import audit, money
+from services import accounts, audit, money
 from services.crypto import keyed_hash, same
 from services.errors import DomainError, ErrorCode
 from services.runtime import Runtime
@@ -34,6 +34,7 @@ BATCH = 20
 async def request(rt: Runtime, account: Account, export_format: ExportFormat) -> DataExport:
     now = rt.clock.now()
     async with in_transaction():
+        await accounts.lock(account.id)  # two requests at once still make one export
         latest = await DataExport.filter(account_id=account.id).order_by("-created_at").first()
         if latest and (wait := latest.created_at + ONE_PER - now) > timedelta(0):
             raise DomainError(ErrorCode.RATE_LIMITED, seconds=int(wait.total_seconds()) + 1)
