@@ -49,6 +49,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def work(settings: Settings, _: argparse.Namespace) -> int:
+    asyncio.run(database.migrate(settings.database_url))  # it may start before any `serve`
     runtime = build_runtime(settings)
     worker = Worker(runtime, build_sms(settings), build_payouts(settings),
                         settings.worker_interval_seconds)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from uuid import uuid4
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import (
@@ -27,11 +28,14 @@ async def load(rt: Runtime) -> list[str]:
                          ("13800000003", _with_pending_withdrawal)):
         if await Account.exists(phone=phones.normalize(phone)):
             continue
-        password = f"Demo-pass-{phone[-1]}"
-        account = await accounts.open_account(rt, phone=phone, password=password,
-                                              display_name=f"演示用户{phone[-1]}")
-        async with in_transaction():
-            await setup(rt, account)
+        try:
+            async with in_transaction():
+                account = await accounts.open_account(rt, phone=phone,
+                                                      password=f"Demo-pass-{phone[-1]}",
+                                                      display_name=f"演示用户{phone[-1]}")
+                await setup(rt, account)
+        except IntegrityError:  # another process starting at the same moment created it
+            continue
         created.append(phone)
     return created
 

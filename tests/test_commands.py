@@ -75,7 +75,8 @@ def test_serve_gives_graphiql_and_the_demo_accounts(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-async def test_two_processes_migrating_at_once_both_succeed(tmp_path: Path) -> None:
+async def test_two_processes_migrating_and_loading_demo_data_at_once_both_succeed(
+        tmp_path: Path) -> None:
     base = os.environ["WALLET_TEST_DATABASE_URL"]
     assert is_postgres(base)
     name = f"wallet_migrate_{os.getpid()}"
@@ -85,16 +86,15 @@ async def test_two_processes_migrating_at_once_both_succeed(tmp_path: Path) -> N
     try:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "WALLET_DATABASE_URL": url}
         processes = [await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "server.cli", "migrate", cwd=tmp_path, env=env,
+            sys.executable, "-m", "server.cli", "demo-data", cwd=tmp_path, env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE) for _ in range(2)]
         results = [await p.communicate() for p in processes]
 
         assert [p.returncode for p in processes] == [0, 0], results
         database = await asyncpg.connect(url)
-        tables = await database.fetchval(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'account'")
+        accounts = await database.fetchval("SELECT count(*) FROM account")
         await database.close()
-        assert tables == 1
+        assert accounts == 3
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
