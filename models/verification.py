@@ -24,6 +24,8 @@ class Challenge(Model):
     # HMAC of the phone number: rate limits per phone without keeping the number.
     phone_key = fields.CharField(max_length=64, null=True, db_index=True)
     account_id = fields.UUIDField(null=True)
+    # HMAC of the client address that asked for a captcha: captchas are rate-limited per client.
+    client_key = fields.CharField(max_length=64, null=True, db_index=True)
     answer_hash = fields.CharField(max_length=64)
     attempts = fields.IntField(default=0)
     created_at = fields.DatetimeField()

@@ -1,4 +1,5 @@
 import strawberry
+from graphql import GraphQLError
 from strawberry.types import Info
 
 from resolvers.common import errors_as_data, require_session
@@ -18,12 +19,18 @@ from schema.types import (
     SendRestoreCodeInput,
 )
 from services import auth, captcha, restore
+from services.errors import DomainError
+from services.messages import message
 
 Ctx = Info[Context, None]
 
 
 async def create_captcha(info: Ctx, purpose: CaptchaPurpose) -> CaptchaPayload:
-    new = await captcha.create(info.context.runtime, purpose)
+    try:
+        new = await captcha.create(info.context.runtime, purpose, client=info.context.client)
+    except DomainError as error:  # the payload has no `errors`: the apps read this code
+        raise GraphQLError(message(error.code.value, info.context.lang, **error.params),
+                           extensions={"code": error.code.value, **error.params}) from None
     return CaptchaPayload(captcha_id=strawberry.ID(str(new.id)),
                           image_data_url=new.image_data_url, expires_at=new.expires_at)
 

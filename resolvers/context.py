@@ -17,6 +17,11 @@ class Context:
     request_id: str
     _session: object = field(default=_UNREAD, repr=False)
 
+    @property
+    def client(self) -> str:
+        """The caller's address (run uvicorn with --proxy-headers behind a proxy)."""
+        return self.request.client.host if self.request.client else ""
+
     async def session(self) -> Session | None:
         """The session the bearer token opened, read once per request."""
         if self._session is _UNREAD:

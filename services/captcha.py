@@ -4,7 +4,7 @@ import base64
 import secrets
 import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from captcha.image import ImageCaptcha
@@ -36,12 +36,19 @@ def render_png(answer: str) -> bytes:
         return _renderer.generate(answer, format="png").getvalue()
 
 
-async def create(rt: Runtime, purpose: Purpose) -> NewCaptcha:
-    answer = "".join(secrets.choice(ALPHABET) for _ in range(rt.rules.captcha_length))
+async def create(rt: Runtime, purpose: Purpose, *, client: str) -> NewCaptcha:
+    """A new captcha, or RATE_LIMITED when this client asked for too many this minute
+    (every one costs an image, and captchas are what stands between a bot and SMS)."""
     now = rt.clock.now()
+    client_key = keyed_hash(rt.secret, "client", client)
+    recent = await Challenge.filter(kind=ChallengeKind.CAPTCHA, client_key=client_key,
+                                    created_at__gt=now - timedelta(minutes=1)).count()
+    if recent >= rt.rules.captchas_per_client_per_minute:
+        raise DomainError(ErrorCode.RATE_LIMITED, seconds=60)
+    answer = "".join(secrets.choice(ALPHABET) for _ in range(rt.rules.captcha_length))
     challenge = await Challenge.create(
         kind=ChallengeKind.CAPTCHA, purpose=purpose, answer_hash=_answer_hash(rt, answer),
-        created_at=now, expires_at=now + rt.rules.captcha_lifetime,
+        client_key=client_key, created_at=now, expires_at=now + rt.rules.captcha_lifetime,
     )
     data_url = "data:image/png;base64," + base64.b64encode(render_png(answer)).decode()
     return NewCaptcha(challenge.id, data_url, challenge.expires_at)

@@ -13,6 +13,7 @@ class Rules:
     codes_per_phone_per_day: int = 10
     captcha_length: int = 5
     captcha_lifetime: timedelta = timedelta(minutes=2)
+    captchas_per_client_per_minute: int = 30
     password_max_failures: int = 10
     password_failure_window: timedelta = timedelta(minutes=15)
     password_lockout: timedelta = timedelta(minutes=15)

@@ -115,4 +115,4 @@ async def api(orm: str, runtime: Runtime, worker: Worker, sms: FileSms) -> Async
     app = create_app(settings, runtime, manage_orm=False)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://wallet.test") as client:
-        yield GraphQL(client, worker, sms)
+        yield GraphQL(app, client, worker, sms)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from starlette.types import ASGIApp
 
 from models import Account
 from server.worker import Worker
@@ -13,6 +14,7 @@ from services.sms import FileSms
 
 @dataclass
 class GraphQL:
+    app: ASGIApp
     client: httpx.AsyncClient
     worker: Worker
     sms: FileSms

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from uuid import UUID
 
+import httpx
 import pytest
 
 from models import Challenge, Purpose
@@ -10,11 +11,13 @@ from services import captcha
 from services.clock import FakeClock
 from services.errors import DomainError, ErrorCode
 from services.runtime import Runtime
+from tests.helpers import GraphQL
+from tests.operations import CREATE_CAPTCHA
 
 
 async def captcha_answered(rt: Runtime, answer: str, purpose: Purpose = Purpose.LOGIN) -> str:
     """A captcha whose image shows `answer`."""
-    new = await captcha.create(rt, purpose)
+    new = await captcha.create(rt, purpose, client="127.0.0.1")
     await Challenge.filter(id=new.id).update(answer_hash=captcha._answer_hash(rt, answer))
     return str(new.id)
 
@@ -83,6 +86,23 @@ async def test_the_test_answer_still_expires_and_works_once(runtime: Runtime,
 
 
 async def test_the_answer_length_is_within_spec(runtime: Runtime) -> None:
-    new = await captcha.create(runtime, Purpose.LOGIN)
+    new = await captcha.create(runtime, Purpose.LOGIN, client="127.0.0.1")
     assert 4 <= runtime.rules.captcha_length <= 6
     assert new.expires_at - runtime.clock.now() == timedelta(minutes=2)
+
+
+async def test_one_client_gets_30_captchas_a_minute(api: GraphQL, clock: FakeClock) -> None:
+    query = {"query": CREATE_CAPTCHA, "variables": {"purpose": "LOGIN"}}
+    answers = [(await api.client.post("/graphql", json=query)).json() for _ in range(31)]
+    other = httpx.AsyncClient(transport=httpx.ASGITransport(app=api.app,
+                                                            client=("198.51.100.7", 4000)),
+                              base_url="http://wallet.test")
+    async with other:
+        elsewhere = (await other.post("/graphql", json=query)).json()
+    clock.advance(timedelta(minutes=1))
+    later = (await api.client.post("/graphql", json=query)).json()
+
+    assert all("errors" not in a for a in answers[:30])
+    assert answers[30]["data"] is None
+    assert answers[30]["errors"][0]["extensions"] == {"code": "RATE_LIMITED", "seconds": 60}
+    assert "errors" not in elsewhere and "errors" not in later
