@@ -18,7 +18,7 @@ from server.app import create_app
 from server.settings import Settings
 from server.wiring import build_payouts, build_runtime, build_sms
 from server.worker import Worker
-from services import audit, demo
+from services import audit, demo, purge
 
 T = TypeVar("T")
 
@@ -89,6 +89,12 @@ def verify_audit(settings: Settings, _: argparse.Namespace) -> int:
     return 1 if breaks else 0
 
 
+def scrub(settings: Settings, _: argparse.Namespace) -> int:
+    asyncio.run(_with_orm(settings, purge.rewrite_personal_data_tables))
+    print("personal-data tables rewritten")
+    return 0
+
+
 def export_schema(_: Settings, __: argparse.Namespace) -> int:
     sys.stdout.write(build_schema().as_str() + "\n")
     return 0
@@ -113,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
         run=demo_data)
     commands.add_parser("verify-audit", help="check the audit hash chain").set_defaults(
         run=verify_audit)
+    commands.add_parser("scrub", help="rewrite the personal-data tables (PostgreSQL: VACUUM FULL)"
+                        ).set_defaults(run=scrub)
     commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
         run=export_schema)
     return parser

@@ -31,6 +31,12 @@ async def purge_accounts(rt: Runtime, account_ids: list[UUID]) -> int:
     return len(purged)
 
 
+async def rewrite_personal_data_tables() -> None:
+    """What `wallet-closure scrub` runs in a maintenance window on PostgreSQL: afterwards no
+    purged value is left in the table files (SQLite needs no such step)."""
+    await scrub_freed_space(connections.get("default"), PERSONAL_DATA_TABLES, rewrite=True)
+
+
 async def purge(rt: Runtime, account_id: UUID) -> bool:
     """CLOSED -> PURGED: phone, name, password hash, card numbers and device names erased.
 

@@ -1,10 +1,12 @@
 """Whole journeys over HTTP, as the app sends the contract operations."""
 
+import os
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from tortoise import connections
 
 from models import (
     Account,
@@ -15,7 +17,7 @@ from models import (
     LedgerEntry,
     Session,
 )
-from services import accounts, audit, outbox
+from services import accounts, audit, outbox, purge
 from services.clock import FakeClock
 from services.runtime import Runtime
 from tests import factories
@@ -254,3 +256,32 @@ async def test_financial_records_outlive_the_purge_for_ten_years(
     assert kept_within == 4
     assert await LedgerEntry.filter(account_id=account_id).count() == (4 if legal_hold else 0)
     assert await audit.verify_chain(TEST_SECRET) == []
+
+
+@pytest.mark.postgres
+async def test_a_purge_leaves_no_phone_number_in_the_postgresql_files(
+        api: GraphQL, runtime: Runtime) -> None:
+    # given a customer closed with no recovery window, whose SMS went out
+    runtime.rules = replace(runtime.rules, recovery_window=timedelta(0))
+    person = await customer(api, runtime, card_last4="4321")
+    await person.close()
+
+    # when the worker completes and purges it, and the operator runs `wallet-closure scrub`
+    await api.deliver()
+    await purge.rewrite_personal_data_tables()
+
+    # then, once PostgreSQL has written its pages, no table or index file holds the number
+    connection = connections.get("default")
+    _, rows = await connection.execute_query("SHOW data_directory")
+    data_directory = Path(rows[0]["data_directory"])
+    if not os.access(data_directory, os.R_OK):
+        pytest.skip("the PostgreSQL data directory is not readable from here")
+    await connection.execute_script("CHECKPOINT")
+    _, files = await connection.execute_query(
+        "SELECT c.relname AS name, pg_relation_filepath(c.oid) AS path FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 't')")
+    holding = [row["name"] for row in files if row["path"] and
+               b"13900000001" in (data_directory / row["path"]).read_bytes()]
+    assert holding == []
+    assert (await Account.get(id=(await Account.all().first()).id)).status == "PURGED"

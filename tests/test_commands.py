@@ -32,6 +32,7 @@ def test_demo_data_is_idempotent(tmp_path: Path) -> None:
     assert first.stdout.strip() == "created: 13800000001, 13800000002, 13800000003"
     assert second.stdout.strip() == "demo accounts already there"
     assert wallet_closure("verify-audit", cwd=tmp_path).returncode == 0
+    assert wallet_closure("scrub", cwd=tmp_path).stdout.strip() == "personal-data tables rewritten"
 
 
 def test_export_schema_prints_the_sdl(tmp_path: Path) -> None:
