@@ -2,6 +2,7 @@
 
 import asyncio
 import contextlib
+import json
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -9,10 +10,13 @@ from typing import Any
 
 from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from tortoise.contrib.starlette import RegisterTortoise
@@ -27,6 +31,36 @@ from services.messages import negotiate
 from services.runtime import Runtime
 
 GRAPHIQL = Path(__file__).parent / "static" / "graphiql"
+# The largest contract operation with its variables is well under 4 kB.
+MAX_BODY_BYTES = 64 * 1024
+
+
+class BodySizeLimit:
+    """Refuses request bodies over `limit` bytes with 413 before anything reads them whole."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        if not declared.isdigit() or int(declared) > self.limit:
+            await PlainTextResponse("Request body too large", 413)(scope, receive, send)
+            return
+        seen = 0
+
+        async def bounded() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:  # a chunked body that did not say its length
+                raise StarletteHTTPException(413, "Request body too large")
+            return message
+
+        await self.app(scope, bounded, send)
 
 
 class WalletGraphQL(GraphQL):
@@ -51,6 +85,10 @@ class WalletGraphQL(GraphQL):
             raise HTTPException(400, "The body must be UTF-8 JSON") from None
         if not isinstance(parsed, dict | list):  # strawberry would fail on it with a 500
             raise HTTPException(400, "The body must be a JSON object")
+        try:  # "\ud800" is valid JSON but no text: it would fail deep inside with a 500
+            json.dumps(parsed, ensure_ascii=False).encode()
+        except UnicodeEncodeError:
+            raise HTTPException(400, "The body must be UTF-8 text") from None
         return parsed
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -86,4 +124,5 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
     ]
     if not settings.production:
         endpoints.append(Mount("/static/graphiql", StaticFiles(directory=GRAPHIQL)))
-    return Starlette(routes=endpoints, lifespan=lifespan)
+    return Starlette(routes=endpoints, lifespan=lifespan,
+                     middleware=[Middleware(BodySizeLimit, limit=MAX_BODY_BYTES)])

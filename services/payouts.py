@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from models import PayoutCallback, Withdrawal, WithdrawalStatus
 from services import withdrawals
+from services.crypto import same
 from services.runtime import Runtime
 
 log = logging.getLogger("wallet.payouts")
@@ -29,6 +30,7 @@ class PayoutOrder:
     withdrawal_id: UUID
     amount_fen: int
     card_id: UUID
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class WebhookBank:
     async def submit(self, order: PayoutOrder) -> None:
         body = json.dumps({"withdrawalId": str(order.withdrawal_id),
                            "amountFen": order.amount_fen, "cardId": str(order.card_id)}).encode()
-        timestamp = str(int(datetime.now().timestamp()))
+        timestamp = str(int(order.at.timestamp()))
         response = await self._client.post(self.url, content=body, headers={
             "content-type": "application/json", "x-wallet-timestamp": timestamp,
             "x-wallet-signature": sign(self.secret, timestamp, body)})
@@ -100,7 +102,7 @@ async def run(rt: Runtime, gateway: PayoutGateway) -> int:
             continue
         try:
             await gateway.submit(PayoutOrder(withdrawal.id, withdrawal.amount_fen,
-                                             withdrawal.card_id))
+                                             withdrawal.card_id, now))
         except Exception as error:  # the bank is unreachable: try again next pass
             log.warning("payout %s not submitted: %r", withdrawal.id, error)
             await Withdrawal.filter(id=withdrawal.id).update(submitted_at=None)
@@ -126,7 +128,7 @@ async def handle_callback(rt: Runtime, secret: bytes, *, body: bytes, timestamp:
         signed_at = datetime.fromtimestamp(int(timestamp), tz=rt.clock.now().tzinfo)
     except (ValueError, OverflowError, OSError):
         raise CallbackRefused(401, "bad timestamp") from None
-    if not hmac.compare_digest(sign(secret, timestamp, body), signature):
+    if not same(sign(secret, timestamp, body), signature):
         raise CallbackRefused(401, "bad signature")
     if abs(rt.clock.now() - signed_at) > SIGNATURE_TOLERANCE:
         raise CallbackRefused(401, "stale signature")
@@ -134,7 +136,8 @@ async def handle_callback(rt: Runtime, secret: bytes, *, body: bytes, timestamp:
         event = json.loads(body)
         event_id, status = str(event["eventId"]), event["status"]
         withdrawal_id = UUID(str(event["withdrawalId"]))
-    except (ValueError, KeyError, TypeError):
+        reason = None if event.get("reason") is None else str(event["reason"])
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise CallbackRefused(400, "malformed body") from None
     if status not in ("SETTLED", "FAILED") or not 0 < len(event_id) <= 64:
         raise CallbackRefused(400, "malformed body")
@@ -143,7 +146,7 @@ async def handle_callback(rt: Runtime, secret: bytes, *, body: bytes, timestamp:
             await PayoutCallback.create(event_id=event_id, withdrawal_id=withdrawal_id,
                                         received_at=rt.clock.now())
             ended = await withdrawals.end(rt, withdrawal_id, settled=status == "SETTLED",
-                                          reason=event.get("reason"))
+                                          reason=reason)
             if not ended:
                 raise CallbackRefused(409, "withdrawal unknown or already ended")
     except IntegrityError:

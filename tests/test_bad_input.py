@@ -1,5 +1,6 @@
 """Bad input gets a typed error or a 4xx, never a 5xx or a trace, and changes nothing."""
 
+import json
 from typing import Any
 
 import pytest
@@ -101,3 +102,42 @@ async def test_malformed_bodies_get_a_4xx(api: GraphQL, content: bytes, content_
 
     assert 400 <= response.status_code < 500
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(("document", "input"), [
+    (LOGIN_WITH_PASSWORD, {"phone": "13900000001", "password": "\ud800", "deviceName": ""}),
+    (LOGIN_WITH_PASSWORD, {"phone": "139\ud80000000001", "password": "x", "deviceName": ""}),
+    (LOGIN_WITH_PASSWORD, {"phone": "13900000001", "password": factories.PASSWORD,
+                           "deviceName": "\udfff"}),
+    (LOGIN_WITH_CODE, {"phone": "13900000001", "code": "12345\ud800", "deviceName": ""}),
+    (SEND_LOGIN_CODE, {"phone": "13900000001", "captchaId": "\ud800",
+                       "captchaAnswer": "\ud800"}),
+])
+async def test_unpaired_surrogates_are_refused(api: GraphQL, runtime: Runtime,
+                                               document: str, input: dict) -> None:
+    await factories.account(runtime)
+    before = await snapshot()
+
+    response = await api.client.post(
+        "/graphql", content=json.dumps({"query": document, "variables": {"input": input}}),
+        headers={"content-type": "application/json"})
+
+    assert (response.status_code, response.text) == (400, "The body must be UTF-8 text")
+    assert await snapshot() == before
+
+
+async def test_a_body_over_64_kib_is_refused(api: GraphQL) -> None:
+    body = json.dumps({"query": "{ __typename }", "variables": {"pad": "x" * 70_000}})
+
+    declared = await api.client.post("/graphql", content=body,
+                                      headers={"content-type": "application/json"})
+
+    async def chunks():  # no Content-Length: counted while it streams in
+        for start in range(0, len(body), 8192):
+            yield body[start:start + 8192].encode()
+
+    streamed = await api.client.post("/graphql", content=chunks(),
+                                     headers={"content-type": "application/json"})
+    small = await api.client.post("/graphql", json={"query": "{ __typename }"})
+
+    assert (declared.status_code, streamed.status_code, small.status_code) == (413, 413, 200)

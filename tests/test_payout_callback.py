@@ -112,11 +112,30 @@ async def test_a_replayed_callback_is_refused(api: GraphQL, clock: FakeClock,
     assert await PayoutCallback.all().count() == 1
 
 
+@pytest.mark.parametrize("body", [
+    {"eventId": "e", "status": "MAYBE"}, ["a list"], {"eventId": "", "status": "SETTLED"},
+    {"eventId": "e", "status": "SETTLED", "withdrawalId": "not-a-uuid"}])
 async def test_a_malformed_body_is_refused(api: GraphQL, clock: FakeClock,
-                                          withdrawal: Withdrawal) -> None:
-    response = await callback(api, *signed(clock, {"eventId": "e", "status": "MAYBE",
-                                                   "withdrawalId": str(withdrawal.id)}))
+                                          withdrawal: Withdrawal, body: object) -> None:
+    if isinstance(body, dict):
+        body = {"withdrawalId": str(withdrawal.id), **body}
+    response = await callback(api, *signed(clock, body))  # type: ignore[arg-type]
+
     assert response.status_code == 400
+    assert (await Withdrawal.get(id=withdrawal.id)).status == WithdrawalStatus.PENDING
+
+
+async def test_odd_headers_and_reasons_get_a_clear_answer(api: GraphQL, clock: FakeClock,
+                                                         withdrawal: Withdrawal) -> None:
+    raw, headers = signed(clock, {**event(withdrawal, "FAILED"), "reason": 42})
+    odd = {**headers, "x-wallet-signature": "é" * 64}
+
+    refused = await api.client.post("/payouts/callback", content=raw,
+                                    headers={k: v.encode("latin-1") for k, v in odd.items()})
+    taken = await callback(api, raw, headers)
+
+    assert (refused.status_code, taken.status_code) == (401, 200)
+    assert (await Withdrawal.get(id=withdrawal.id)).failure_reason == "42"
 
 
 class Bank:
