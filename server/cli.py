@@ -81,12 +81,19 @@ def demo_data(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
-def verify_audit(settings: Settings, _: argparse.Namespace) -> int:
-    breaks = asyncio.run(_with_orm(settings, lambda: audit.verify_chain(settings.secret())))
-    for b in breaks:
+def verify_audit(settings: Settings, args: argparse.Namespace) -> int:
+    anchor = None
+    if args.anchor:
+        seq, _, digest = args.anchor.partition(":")
+        anchor = (int(seq), digest)
+    result = asyncio.run(_with_orm(settings, lambda: audit.verify_chain(settings.secret(),
+                                                                        anchor=anchor)))
+    for b in result.breaks:
         print(f"entry {b.seq}: {b.problem}")
-    print("audit chain is broken" if breaks else "audit chain verifies")
-    return 1 if breaks else 0
+    print("audit chain is broken" if result.breaks else "audit chain verifies")
+    if result.head:
+        print(f"head: {result.head[0]}:{result.head[1]}")
+    return 1 if result.breaks else 0
 
 
 def scrub(settings: Settings, _: argparse.Namespace) -> int:
@@ -117,8 +124,10 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=makemigrations)
     commands.add_parser("demo-data", help="create the demo accounts (idempotent)").set_defaults(
         run=demo_data)
-    commands.add_parser("verify-audit", help="check the audit hash chain").set_defaults(
-        run=verify_audit)
+    p = commands.add_parser("verify-audit", help="check the audit hash chain")
+    p.add_argument("--anchor", metavar="SEQ:HASH",
+                   help="a head printed earlier: also finds entries removed from the end")
+    p.set_defaults(run=verify_audit)
     commands.add_parser("scrub", help="rewrite the personal-data tables (PostgreSQL: VACUUM FULL)"
                         ).set_defaults(run=scrub)
     commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(

@@ -152,18 +152,35 @@ class ChainBreak:
     problem: str
 
 
-async def verify_chain(secret: bytes) -> list[ChainBreak]:
-    """Every place where the stored chain is not what was appended: edited, removed, reordered."""
+@dataclass(frozen=True)
+class Verification:
+    breaks: list[ChainBreak]
+    head: tuple[int, str] | None  # the last entry: record it elsewhere to anchor the chain
+
+
+async def verify_chain(secret: bytes, *, anchor: tuple[int, str] | None = None,
+                       batch: int = 1000) -> Verification:
+    """Every place where the stored chain is not what was appended: edited, removed,
+    reordered. Entries removed from the end are found only against an `anchor`, a head
+    recorded earlier (seq and hash)."""
     breaks: list[ChainBreak] = []
-    expected_prev, expected_seq = GENESIS, 1
-    for entry in await AuditEntry.all().order_by("id"):
-        if entry.seq != expected_seq:
-            breaks.append(ChainBreak(entry.seq, f"expected entry {expected_seq} here"))
-        if entry.prev_hash != expected_prev:
-            breaks.append(ChainBreak(entry.seq, "does not follow the entry before it"))
-        recomputed = entry_hash(secret, seq=entry.seq, at=entry.at, account_id=entry.account_id,
-                                action=entry.action, data=entry.data, prev_hash=entry.prev_hash)
-        if recomputed != entry.hash:
-            breaks.append(ChainBreak(entry.seq, "was changed after it was written"))
-        expected_prev, expected_seq = entry.hash, entry.seq + 1
-    return breaks
+    expected_prev, expected_seq, last_id = GENESIS, 1, 0
+    anchored = anchor is None
+    while entries := await AuditEntry.filter(id__gt=last_id).order_by("id").limit(batch):
+        for entry in entries:
+            if entry.seq != expected_seq:
+                breaks.append(ChainBreak(entry.seq, f"expected entry {expected_seq} here"))
+            if entry.prev_hash != expected_prev:
+                breaks.append(ChainBreak(entry.seq, "does not follow the entry before it"))
+            recomputed = entry_hash(secret, seq=entry.seq, at=entry.at,
+                                    account_id=entry.account_id, action=entry.action,
+                                    data=entry.data, prev_hash=entry.prev_hash)
+            if recomputed != entry.hash:
+                breaks.append(ChainBreak(entry.seq, "was changed after it was written"))
+            anchored = anchored or (entry.seq, entry.hash) == anchor
+            expected_prev, expected_seq, last_id = entry.hash, entry.seq + 1, entry.id
+    if not anchored:
+        assert anchor is not None
+        breaks.append(ChainBreak(anchor[0], "the anchored entry is gone or different"))
+    head = (expected_seq - 1, expected_prev) if expected_seq > 1 else None
+    return Verification(breaks, head)

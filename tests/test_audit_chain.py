@@ -19,9 +19,10 @@ async def write_entries(rt: Runtime, count: int) -> None:
         await audit.logged_out(rt, account_id=account.id, at=rt.clock.now())
 
 
-def verify_audit(database_url: str) -> subprocess.CompletedProcess[str]:
+def verify_audit(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "server.cli", "verify-audit"], capture_output=True, text=True,
+        [sys.executable, "-m", "server.cli", "verify-audit", *args], capture_output=True,
+        text=True,
         env={**os.environ, "WALLET_DATABASE_URL": database_url,
              "WALLET_SECRET_KEY": TEST_SECRET.decode()}, timeout=60, check=False)
 
@@ -31,7 +32,23 @@ async def test_an_untouched_chain_verifies(orm: str, runtime: Runtime) -> None:
 
     result = verify_audit(orm)
 
-    assert (result.returncode, result.stdout.strip()) == (0, "audit chain verifies")
+    last = await AuditEntry.get(seq=4)
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == ["audit chain verifies", f"head: 4:{last.hash}"]
+
+
+async def test_entries_removed_from_the_end_are_found_against_an_anchor(
+        orm: str, runtime: Runtime) -> None:
+    await write_entries(runtime, 4)
+    head = verify_audit(orm).stdout.splitlines()[-1].removeprefix("head: ")
+    await AuditEntry.filter(seq=4).delete()
+
+    without_anchor = verify_audit(orm)
+    with_anchor = verify_audit(orm, "--anchor", head)
+
+    assert without_anchor.returncode == 0
+    assert with_anchor.returncode == 1
+    assert "entry 4: the anchored entry is gone or different" in with_anchor.stdout
 
 
 async def test_an_edited_entry_is_found(orm: str, runtime: Runtime) -> None:
@@ -89,3 +106,12 @@ async def test_swapped_entries_are_found(orm: str, runtime: Runtime) -> None:
 
     assert result.returncode == 1
     assert "does not follow the entry before it" in result.stdout
+
+
+async def test_the_chain_is_read_in_batches(runtime: Runtime) -> None:
+    await write_entries(runtime, 5)
+
+    result = await audit.verify_chain(TEST_SECRET, batch=2)
+
+    last = await AuditEntry.get(seq=5)
+    assert (result.breaks, result.head) == ([], (5, last.hash))
