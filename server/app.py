@@ -72,11 +72,14 @@ class WalletGraphQL(GraphQL):
         )
         self.runtime = runtime
 
-    async def get_context(self, request: Request | WebSocket, response: object) -> Context:
-        assert isinstance(request, Request)
+    async def get_context(self, request: Request | WebSocket,
+                          response: Response | WebSocket) -> Context:
+        assert isinstance(request, Request) and isinstance(response, Response)
+        request_id = uuid.uuid4().hex
+        response.headers["x-request-id"] = request_id  # what support asks the customer for
         return Context(request=request, runtime=self.runtime,
                        lang=negotiate(request.headers.get("accept-language")),
-                       request_id=uuid.uuid4().hex)
+                       request_id=request_id)
 
     def parse_json(self, data: str | bytes) -> Any:
         try:

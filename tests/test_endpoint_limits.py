@@ -98,9 +98,12 @@ async def test_an_unexpected_error_reaches_the_client_masked(
         api: GraphQL, runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
     runtime.secret = None  # type: ignore[assignment]  # every keyed hash now fails
 
-    body = await api.post(CREATE_CAPTCHA, {"purpose": "LOGIN"})
+    response = await api.client.post("/graphql", json={"query": CREATE_CAPTCHA,
+                                                       "variables": {"purpose": "LOGIN"}})
 
+    body = response.json()
     (error,) = body["errors"]
+    assert response.headers["x-request-id"] == error["extensions"]["requestId"]
     assert error["message"] == "Internal error; quote the request id to support."
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     assert len(error["extensions"]["requestId"]) == 32
