@@ -33,8 +33,10 @@ async def overview(rt: Runtime, account: Account) -> Overview:
 async def lock(account_id: UUID) -> Account:
     """The account row, locked until the transaction ends (SQLite has one writer anyway).
 
-    Whatever reads the balance and then changes money or the account's state takes it:
-    confirming a closure, withdrawing, a payout settling or failing.
+    Whatever reads the balance or changes money or the account's state takes it, first:
+    confirming, completing or restoring a closure, withdrawing, a payout settling or
+    failing. Locks are always taken in one order — account, closure request, audit chain —
+    so that two transactions never wait for each other.
     """
     return await Account.select_for_update().get(id=account_id)
 

@@ -15,7 +15,7 @@ from models import (
     OutboxMessage,
     OutboxStatus,
 )
-from services import outbox, purge
+from services import accounts, outbox, purge
 from services.closure_machine import EXPIRING, Event, State, apply
 from services.errors import DomainError, ErrorCode
 from services.messages import message
@@ -64,7 +64,8 @@ async def _complete(rt: Runtime, request: ClosureRequest) -> None:
     now = rt.clock.now()
     window = rt.rules.recovery_window
     async with in_transaction():
-        account = await Account.get(id=request.account_id)
+        # Locks in the one order every transaction takes them: account, request, audit chain.
+        account = await accounts.lock(request.account_id)
         # The claim: of two workers, one moves the request; the other gets INVALID_STATE.
         await apply(rt, request, Event.COMPLETE, at=now, completed_at=now,
                     recoverable_until=now + window)

@@ -3,7 +3,7 @@
 from tortoise.transactions import in_transaction
 
 from models import Account, AccountStatus, ClosureRequest, Purpose
-from services import audit, codes, outbox, sessions
+from services import accounts, audit, codes, outbox, sessions
 from services.audit import LoginMethod
 from services.auth import LoggedIn, prove_phone, send_code_to_phone
 from services.closure_machine import Event, State, apply
@@ -34,6 +34,7 @@ async def restore(rt: Runtime, *, phone: str, code: str, device_name: str, lang:
     if request.recoverable_until is not None and request.recoverable_until <= now:
         raise DomainError(ErrorCode.RECOVERY_WINDOW_PASSED, field="phone")
     async with in_transaction():
+        await accounts.lock(account.id)  # before the request and the audit chain, as everywhere
         await codes.consume(rt, challenge)
         await apply(rt, request, Event.RESTORE, at=now)
         reopened = await Account.filter(id=account.id, status__in=list(RESTORABLE)).update(
