@@ -25,7 +25,6 @@ class Context:
     async def session(self) -> Session | None:
         """The session the bearer token opened, read once per request."""
         if self._session is _UNREAD:
-            scheme, _, token = self.request.headers.get("authorization", "").partition(" ")
-            self._session = (await sessions.authenticate(self.runtime, token.strip())
-                             if scheme.lower() == "bearer" else None)
+            self._session = await sessions.from_authorization(
+                self.runtime, self.request.headers.get("authorization", ""))
         return self._session  # type: ignore[return-value]

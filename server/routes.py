@@ -25,9 +25,8 @@ def payout_callback(runtime: Runtime, secret: bytes):
 
 def export_download(runtime: Runtime):
     async def endpoint(request: Request) -> Response:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        session = (await sessions.authenticate(runtime, token.strip())
-                   if scheme.lower() == "bearer" else None)
+        session = await sessions.from_authorization(
+            runtime, request.headers.get("authorization", ""))
         if session is None:
             return JSONResponse({"error": "log in first"}, status_code=401)
         try:

@@ -15,6 +15,8 @@ from services.database import lock_for_transaction
 from services.errors import DomainError, ErrorCode
 from services.runtime import Runtime
 
+ZERO = timedelta(0)
+
 
 def phone_key(rt: Runtime, e164: str) -> str:
     """Rate limits and throttles are kept per phone without keeping the number itself."""
@@ -35,17 +37,14 @@ async def issue(rt: Runtime, *, key: str, purpose: Purpose, account_id: UUID | N
     async with in_transaction() as connection:
         # Two sends racing for one phone must not both pass the resend check.
         await lock_for_transaction(connection, int(key[:15], 16))
-        last = await (Challenge.filter(kind=ChallengeKind.SMS_CODE, phone_key=key, purpose=purpose)
-                      .order_by("-created_at").first())
-        if last and (wait := last.created_at + rules.code_resend_after - now) > timedelta(0):
+        today = await (Challenge.filter(kind=ChallengeKind.SMS_CODE, phone_key=key,
+                                        created_at__gt=now - timedelta(days=1))
+                       .order_by("created_at").values_list("created_at", "purpose"))
+        same_purpose = [at for at, of in today if of == purpose]
+        if same_purpose and (wait := same_purpose[-1] + rules.code_resend_after - now) > ZERO:
             raise DomainError(ErrorCode.RATE_LIMITED, seconds=math.ceil(wait.total_seconds()))
-        sent_today = await Challenge.filter(kind=ChallengeKind.SMS_CODE, phone_key=key,
-                                            created_at__gt=now - timedelta(days=1)).count()
-        if sent_today >= rules.codes_per_phone_per_day:
-            oldest = await (Challenge.filter(kind=ChallengeKind.SMS_CODE, phone_key=key,
-                                             created_at__gt=now - timedelta(days=1))
-                            .order_by("created_at").first())
-            wait = oldest.created_at + timedelta(days=1) - now if oldest else timedelta(days=1)
+        if len(today) >= rules.codes_per_phone_per_day:
+            wait = today[0][0] + timedelta(days=1) - now
             raise DomainError(ErrorCode.RATE_LIMITED, seconds=math.ceil(wait.total_seconds()))
         code = f"{secrets.randbelow(10**rules.code_length):0{rules.code_length}d}"
         await Challenge.filter(kind=ChallengeKind.SMS_CODE, phone_key=key, purpose=purpose,

@@ -61,6 +61,10 @@ class Eligibility:
         return not self.blockers
 
 
+def _support(rt: Runtime) -> dict[str, str]:
+    return {"phone": rt.rules.support_phone, "hours": rt.rules.support_hours}
+
+
 async def blockers(rt: Runtime, account: Account, *,
                    ignoring: UUID | None = None) -> tuple[list[Finding], ClosureRequest | None]:
     """The blockers, and the open request if there is one (other than `ignoring`)."""
@@ -69,7 +73,6 @@ async def blockers(rt: Runtime, account: Account, *,
     pending = await LedgerEntry.filter(account_id=account.id, book=Book.WALLET,
                                        status=EntryStatus.PENDING).count()
     has_card = await BankCard.exists(account_id=account.id, unbound_at__isnull=True)
-    support = {"phone": rt.rules.support_phone, "hours": rt.rules.support_hours}
     if balance.available_fen > 0:
         found.append(Finding(BlockerCode.BALANCE_NOT_ZERO,
                              {"amount": money.display(balance.available_fen)}))
@@ -77,7 +80,7 @@ async def blockers(rt: Runtime, account: Account, *,
         found.append(Finding(BlockerCode.PENDING_TRANSACTIONS, {"count": pending}))
     if balance.available_fen > 0 and not has_card:
         found.append(Finding(BlockerCode.NO_CARD_FOR_WITHDRAWAL,
-                             {"amount": money.display(balance.available_fen), **support}))
+                             {"amount": money.display(balance.available_fen), **_support(rt)}))
     open_request = await (ClosureRequest.filter(account_id=account.id, state__in=list(OPEN))
                           .exclude(id=ignoring).order_by("-created_at").first())
     if open_request:
@@ -100,8 +103,7 @@ async def warnings(rt: Runtime, account: Account) -> list[Finding]:
         Finding(WarningCode.OTHER_POSTAL_SERVICES_UNAFFECTED),
         Finding(WarningCode.RECOVERY_WINDOW, {"days": rt.rules.recovery_window.days}),
         Finding(WarningCode.SECURE_NETWORK),
-        Finding(WarningCode.SUPPORT_CONTACT,
-                {"phone": rt.rules.support_phone, "hours": rt.rules.support_hours}),
+        Finding(WarningCode.SUPPORT_CONTACT, _support(rt)),
     ]
     return found
 

@@ -44,6 +44,12 @@ async def authenticate(rt: Runtime, token: str) -> Session | None:
     return session
 
 
+async def from_authorization(rt: Runtime, header: str) -> Session | None:
+    """The session of an `Authorization: Bearer <token>` header, else None."""
+    scheme, _, token = header.partition(" ")
+    return await authenticate(rt, token.strip()) if scheme.lower() == "bearer" else None
+
+
 async def revoke(rt: Runtime, session: Session) -> bool:
     return bool(await Session.filter(id=session.id, revoked_at__isnull=True)
                 .update(revoked_at=rt.clock.now()))
