@@ -11,6 +11,16 @@ class Book(StrEnum):
     PAYOUT_CLEARING = "PAYOUT_CLEARING"  # money on its way out to a bank card
 
 
+class MovementKind(StrEnum):
+    """Why money moved; every movement names one, never free text."""
+
+    TOP_UP = "TOP_UP"  # money in from outside
+    PAYMENT = "PAYMENT"  # spent at a merchant
+    WITHDRAWAL = "WITHDRAWAL"  # out to the customer's bound bank card
+    OFFLINE_REFUND = "OFFLINE_REFUND"  # paid out by support to a named payee
+    CORRECTION = "CORRECTION"  # undoes part of an earlier movement, which it names
+
+
 class EntryStatus(StrEnum):
     PENDING = "PENDING"
     SETTLED = "SETTLED"
@@ -24,8 +34,8 @@ class LedgerEntry(Model):
     account = fields.ForeignKeyField("models.Account", related_name="ledger_entries")
     book = fields.CharEnumField(Book, max_length=24)
     amount_fen = fields.BigIntField()
+    kind = fields.CharEnumField(MovementKind, max_length=24)
     status = fields.CharEnumField(EntryStatus, max_length=16)
-    description = fields.CharField(max_length=64, default="")
     created_at = fields.DatetimeField()
     settled_at = fields.DatetimeField(null=True)
 

@@ -2,11 +2,23 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from resolvers.common import require_session
+from resolvers.common import require_session, top_level_error
 from resolvers.context import Context
-from resolvers.money import money_of
-from schema.types import Account, AuditLogEntry, BankCard, DeviceSession
-from services import accounts, audit, phones
+from resolvers.money import money_of, withdrawal_of
+from schema.types import (
+    Account,
+    AuditLogEntry,
+    BankCard,
+    Connection,
+    DeviceSession,
+    Edge,
+    PageInfo,
+    Transaction,
+)
+from services import accounts, audit, ledger, phones, withdrawals
+from services.errors import DomainError
+from services.messages import message
+from services.paging import Page
 
 Ctx = Info[Context, None]
 MAX_AUDIT_PAGE = 100
@@ -15,16 +27,23 @@ MAX_AUDIT_PAGE = 100
 async def me(info: Ctx) -> Account:
     session = await require_session(info)
     view = await accounts.overview(info.context.runtime, session.account)
+    account_id = view.account.id
+
+    async def pending_withdrawals() -> list:
+        return [withdrawal_of(w) for w in await withdrawals.pending(account_id)]
+
     return Account(
-        id=strawberry.ID(str(view.account.id)),
+        id=strawberry.ID(str(account_id)),
         phone_masked=phones.mask(view.account.phone),
         status=view.account.status,
         balance=money_of(view.balance.available_fen),
+        settled_balance=money_of(view.balance.settled_fen),
         bank_cards=[BankCard(id=strawberry.ID(str(c.id)), bank_name=c.bank_name, last4=c.last4)
                     for c in view.cards],
         sessions=[DeviceSession(id=strawberry.ID(str(s.id)), device_name=s.device_name,
                                 current=s.id == session.id, last_seen_at=s.last_seen_at)
                   for s in view.sessions],
+        load_pending_withdrawals=pending_withdrawals,
     )
 
 
@@ -37,3 +56,35 @@ async def my_audit_log(info: Ctx, first: int = 20) -> list[AuditLogEntry]:
     lang = info.context.lang
     return [AuditLogEntry(at=e.at, action=audit.AuditAction(e.action),
                           detail=audit.describe(e, lang)) for e in entries]
+
+
+def _connection(page: Page, node) -> Connection:
+    return Connection(edges=[Edge(cursor=cursor, node=node(row)) for cursor, row in page.edges],
+                      page_info=PageInfo(has_next_page=page.has_next_page,
+                                         end_cursor=page.end_cursor))
+
+
+async def security_log(info: Ctx, first: int | None = 20,
+                       after: str | None = None) -> Connection[AuditLogEntry]:
+    session = await require_session(info)
+    lang = info.context.lang
+    try:
+        page = await audit.page(session.account_id, first=first, after=after)
+    except DomainError as error:
+        raise top_level_error(info, error) from None
+    return _connection(page, lambda e: AuditLogEntry(
+        at=e.at, action=audit.AuditAction(e.action), detail=audit.describe(e, lang)))
+
+
+async def transactions(info: Ctx, first: int | None = 20,
+                       after: str | None = None) -> Connection[Transaction]:
+    session = await require_session(info)
+    lang = info.context.lang
+    try:
+        page = await ledger.wallet_movements(session.account_id, first=first, after=after)
+    except DomainError as error:
+        raise top_level_error(info, error) from None
+    return _connection(page, lambda e: Transaction(
+        id=strawberry.ID(str(e.movement_id)), kind=e.kind, status=e.status,
+        amount=money_of(e.amount_fen), description=message(f"MOVEMENT_{e.kind}", lang),
+        created_at=e.created_at))

@@ -1,8 +1,7 @@
 import strawberry
-from graphql import GraphQLError
 from strawberry.types import Info
 
-from resolvers.common import errors_as_data, require_session
+from resolvers.common import errors_as_data, require_session, top_level_error
 from resolvers.context import Context
 from schema.types import (
     AccountRef,
@@ -20,7 +19,6 @@ from schema.types import (
 )
 from services import auth, captcha, restore
 from services.errors import DomainError
-from services.messages import message
 
 Ctx = Info[Context, None]
 
@@ -29,8 +27,7 @@ async def create_captcha(info: Ctx, purpose: CaptchaPurpose) -> CaptchaPayload:
     try:
         new = await captcha.create(info.context.runtime, purpose, client=info.context.client)
     except DomainError as error:  # the payload has no `errors`: the apps read this code
-        raise GraphQLError(message(error.code.value, info.context.lang, **error.params),
-                           extensions={"code": error.code.value, **error.params}) from None
+        raise top_level_error(info, error) from None
     return CaptchaPayload(captcha_id=strawberry.ID(str(new.id)),
                           image_data_url=new.image_data_url, expires_at=new.expires_at)
 

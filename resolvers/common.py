@@ -19,8 +19,17 @@ T = TypeVar("T")
 
 
 def user_errors(info: Info[Context, None], error: DomainError) -> list[UserError]:
-    text = message(error.code.value, info.context.lang, **error.params)
+    text = message(error.message_key, info.context.lang, **error.params)
     return [UserError(code=error.code, message=text, field=error.field)]
+
+
+def top_level_error(info: Info[Context, None], error: DomainError) -> GraphQLError:
+    """For fields with no payload to carry `errors`: the same code, at the top level."""
+    extensions = {"code": error.code.value, **error.params}
+    if error.field:
+        extensions["field"] = error.field
+    return GraphQLError(message(error.message_key, info.context.lang, **error.params),
+                        extensions=extensions)
 
 
 async def require_session(info: Info[Context, None]) -> Session:

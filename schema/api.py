@@ -18,7 +18,16 @@ from schema import limits, types
 class Query:
     me: types.Account = strawberry.field(resolver=account.me)
     my_audit_log: list[types.AuditLogEntry] = strawberry.field(
-        resolver=account.my_audit_log, description="The caller's security log, newest first.")
+        resolver=account.my_audit_log, description="The caller's security log, newest first.",
+        deprecation_reason="Use `securityLog`, which pages past the first 100 entries.")
+    security_log: types.Connection[types.AuditLogEntry] = strawberry.field(
+        resolver=account.security_log,
+        description="The caller's security log, newest first; errors INVALID_INPUT (field "
+                    "`first` or `after`).")
+    transactions: types.Connection[types.Transaction] = strawberry.field(
+        resolver=account.transactions,
+        description="The caller's wallet movements (top-ups, payments, withdrawals, refunds), "
+                    "newest first; errors INVALID_INPUT (field `first` or `after`).")
     data_export: types.DataExport | None = strawberry.field(
         resolver=money.data_export, description="Null for an unknown or another's id.")
     closure_eligibility: types.ClosureEligibility = strawberry.field(

@@ -1,14 +1,18 @@
 """GraphQL types, inputs and payloads; field names as the mobile contract spells them."""
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Generic, TypeVar
 
 import strawberry
 
 from models import AccountStatus as AccountStatusModel
 from models import ClosureReason as ClosureReasonModel
 from models import ClosureState as ClosureStateModel
+from models import EntryStatus as EntryStatusModel
 from models import ExportFormat as ExportFormatModel
 from models import ExportStatus as ExportStatusModel
+from models import MovementKind as MovementKindModel
 from models import Purpose
 from models import WithdrawalStatus as WithdrawalStatusModel
 from services.audit import AuditAction as AuditActionModel
@@ -58,14 +62,71 @@ class DeviceSession:
     last_seen_at: datetime
 
 
+WithdrawalStatus = strawberry.enum(WithdrawalStatusModel, name="WithdrawalStatus")
+
+
+@strawberry.type
+class Withdrawal:
+    id: strawberry.ID
+    status: WithdrawalStatus
+    amount: Money
+
+
 @strawberry.type
 class Account:
     id: strawberry.ID
     phone_masked: str
     status: AccountStatus
-    balance: Money
+    balance: Money = strawberry.field(
+        description="The available balance: settled money less pending withdrawals.")
+    settled_balance: Money = strawberry.field(
+        description="Settled money, including what pending withdrawals are taking out.")
     bank_cards: list[BankCard]
     sessions: list[DeviceSession]
+    load_pending_withdrawals: strawberry.Private[Callable[[], Awaitable[list[Withdrawal]]]]
+
+    @strawberry.field(description="Withdrawals the bank has not answered yet, newest first: "
+                                  "the difference between `settledBalance` and `balance`.")
+    async def pending_withdrawals(self) -> list[Withdrawal]:
+        return await self.load_pending_withdrawals()
+
+
+Node = TypeVar("Node")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None = strawberry.field(
+        description="Pass as `after` for the next page; opaque, stable under inserts.")
+
+
+@strawberry.type
+class Edge(Generic[Node]):
+    cursor: str
+    node: Node
+
+
+@strawberry.type(description="A Relay-style page: `first` 1..100 (default 20), then `after`.")
+class Connection(Generic[Node]):
+    edges: list[Edge[Node]]
+    page_info: PageInfo
+
+
+TransactionKind = strawberry.enum(MovementKindModel, name="TransactionKind")
+TransactionStatus = strawberry.enum(EntryStatusModel, name="TransactionStatus")
+
+
+@strawberry.type(description="A movement of the customer's wallet money, newest first.")
+class Transaction:
+    id: strawberry.ID
+    kind: TransactionKind
+    status: TransactionStatus = strawberry.field(
+        description="PENDING until it settles; VOIDED when it failed (nothing moved).")
+    amount: Money = strawberry.field(
+        description="Signed, as the wallet sees it: negative when money left it.")
+    description: str = strawberry.field(description="What it was, in the request's language.")
+    created_at: datetime
 
 
 @strawberry.type
@@ -255,16 +316,8 @@ class RestoreAccountInput:
     device_name: str = ""
 
 
-WithdrawalStatus = strawberry.enum(WithdrawalStatusModel, name="WithdrawalStatus")
 ExportFormat = strawberry.enum(ExportFormatModel, name="ExportFormat")
 ExportStatus = strawberry.enum(ExportStatusModel, name="ExportStatus")
-
-
-@strawberry.type
-class Withdrawal:
-    id: strawberry.ID
-    status: WithdrawalStatus
-    amount: Money
 
 
 @strawberry.type

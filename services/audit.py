@@ -13,9 +13,10 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from models import AuditEntry
-from services import money
+from services import money, paging
 from services.database import lock_for_transaction
 from services.messages import message
+from services.paging import Page
 from services.runtime import Runtime
 
 GENESIS = "0" * 64
@@ -144,6 +145,12 @@ def describe(entry: AuditEntry, lang: str) -> str:
 
 async def recent(account_id: UUID, first: int) -> list[AuditEntry]:
     return await AuditEntry.filter(account_id=account_id).order_by("-seq").limit(first)
+
+
+async def page(account_id: UUID, *, first: int | None, after: str | None) -> Page[AuditEntry]:
+    """The customer's security log, newest first."""
+    return await paging.newest_first(AuditEntry.filter(account_id=account_id), key="seq",
+                                     list_name="audit", first=first, after=after)
 
 
 @dataclass(frozen=True)

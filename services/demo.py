@@ -12,6 +12,7 @@ from models import (
     BankCard,
     Book,
     EntryStatus,
+    MovementKind,
     Withdrawal,
     WithdrawalStatus,
 )
@@ -41,9 +42,9 @@ async def load(rt: Runtime) -> list[str]:
 
 
 async def _top_up(rt: Runtime, account: Account, fen: int) -> None:
-    await ledger.move(account_id=account.id, from_book=Book.TOP_UP_CLEARING, to_book=Book.WALLET,
-                      fen=fen, status=EntryStatus.SETTLED, description="top-up",
-                      at=rt.clock.now() - timedelta(days=30))
+    await ledger.move(account_id=account.id, kind=MovementKind.TOP_UP,
+                      from_book=Book.TOP_UP_CLEARING, to_book=Book.WALLET, fen=fen,
+                      status=EntryStatus.SETTLED, at=rt.clock.now() - timedelta(days=30))
 
 
 async def _card(rt: Runtime, account: Account, last4: str) -> BankCard:
@@ -65,10 +66,9 @@ async def _with_auto_pay(rt: Runtime, account: Account) -> None:
 async def _with_pending_withdrawal(rt: Runtime, account: Account) -> None:
     card = await _card(rt, account, "1357")
     await _top_up(rt, account, 5_000)
-    movement_id = await ledger.move(account_id=account.id, from_book=Book.WALLET,
-                                    to_book=Book.PAYOUT_CLEARING, fen=5_000,
-                                    status=EntryStatus.PENDING, description="withdrawal",
-                                    at=rt.clock.now())
+    movement_id = await ledger.move(account_id=account.id, kind=MovementKind.WITHDRAWAL,
+                                    from_book=Book.WALLET, to_book=Book.PAYOUT_CLEARING,
+                                    fen=5_000, status=EntryStatus.PENDING, at=rt.clock.now())
     await Withdrawal.create(account=account, card=card, movement_id=movement_id, amount_fen=5_000,
                             status=WithdrawalStatus.PENDING, idempotency_key=f"demo-{uuid4()}",
                             created_at=rt.clock.now(), on_hold=True)

@@ -25,8 +25,11 @@ class ErrorCode(StrEnum):
 class DomainError(Exception):
     """A business rule said no; the API turns it into `errors { code message field }`."""
 
-    def __init__(self, code: ErrorCode, field: str | None = None, **params: Any) -> None:
+    def __init__(self, code: ErrorCode, field: str | None = None, *,
+                 message_key: str | None = None, **params: Any) -> None:
         super().__init__(code.value)
         self.code = code
         self.field = field
         self.params = params
+        # The catalogue entry that says it best; the code's own entry unless given.
+        self.message_key = message_key or code.value

@@ -107,7 +107,7 @@ async def _render(export: DataExport) -> str:
                   "boundAt": c.bound_at.isoformat(),
                   "unboundAt": c.unbound_at.isoformat() if c.unbound_at else None} for c in cards]
     transactions = [{
-        "id": e.id, "at": e.created_at.isoformat(), "description": e.description,
+        "id": e.id, "at": e.created_at.isoformat(), "kind": e.kind.value,
         "amountFen": e.amount_fen, "amount": money.display(e.amount_fen),
         "status": e.status.value,
         "withdrawalId": str(withdrawal_of[e.movement_id].id)
@@ -117,7 +117,7 @@ async def _render(export: DataExport) -> str:
                           ensure_ascii=False, indent=2)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["record", "id", "at", "description", "amount_fen", "amount", "status",
+    writer.writerow(["record", "id", "at", "kind_or_name", "amount_fen", "amount", "status",
                      "detail"])
     writer.writerow(["profile", profile["id"], profile["openedAt"], profile["name"], "", "",
                      profile["status"], profile["phone"]])
@@ -125,6 +125,6 @@ async def _render(export: DataExport) -> str:
         writer.writerow(["card", card["id"], card["boundAt"], card["bank"], "", "",
                          "UNBOUND" if card["unboundAt"] else "BOUND", f"****{card['last4']}"])
     for t in transactions:
-        writer.writerow(["transaction", t["id"], t["at"], t["description"], t["amountFen"],
+        writer.writerow(["transaction", t["id"], t["at"], t["kind"], t["amountFen"],
                          t["amount"], t["status"], t["withdrawalId"] or ""])
     return out.getvalue()

@@ -7,7 +7,9 @@ from uuid import UUID, uuid4
 from tortoise.expressions import Q
 from tortoise.functions import Sum
 
-from models import Book, EntryStatus, LedgerEntry
+from models import Book, EntryStatus, LedgerEntry, MovementKind
+from services import paging
+from services.paging import Page
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,16 @@ async def balance(account_id: UUID) -> Balance:
                    pending_out_fen=-int(totals.get(EntryStatus.PENDING) or 0))
 
 
-async def move(*, account_id: UUID, from_book: Book, to_book: Book, fen: int,
-               status: EntryStatus, description: str, at: datetime) -> UUID:
+async def wallet_movements(account_id: UUID, *, first: int | None,
+                           after: str | None) -> Page[LedgerEntry]:
+    """The customer's side (the WALLET leg) of every movement, newest first."""
+    return await paging.newest_first(
+        LedgerEntry.filter(account_id=account_id, book=Book.WALLET), key="id",
+        list_name="transactions", first=first, after=after)
+
+
+async def move(*, account_id: UUID, kind: MovementKind, from_book: Book, to_book: Book, fen: int,
+               status: EntryStatus, at: datetime) -> UUID:
     """Record one movement as two legs; `fen` leaves `from_book` and arrives in `to_book`."""
     if fen <= 0:
         raise ValueError("a movement moves a positive amount")
@@ -40,10 +50,10 @@ async def move(*, account_id: UUID, from_book: Book, to_book: Book, fen: int,
     settled_at = at if status == EntryStatus.SETTLED else None
     await LedgerEntry.bulk_create([
         LedgerEntry(movement_id=movement_id, account_id=account_id, book=from_book,
-                    amount_fen=-fen, status=status, description=description, created_at=at,
+                    amount_fen=-fen, kind=kind, status=status, created_at=at,
                     settled_at=settled_at),
         LedgerEntry(movement_id=movement_id, account_id=account_id, book=to_book,
-                    amount_fen=fen, status=status, description=description, created_at=at,
+                    amount_fen=fen, kind=kind, status=status, created_at=at,
                     settled_at=settled_at),
     ])
     return movement_id

@@ -9,6 +9,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # errors
     "INVALID_INPUT": ("输入内容无效（不能为空，且不超过 {max_length} 个字符）。",
                       "This value is not valid (it must not be empty or longer than {max_length} characters)."),
+    "INVALID_PAGE_SIZE": ("每页条数须在 1 到 {max} 之间。", "first must be between 1 and {max}."),
+    "INVALID_CURSOR": ("分页游标无效，请从第一页重新加载。",
+                       "This cursor is not valid; load the list again from the first page."),
     "INVALID_PHONE": ("请输入正确的手机号码。", "Enter a valid mobile phone number."),
     "CAPTCHA_INVALID": ("图形验证码错误或已过期，请刷新后重试。",
                         "The image captcha is wrong or has expired; get a new one and try again."),
@@ -95,6 +98,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "AUDIT_WITHDRAWAL_FAILED": ("提现 {amount} 失败，资金已退回余额", "Withdrawal of {amount} failed; the money is back in the balance"),
     "AUDIT_DATA_EXPORT_REQUESTED": ("申请导出数据（{format}）", "Data export requested ({format})"),
     "AUDIT_DATA_EXPORT_DOWNLOADED": ("下载导出的数据", "Data export downloaded"),
+    # transactions, as the customer reads them
+    "MOVEMENT_TOP_UP": ("充值", "Top-up"),
+    "MOVEMENT_PAYMENT": ("消费", "Payment"),
+    "MOVEMENT_WITHDRAWAL": ("提现到银行卡", "Withdrawal to a bank card"),
+    "MOVEMENT_OFFLINE_REFUND": ("客服线下退款", "Refund by customer support"),
+    "MOVEMENT_CORRECTION": ("账务更正", "Correction"),
     "METHOD_PASSWORD": ("密码", "password"),
     "METHOD_SMS_CODE": ("短信验证码", "SMS code"),
 }

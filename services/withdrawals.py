@@ -11,6 +11,7 @@ from models import (
     Book,
     EntryStatus,
     LedgerEntry,
+    MovementKind,
     Withdrawal,
     WithdrawalStatus,
 )
@@ -40,8 +41,8 @@ async def withdraw(rt: Runtime, account: Account, *, card_id: str, fen: int | No
         if amount <= 0 or amount > available:
             raise DomainError(ErrorCode.INSUFFICIENT_BALANCE, field="fen")
         movement_id = await ledger.move(
-            account_id=account.id, from_book=Book.WALLET, to_book=Book.PAYOUT_CLEARING,
-            fen=amount, status=EntryStatus.PENDING, description="withdrawal", at=now)
+            account_id=account.id, kind=MovementKind.WITHDRAWAL, from_book=Book.WALLET,
+            to_book=Book.PAYOUT_CLEARING, fen=amount, status=EntryStatus.PENDING, at=now)
         withdrawal = await Withdrawal.create(
             account_id=account.id, card=card, movement_id=movement_id, amount_fen=amount,
             status=WithdrawalStatus.PENDING, idempotency_key=key, created_at=now)
@@ -49,6 +50,11 @@ async def withdraw(rt: Runtime, account: Account, *, card_id: str, fen: int | No
                                          fen=amount, at=now)
     rt.wake_worker()
     return withdrawal
+
+
+async def pending(account_id: UUID) -> list[Withdrawal]:
+    return await Withdrawal.filter(account_id=account_id, status=WithdrawalStatus.PENDING
+                                   ).order_by("-created_at")
 
 
 async def _card(account: Account, card_id: str) -> BankCard:

@@ -1,0 +1,53 @@
+"""Relay-style pages over a growing list: keyset cursors, so inserts never shift a page."""
+
+import base64
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from services.errors import DomainError, ErrorCode
+
+M = TypeVar("M", bound=Model)
+MAX_FIRST = 100
+DEFAULT_FIRST = 20
+
+
+@dataclass(frozen=True)
+class Page(Generic[M]):
+    edges: list[tuple[str, M]]  # (cursor, row), in page order
+    has_next_page: bool
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.edges[-1][0] if self.edges else None
+
+
+def _cursor(list_name: str, key: int) -> str:
+    return base64.urlsafe_b64encode(f"{list_name}:{key}".encode()).decode()
+
+
+def _key(list_name: str, cursor: str) -> int:
+    """The key a cursor of this list stands for; INVALID_INPUT for anything else."""
+    try:
+        name, _, key = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if name == list_name and key.isdigit():
+            return int(key)
+    except (ValueError, UnicodeError):
+        pass
+    raise DomainError(ErrorCode.INVALID_INPUT, field="after", message_key="INVALID_CURSOR")
+
+
+async def newest_first(query: QuerySet[M], *, key: str, list_name: str, first: int | None,
+                       after: str | None) -> Page[M]:
+    """Rows by descending `key` (a unique, ever-growing integer column), after the cursor."""
+    first = DEFAULT_FIRST if first is None else first
+    if not 1 <= first <= MAX_FIRST:
+        raise DomainError(ErrorCode.INVALID_INPUT, field="first", message_key="INVALID_PAGE_SIZE",
+                          max=MAX_FIRST)
+    if after is not None:
+        query = query.filter(**{f"{key}__lt": _key(list_name, after)})
+    rows = await query.order_by(f"-{key}").limit(first + 1)
+    return Page(edges=[(_cursor(list_name, getattr(row, key)), row) for row in rows[:first]],
+                has_next_page=len(rows) > first)
