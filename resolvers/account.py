@@ -15,10 +15,12 @@ from schema.types import (
     PageInfo,
     Transaction,
 )
-from services import accounts, audit, ledger, phones, withdrawals
 from services.errors import DomainError
+from services.identity import accounts, phones
 from services.messages import message
+from services.money import ledger, withdrawals
 from services.paging import Page
+from services.records import audit
 
 Ctx = Info[Context, None]
 MAX_AUDIT_PAGE = 100

@@ -17,8 +17,9 @@ from schema.types import (
     SendLoginCodeInput,
     SendRestoreCodeInput,
 )
-from services import auth, captcha, restore
+from services.closure import restore
 from services.errors import DomainError
+from services.identity import auth, captcha
 
 Ctx = Info[Context, None]
 

@@ -22,8 +22,8 @@ from schema.types import (
     VerifyClosureIdentityPayload,
     Warning,
 )
-from services import closure, eligibility
-from services.eligibility import Finding
+from services.closure import eligibility, flow
+from services.closure.eligibility import Finding
 from services.errors import DomainError, ErrorCode
 
 Ctx = Info[Context, None]
@@ -62,7 +62,7 @@ async def closure_eligibility(info: Ctx) -> ClosureEligibility:
 async def closure_request(info: Ctx, id: strawberry.ID) -> ClosureRequest | None:
     session = await require_session(info)
     try:
-        request = await closure.find(session.account, id)
+        request = await flow.find(session.account, id)
     except DomainError:
         return None
     return ClosureRequest(
@@ -70,14 +70,14 @@ async def closure_request(info: Ctx, id: strawberry.ID) -> ClosureRequest | None
         created_at=request.created_at, expires_at=request.expires_at,
         confirmed_at=request.confirmed_at, completed_at=request.completed_at,
         recoverable_until=request.recoverable_until,
-        timeline=[TimelineStep(state=s.state, at=s.at) for s in await closure.timeline(request)])
+        timeline=[TimelineStep(state=s.state, at=s.at) for s in await flow.timeline(request)])
 
 
 @errors_as_data
 async def start_closure(info: Ctx, input: StartClosureInput) -> StartClosurePayload:
     session = await require_session(info)
     lang = info.context.lang
-    started = await closure.start(info.context.runtime, session.account, reason=input.reason,
+    started = await flow.start(info.context.runtime, session.account, reason=input.reason,
                                   comment=input.comment, idempotency_key=input.idempotency_key)
     return StartClosurePayload(request=ref(started.request),
                                blockers=blockers(started.blockers, lang),
@@ -87,7 +87,7 @@ async def start_closure(info: Ctx, input: StartClosureInput) -> StartClosurePayl
 @errors_as_data
 async def send_closure_code(info: Ctx, input: SendClosureCodeInput) -> SendClosureCodePayload:
     session = await require_session(info)
-    request, wait = await closure.send_code(
+    request, wait = await flow.send_code(
         info.context.runtime, session.account, request_id=input.request_id,
         captcha_id=input.captcha_id, captcha_answer=input.captcha_answer,
         lang=info.context.lang)
@@ -98,7 +98,7 @@ async def send_closure_code(info: Ctx, input: SendClosureCodeInput) -> SendClosu
 async def verify_closure_identity(info: Ctx, input: VerifyClosureIdentityInput,
                                   ) -> VerifyClosureIdentityPayload:
     session = await require_session(info)
-    request, found = await closure.verify(info.context.runtime, session.account,
+    request, found = await flow.verify(info.context.runtime, session.account,
                                           request_id=input.request_id, code=input.code)
     return VerifyClosureIdentityPayload(request=ref(request),
                                         warnings=warnings(found, info.context.lang))
@@ -107,7 +107,7 @@ async def verify_closure_identity(info: Ctx, input: VerifyClosureIdentityInput,
 @errors_as_data
 async def confirm_closure(info: Ctx, input: ConfirmClosureInput) -> ClosureRequestPayload:
     session = await require_session(info)
-    confirmed = await closure.confirm(
+    confirmed = await flow.confirm(
         info.context.runtime, session.account, request_id=input.request_id,
         acknowledged=input.acknowledge_irreversible, lang=info.context.lang)
     return ClosureRequestPayload(request=ref(confirmed.request),
@@ -117,6 +117,6 @@ async def confirm_closure(info: Ctx, input: ConfirmClosureInput) -> ClosureReque
 @errors_as_data
 async def cancel_closure(info: Ctx, input: CancelClosureInput) -> ClosureRequestPayload:
     session = await require_session(info)
-    request = await closure.cancel(info.context.runtime, session.account,
+    request = await flow.cancel(info.context.runtime, session.account,
                                    request_id=input.request_id)
     return ClosureRequestPayload(request=ref(request))

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from starlette.requests import Request
 
 from models import Session
-from services import sessions
+from services.identity import sessions
 from services.runtime import Runtime
 
 _UNREAD = object()

@@ -14,13 +14,15 @@ from schema.types import (
     WithdrawBalanceInput,
     WithdrawBalancePayload,
 )
-from services import exports, money, withdrawals
+from services import currency
+from services.money import withdrawals
+from services.records import exports
 
 Ctx = Info[Context, None]
 
 
 def money_of(fen: int) -> Money:
-    return Money(fen=fen, currency=money.CURRENCY, display=money.display(fen))
+    return Money(fen=fen, currency=currency.CURRENCY, display=currency.display(fen))
 
 
 def withdrawal_of(w: WithdrawalModel) -> Withdrawal:

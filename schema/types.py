@@ -15,10 +15,10 @@ from models import ExportStatus as ExportStatusModel
 from models import MovementKind as MovementKindModel
 from models import Purpose
 from models import WithdrawalStatus as WithdrawalStatusModel
-from services.audit import AuditAction as AuditActionModel
-from services.eligibility import BlockerCode as BlockerCodeModel
-from services.eligibility import WarningCode as WarningCodeModel
+from services.closure.eligibility import BlockerCode as BlockerCodeModel
+from services.closure.eligibility import WarningCode as WarningCodeModel
 from services.errors import ErrorCode as ErrorCodeModel
+from services.records.audit import AuditAction as AuditActionModel
 
 ErrorCode = strawberry.enum(ErrorCodeModel, name="ErrorCode",
                             description="Stable codes the apps switch on.")

@@ -13,12 +13,12 @@ from pydantic import ValidationError
 from tortoise import Tortoise
 
 from schema.api import build_schema
-from server import database
+from server import database, demo
 from server.app import create_app
 from server.settings import Settings
 from server.wiring import build_payouts, build_runtime, build_sms
 from server.worker import Worker
-from services import audit, demo, purge
+from services.records import audit, purge
 
 T = TypeVar("T")
 

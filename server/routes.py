@@ -3,8 +3,10 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from services import exports, payouts, sessions
 from services.errors import DomainError
+from services.identity import sessions
+from services.money import payouts
+from services.records import exports
 from services.runtime import Runtime
 
 

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from server.settings import Settings
 from services.clock import Clock, SystemClock
-from services.payouts import PayoutGateway, SimulatedBank, WebhookBank
+from services.money.payouts import PayoutGateway, SimulatedBank, WebhookBank
+from services.notify.sms import ConsoleSms, FileSms, SmsSender, WebhookSms
 from services.runtime import Runtime
-from services.sms import ConsoleSms, FileSms, SmsSender, WebhookSms
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:

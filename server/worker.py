@@ -5,10 +5,14 @@ import asyncio
 import contextlib
 import logging
 
-from services import closure_jobs, codes, exports, outbox, payouts
-from services.payouts import PayoutGateway
+from services.closure import jobs
+from services.identity import codes
+from services.money import payouts
+from services.money.payouts import PayoutGateway
+from services.notify import outbox
+from services.notify.sms import SmsSender
+from services.records import exports
 from services.runtime import Runtime
-from services.sms import SmsSender
 
 log = logging.getLogger("wallet.worker")
 
@@ -30,14 +34,14 @@ class Worker:
         """One pass over everything that is due; returns how much was done."""
         rt = self.runtime
         done = 0
-        for job in (closure_jobs.expire_due, closure_jobs.complete_due, closure_jobs.remind_due,
+        for job in (jobs.expire_due, jobs.complete_due, jobs.remind_due,
                     exports.build_due, codes.forget_old):
             done += await job(rt)
         done += await payouts.run(rt, self.bank)
         # What the jobs above queued goes out in this same pass; the purge then waits for
         # nothing but the SMS still on its way to the phone it erases.
         done += await outbox.deliver_due(rt, self.sms)
-        return done + await closure_jobs.purge_due(rt)
+        return done + await jobs.purge_due(rt)
 
     async def run_forever(self) -> None:
         while True:

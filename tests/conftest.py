@@ -23,9 +23,9 @@ from server.database import is_postgres, migrate, tortoise_config
 from server.settings import Settings
 from server.worker import Worker
 from services.clock import FakeClock
-from services.payouts import SimulatedBank
+from services.money.payouts import SimulatedBank
+from services.notify.sms import FileSms
 from services.runtime import Runtime
-from services.sms import FileSms
 from tests.helpers import GraphQL
 
 TEST_SECRET = b"test-secret-key"

@@ -1,5 +1,6 @@
 from models import Account, AutoPayAgreement, BankCard, Book, EntryStatus, MovementKind
-from services import accounts, ledger
+from services.identity import accounts
+from services.money import ledger
 from services.runtime import Runtime
 
 PASSWORD = "Right-pass-1"

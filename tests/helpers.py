@@ -9,7 +9,7 @@ from starlette.types import ASGIApp
 
 from models import Account
 from server.worker import Worker
-from services.sms import FileSms
+from services.notify.sms import FileSms
 
 
 @dataclass

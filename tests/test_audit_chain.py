@@ -7,7 +7,7 @@ import sys
 from tortoise.transactions import in_transaction
 
 from models import AuditEntry
-from services import audit
+from services.records import audit
 from services.runtime import Runtime
 from tests import factories
 from tests.conftest import TEST_SECRET

@@ -7,9 +7,9 @@ import httpx
 import pytest
 
 from models import Challenge, Purpose
-from services import captcha
 from services.clock import FakeClock
 from services.errors import DomainError, ErrorCode
+from services.identity import captcha
 from services.runtime import Runtime
 from tests.helpers import GraphQL
 from tests.operations import CREATE_CAPTCHA

@@ -17,8 +17,10 @@ from models import (
     LedgerEntry,
     Session,
 )
-from services import accounts, audit, outbox, purge
 from services.clock import FakeClock
+from services.identity import accounts
+from services.notify import outbox
+from services.records import audit, purge
 from services.runtime import Runtime
 from tests import factories
 from tests.conftest import TEST_SECRET

@@ -9,8 +9,8 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from models import AuditEntry, ClosureReason, ClosureRequest, ClosureStep
-from services import closure_machine
-from services.closure_machine import TRANSITIONS, Event, State
+from services.closure import machine
+from services.closure.machine import TRANSITIONS, Event, State
 from services.errors import DomainError, ErrorCode
 from services.runtime import Runtime
 from tests import factories
@@ -28,13 +28,13 @@ async def request_in(rt: Runtime, state: State) -> ClosureRequest:
 
 def test_the_readme_shows_the_table() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    assert f"```mermaid\n{closure_machine.mermaid()}\n```" in readme
+    assert f"```mermaid\n{machine.mermaid()}\n```" in readme
 
 
 def test_the_table_names_every_state() -> None:
     reachable = {State.STARTED} | set(TRANSITIONS.values())
     assert reachable == set(State)
-    assert closure_machine.OPEN | closure_machine.ENDED | {State.COMPLETED} == set(State)
+    assert machine.OPEN | machine.ENDED | {State.COMPLETED} == set(State)
 
 
 @pytest.mark.parametrize(("state", "event"), PAIRS, ids=[f"{s}-{e}" for s, e in PAIRS])
@@ -46,7 +46,7 @@ async def test_each_pair(runtime: Runtime, state: State, event: Event) -> None:
     # when
     try:
         async with in_transaction():
-            await closure_machine.apply(runtime, request, event, at=runtime.clock.now())
+            await machine.apply(runtime, request, event, at=runtime.clock.now())
         refusal = None
     except DomainError as error:
         refusal = error.code
@@ -58,7 +58,7 @@ async def test_each_pair(runtime: Runtime, state: State, event: Event) -> None:
         target = TRANSITIONS[(state, event)]
         assert (refusal, stored.state, steps) == (None, target, [target])
         assert await AuditEntry.all().count() == audit_before + 1
-        assert (stored.ended_at is not None) == (target in closure_machine.ENDED)
+        assert (stored.ended_at is not None) == (target in machine.ENDED)
     else:
         assert (refusal, stored.state, steps) == (ErrorCode.INVALID_STATE, state, [])
         assert await AuditEntry.all().count() == audit_before
@@ -68,11 +68,11 @@ async def test_a_stale_copy_loses_the_compare_and_set(runtime: Runtime) -> None:
     request = await request_in(runtime, State.CONFIRMED)
     stale = await ClosureRequest.get(id=request.id)
     async with in_transaction():
-        await closure_machine.apply(runtime, request, Event.COMPLETE, at=runtime.clock.now())
+        await machine.apply(runtime, request, Event.COMPLETE, at=runtime.clock.now())
 
     with pytest.raises(DomainError) as refused:
         async with in_transaction():
-            await closure_machine.apply(runtime, stale, Event.RESTORE, at=runtime.clock.now())
+            await machine.apply(runtime, stale, Event.RESTORE, at=runtime.clock.now())
 
     assert refused.value.code == ErrorCode.INVALID_STATE
     assert (await ClosureRequest.get(id=request.id)).state == State.COMPLETED

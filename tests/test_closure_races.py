@@ -8,11 +8,12 @@ import pytest
 
 from models import Account, AccountStatus, ClosureReason, ClosureRequest, ClosureStep
 from server.worker import Worker
-from services import audit, outbox
-from services.closure_machine import State
-from services.payouts import SimulatedBank
+from services.closure.machine import State
+from services.money.payouts import SimulatedBank
+from services.notify import outbox
+from services.notify.sms import FileSms
+from services.records import audit
 from services.runtime import Runtime
-from services.sms import FileSms
 from tests import factories
 from tests.conftest import TEST_SECRET
 from tests.customer import Customer, codes

@@ -3,8 +3,9 @@
 from datetime import timedelta
 
 from models import AuditEntry
-from services import audit, demo
+from server import demo
 from services.clock import FakeClock
+from services.records import audit
 from services.runtime import Runtime
 from tests import factories
 from tests.customer import Customer

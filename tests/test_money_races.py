@@ -25,9 +25,11 @@ from models import (
     Withdrawal,
     WithdrawalStatus,
 )
-from services import audit, closure, ledger, payouts, withdrawals
-from services.closure_machine import State
+from services.closure import flow
+from services.closure.machine import State
 from services.errors import DomainError
+from services.money import ledger, payouts, withdrawals
+from services.records import audit
 from services.runtime import Runtime
 from tests import factories
 from tests.conftest import TEST_SECRET
@@ -82,13 +84,13 @@ async def storm(rt: Runtime, rng: random.Random, i: int) -> Account:
     card = await account.cards.all().first()
     assert card is not None
     amount = rng.choice([None, None, fen, rng.randint(1, fen)])
-    operations = [closure.confirm(rt, account, request_id=request_id, acknowledged=True,
+    operations = [flow.confirm(rt, account, request_id=request_id, acknowledged=True,
                                   lang="en")]
     operations += [withdrawals.withdraw(rt, account, card_id=str(card.id), fen=amount,
                                         idempotency_key="same-key")
                    for _ in range(rng.randint(1, 3))]
     operations.append(bank_answers(rt, rng, account))
-    operations.append(closure.confirm(rt, account, request_id=request_id, acknowledged=True,
+    operations.append(flow.confirm(rt, account, request_id=request_id, acknowledged=True,
                                       lang="en"))
     rng.shuffle(operations)
     # Up to 40 ms apart: sometimes the money is gone and settled before a confirmation.

@@ -12,10 +12,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from models import OutboxMessage, OutboxStatus
-from services import outbox
 from services.clock import FakeClock
+from services.notify import outbox
+from services.notify.sms import FileSms, SmsPurpose, WebhookSms
 from services.runtime import Runtime
-from services.sms import FileSms, SmsPurpose, WebhookSms
 
 
 class Gateway:

@@ -12,9 +12,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from models import LedgerEntry, PayoutCallback, Withdrawal, WithdrawalStatus
-from services import ledger, payouts, withdrawals
 from services.clock import FakeClock
-from services.payouts import WebhookBank, sign
+from services.money import ledger, payouts, withdrawals
+from services.money.payouts import WebhookBank, sign
 from services.runtime import Runtime
 from tests import factories
 from tests.conftest import PAYOUT_SECRET

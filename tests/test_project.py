@@ -51,21 +51,58 @@ def test_the_contract_copy_is_the_shared_contract() -> None:
         original.read_text())
 
 
-def imports_of(path: Path) -> set[str]:
+# capability package inside services/ -> the capabilities it may import (besides the kernel
+# at the root of services/, which imports none of them)
+CAPABILITIES = {
+    "records": set(),
+    "notify": set(),
+    "money": {"records", "notify"},
+    "identity": {"money", "records", "notify"},
+    "closure": {"identity", "money", "records", "notify"},
+}
+
+
+def dotted_imports_of(path: Path) -> set[str]:
     tree = ast.parse(path.read_text())
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names |= {alias.name.split(".")[0] for alias in node.names}
+            names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
+            if node.module == "services":  # `from services import audit` names a module
+                names |= {f"services.{alias.name}" for alias in node.names}
     return names
+
+
+def imports_of(path: Path) -> set[str]:
+    return {name.split(".")[0] for name in dotted_imports_of(path)}
+
+
+def capabilities_imported_by(path: Path) -> set[str]:
+    return {name.split(".")[1] for name in dotted_imports_of(path)
+            if name.startswith("services.") and name.split(".")[1] in CAPABILITIES}
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_layers_only_import_downwards(package: str) -> None:
     wrong = {str(path.relative_to(ROOT)): sorted(imports_of(path) & FORBIDDEN[package])
              for path in (ROOT / package).rglob("*.py") if "migrations" not in path.parts}
+    assert {k: v for k, v in wrong.items() if v} == {}
+
+
+def test_every_services_module_belongs_to_the_kernel_or_a_known_capability() -> None:
+    folders = {p.parent.name for p in (ROOT / "services").rglob("*.py")} - {"services"}
+    assert folders == set(CAPABILITIES)
+
+
+@pytest.mark.parametrize("capability", [None, *sorted(CAPABILITIES)])
+def test_capabilities_only_import_what_they_build_on(capability: str | None) -> None:
+    folder = ROOT / "services" / capability if capability else ROOT / "services"
+    paths = folder.rglob("*.py") if capability else folder.glob("*.py")
+    allowed = CAPABILITIES[capability] | {capability} if capability else set()
+    wrong = {str(path.relative_to(ROOT)): sorted(capabilities_imported_by(path) - allowed)
+             for path in paths}
     assert {k: v for k, v in wrong.items() if v} == {}
 
 

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from models import AuditEntry, Session
-from services import audit
+from services.records import audit
 from services.runtime import Runtime
 from tests import factories
 from tests.conftest import CAPTCHA_TEST_ANSWER, TEST_SECRET

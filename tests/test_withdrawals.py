@@ -6,9 +6,11 @@ from datetime import timedelta
 import pytest
 
 from models import Account, AccountStatus, Withdrawal, WithdrawalStatus
-from services import accounts, demo, ledger, withdrawals
+from server import demo
 from services.clock import FakeClock
 from services.errors import DomainError, ErrorCode
+from services.identity import accounts
+from services.money import ledger, withdrawals
 from services.runtime import Runtime
 from tests import factories
 from tests.customer import Customer, codes

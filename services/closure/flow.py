@@ -6,13 +6,17 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from models import Account, AccountStatus, ClosureReason, ClosureRequest, ClosureStep, Purpose
-from services import accounts, audit, captcha, codes, eligibility, outbox, sessions, validation
-from services.closure_machine import EXPIRING, Event, State, apply, require
-from services.eligibility import Finding
+from services import locks, validation
+from services.closure import eligibility
+from services.closure.eligibility import Finding
+from services.closure.machine import EXPIRING, Event, State, apply, require
 from services.errors import DomainError, ErrorCode
+from services.identity import captcha, codes, sessions
 from services.messages import message
+from services.notify import outbox
+from services.notify.sms import SmsPurpose
+from services.records import audit
 from services.runtime import Runtime
-from services.sms import SmsPurpose
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ async def start(rt: Runtime, account: Account, *, reason: ClosureReason, comment
     now = rt.clock.now()
     async with in_transaction():
         # Serialises starts (and confirmations, withdrawals) of one account.
-        await accounts.lock(account.id)
+        await locks.account(account.id)
         replayed = await ClosureRequest.get_or_none(account_id=account.id, idempotency_key=key)
         if replayed:
             return Started(replayed, [])
@@ -116,7 +120,7 @@ async def confirm(rt: Runtime, account: Account, *, request_id: str, acknowledge
     async with in_transaction():
         # Balance read, check and state change under the account's lock: a payment or a
         # withdrawal racing this confirmation waits, so no money is left in a closed account.
-        locked = await accounts.lock(account.id)
+        locked = await locks.account(account.id)
         blockers, _ = await eligibility.blockers(rt, locked, ignoring=request.id)
         if blockers:
             await apply(rt, request, Event.REJECT, at=now)

@@ -20,9 +20,10 @@ from models import (
     LedgerEntry,
     Withdrawal,
 )
-from services import accounts, audit, money
+from services import currency, locks
 from services.crypto import keyed_hash, same
 from services.errors import DomainError, ErrorCode
+from services.records import audit
 from services.runtime import Runtime
 
 ONE_PER = timedelta(hours=1)
@@ -34,7 +35,7 @@ BATCH = 20
 async def request(rt: Runtime, account: Account, export_format: ExportFormat) -> DataExport:
     now = rt.clock.now()
     async with in_transaction():
-        await accounts.lock(account.id)  # two requests at once still make one export
+        await locks.account(account.id)  # two requests at once still make one export
         latest = await DataExport.filter(account_id=account.id).order_by("-created_at").first()
         if latest and (wait := latest.created_at + ONE_PER - now) > timedelta(0):
             raise DomainError(ErrorCode.RATE_LIMITED, seconds=int(wait.total_seconds()) + 1)
@@ -108,7 +109,7 @@ async def _render(export: DataExport) -> str:
                   "unboundAt": c.unbound_at.isoformat() if c.unbound_at else None} for c in cards]
     transactions = [{
         "id": e.id, "at": e.created_at.isoformat(), "kind": e.kind.value,
-        "amountFen": e.amount_fen, "amount": money.display(e.amount_fen),
+        "amountFen": e.amount_fen, "amount": currency.display(e.amount_fen),
         "status": e.status.value,
         "withdrawalId": str(withdrawal_of[e.movement_id].id)
         if e.movement_id in withdrawal_of else None} for e in entries]

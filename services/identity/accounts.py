@@ -1,14 +1,15 @@
 """Accounts as the customer sees them, and opening one."""
 
 from dataclasses import dataclass
-from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
 from models import Account, BankCard, Session
-from services import audit, ledger, phones, sessions
 from services.crypto import hash_password
-from services.ledger import Balance
+from services.identity import phones, sessions
+from services.money import ledger
+from services.money.ledger import Balance
+from services.records import audit
 from services.runtime import Runtime
 
 
@@ -29,16 +30,6 @@ async def overview(rt: Runtime, account: Account) -> Overview:
         sessions=await sessions.live_sessions(rt, account.id),
     )
 
-
-async def lock(account_id: UUID) -> Account:
-    """The account row, locked until the transaction ends (SQLite has one writer anyway).
-
-    Whatever reads the balance or changes money or the account's state takes it, first:
-    confirming, completing or restoring a closure, withdrawing, a payout settling or
-    failing. Locks are always taken in one order — account, closure request, audit chain —
-    so that two transactions never wait for each other.
-    """
-    return await Account.select_for_update().get(id=account_id)
 
 
 async def open_account(rt: Runtime, *, phone: str, password: str, display_name: str) -> Account:

@@ -9,8 +9,8 @@ from enum import StrEnum
 from typing import Any
 
 from models import ClosureRequest, ClosureState, ClosureStep
-from services import audit
 from services.errors import DomainError, ErrorCode
+from services.records import audit
 from services.runtime import Runtime
 
 State = ClosureState

@@ -3,14 +3,17 @@
 from tortoise.transactions import in_transaction
 
 from models import Account, AccountStatus, ClosureRequest, Purpose
-from services import accounts, audit, codes, outbox, sessions
-from services.audit import LoginMethod
-from services.auth import LoggedIn, prove_phone, send_code_to_phone
-from services.closure_machine import Event, State, apply
+from services import locks
+from services.closure.machine import Event, State, apply
 from services.errors import DomainError, ErrorCode
+from services.identity import codes, sessions
+from services.identity.auth import LoggedIn, prove_phone, send_code_to_phone
 from services.messages import message
+from services.notify import outbox
+from services.notify.sms import SmsPurpose
+from services.records import audit
+from services.records.audit import LoginMethod
 from services.runtime import Runtime
-from services.sms import SmsPurpose
 
 RESTORABLE = (AccountStatus.CLOSING, AccountStatus.CLOSED)
 
@@ -34,7 +37,7 @@ async def restore(rt: Runtime, *, phone: str, code: str, device_name: str, lang:
     if request.recoverable_until is not None and request.recoverable_until <= now:
         raise DomainError(ErrorCode.RECOVERY_WINDOW_PASSED, field="phone")
     async with in_transaction():
-        await accounts.lock(account.id)  # before the request and the audit chain, as everywhere
+        await locks.account(account.id)  # before the request and the audit chain, as everywhere
         await codes.consume(rt, challenge)
         await apply(rt, request, Event.RESTORE, at=now)
         reopened = await Account.filter(id=account.id, status__in=list(RESTORABLE)).update(

@@ -14,9 +14,10 @@ from models import (
     EntryStatus,
     LedgerEntry,
 )
-from services import ledger, money
-from services.closure_machine import OPEN
+from services import currency
+from services.closure.machine import OPEN
 from services.messages import message
+from services.money import ledger
 from services.runtime import Runtime
 
 
@@ -75,12 +76,12 @@ async def blockers(rt: Runtime, account: Account, *,
     has_card = await BankCard.exists(account_id=account.id, unbound_at__isnull=True)
     if balance.available_fen > 0:
         found.append(Finding(BlockerCode.BALANCE_NOT_ZERO,
-                             {"amount": money.display(balance.available_fen)}))
+                             {"amount": currency.display(balance.available_fen)}))
     if pending:
         found.append(Finding(BlockerCode.PENDING_TRANSACTIONS, {"count": pending}))
     if balance.available_fen > 0 and not has_card:
         found.append(Finding(BlockerCode.NO_CARD_FOR_WITHDRAWAL,
-                             {"amount": money.display(balance.available_fen), **_support(rt)}))
+                             {"amount": currency.display(balance.available_fen), **_support(rt)}))
     open_request = await (ClosureRequest.filter(account_id=account.id, state__in=list(OPEN))
                           .exclude(id=ignoring).order_by("-created_at").first())
     if open_request:

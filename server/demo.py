@@ -16,7 +16,8 @@ from models import (
     Withdrawal,
     WithdrawalStatus,
 )
-from services import accounts, ledger, phones
+from services.identity import accounts, phones
+from services.money import ledger
 from services.runtime import Runtime
 
 POSTAL_BANK = "中国邮政储蓄银行"

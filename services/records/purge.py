@@ -17,8 +17,8 @@ from models import (
     Session,
     Withdrawal,
 )
-from services import audit
 from services.database import scrub_freed_space
+from services.records import audit
 from services.runtime import Runtime
 
 PERSONAL_DATA_TABLES = [m._meta.db_table for m in (Account, BankCard, Session, OutboxMessage,
@@ -53,7 +53,7 @@ async def purge(rt: Runtime, account_id: UUID) -> bool:
             return False
         await BankCard.filter(account_id=account_id).update(last4="", bank_name="")
         await Session.filter(account_id=account_id).update(device_name="")
-        # Only accounts with no SMS still on its way are purged (see closure_jobs.purge_due).
+        # Only accounts with no SMS still on its way are purged (closure.jobs.purge_due).
         await OutboxMessage.filter(account_id=account_id).update(to_phone=None, code=None)
         await Challenge.filter(account_id=account_id).delete()
         await DataExport.filter(account_id=account_id).delete()

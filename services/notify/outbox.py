@@ -7,8 +7,8 @@ from uuid import UUID
 from tortoise.expressions import F, Q
 
 from models import OutboxMessage, OutboxStatus
+from services.notify.sms import Sms, SmsPurpose, SmsSender
 from services.runtime import Runtime
-from services.sms import Sms, SmsPurpose, SmsSender
 
 log = logging.getLogger("wallet.outbox")
 

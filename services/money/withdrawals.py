@@ -15,8 +15,10 @@ from models import (
     Withdrawal,
     WithdrawalStatus,
 )
-from services import accounts, audit, ledger, validation
+from services import locks, validation
 from services.errors import DomainError, ErrorCode
+from services.money import ledger
+from services.records import audit
 from services.runtime import Runtime
 
 
@@ -30,7 +32,7 @@ async def withdraw(rt: Runtime, account: Account, *, card_id: str, fen: int | No
     card = await _card(account, card_id)
     now = rt.clock.now()
     async with in_transaction():
-        locked = await accounts.lock(account.id)
+        locked = await locks.account(account.id)
         replayed = await Withdrawal.get_or_none(account_id=account.id, idempotency_key=key)
         if replayed:
             return replayed
@@ -77,7 +79,7 @@ async def end(rt: Runtime, withdrawal_id: UUID, *, settled: bool,
         return False
     now = rt.clock.now()
     async with in_transaction():
-        await accounts.lock(withdrawal.account_id)
+        await locks.account(withdrawal.account_id)
         ended = await Withdrawal.filter(id=withdrawal.id, status=WithdrawalStatus.PENDING).update(
             status=WithdrawalStatus.SETTLED if settled else WithdrawalStatus.FAILED,
             ended_at=now, failure_reason=None if settled else (reason or "")[:128])

@@ -13,7 +13,7 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from models import AuditEntry
-from services import money, paging
+from services import currency, paging
 from services.database import lock_for_transaction
 from services.messages import message
 from services.paging import Page
@@ -139,7 +139,7 @@ def describe(entry: AuditEntry, lang: str) -> str:
     if "method" in params:
         params["method"] = message(f"METHOD_{params['method']}", lang)
     if "fen" in params:
-        params["amount"] = money.display(params["fen"])
+        params["amount"] = currency.display(params["fen"])
     return message(f"AUDIT_{entry.action}", lang, **params)
 
 

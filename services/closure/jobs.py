@@ -15,12 +15,14 @@ from models import (
     OutboxMessage,
     OutboxStatus,
 )
-from services import accounts, outbox, purge
-from services.closure_machine import EXPIRING, Event, State, apply
+from services import locks
+from services.closure.machine import EXPIRING, Event, State, apply
 from services.errors import DomainError, ErrorCode
 from services.messages import message
+from services.notify import outbox
+from services.notify.sms import SmsPurpose
+from services.records import purge
 from services.runtime import Runtime
-from services.sms import SmsPurpose
 
 CUSTOMER_TIME = ZoneInfo("Asia/Shanghai")
 BATCH = 100
@@ -65,7 +67,7 @@ async def _complete(rt: Runtime, request: ClosureRequest) -> None:
     window = rt.rules.recovery_window
     async with in_transaction():
         # Locks in the one order every transaction takes them: account, request, audit chain.
-        account = await accounts.lock(request.account_id)
+        account = await locks.account(request.account_id)
         # The claim: of two workers, one moves the request; the other gets INVALID_STATE.
         await apply(rt, request, Event.COMPLETE, at=now, completed_at=now,
                     recoverable_until=now + window)

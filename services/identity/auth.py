@@ -7,13 +7,16 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import Account, AccountStatus, Challenge, PasswordThrottle, Purpose, Session
-from services import audit, captcha, codes, outbox, phones, sessions, validation
-from services.audit import LoginMethod
+from services import validation
 from services.crypto import verify_password
 from services.errors import DomainError, ErrorCode
+from services.identity import captcha, codes, phones, sessions
 from services.messages import message
+from services.notify import outbox
+from services.notify.sms import SmsPurpose
+from services.records import audit
+from services.records.audit import LoginMethod
 from services.runtime import Runtime
-from services.sms import SmsPurpose
 
 
 @dataclass(frozen=True)

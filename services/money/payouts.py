@@ -14,8 +14,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import PayoutCallback, Withdrawal, WithdrawalStatus
-from services import withdrawals
 from services.crypto import same
+from services.money import withdrawals
 from services.runtime import Runtime
 
 log = logging.getLogger("wallet.payouts")

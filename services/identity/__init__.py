@@ -1,0 +1,1 @@
+"""Who the customer is: captchas, SMS codes, passwords, sessions, accounts."""

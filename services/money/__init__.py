@@ -1,0 +1,1 @@
+"""The customer's money: the ledger, withdrawals and the bank behind them."""
