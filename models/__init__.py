@@ -15,7 +15,15 @@ from models.ledger import (
 )
 from models.outbox import OutboxMessage, OutboxStatus
 from models.session import Session
-from models.verification import Challenge, ChallengeKind, PasswordThrottle, Purpose
+from models.staff import (
+    OfflineRefund,
+    RefundStatus,
+    StaffAuditEntry,
+    StaffRole,
+    StaffSession,
+    StaffUser,
+)
+from models.verification import Challenge, ChallengeKind, FailedLogin, PasswordThrottle, Purpose
 
 __all__ = [
     "Account",
@@ -34,14 +42,21 @@ __all__ = [
     "EntryStatus",
     "ExportFormat",
     "ExportStatus",
+    "FailedLogin",
     "LedgerEntry",
     "MovementKind",
+    "OfflineRefund",
     "OutboxMessage",
     "OutboxStatus",
     "PasswordThrottle",
     "PayoutCallback",
     "Purpose",
+    "RefundStatus",
     "Session",
+    "StaffAuditEntry",
+    "StaffRole",
+    "StaffSession",
+    "StaffUser",
     "Withdrawal",
     "WithdrawalStatus",
 ]

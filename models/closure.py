@@ -9,6 +9,7 @@ class ClosureState(StrEnum):
     STARTED = "STARTED"
     CODE_SENT = "CODE_SENT"
     VERIFIED = "VERIFIED"
+    UNDER_REVIEW = "UNDER_REVIEW"
     CONFIRMED = "CONFIRMED"
     COMPLETED = "COMPLETED"
     CANCELLED = "CANCELLED"
@@ -39,6 +40,9 @@ class ClosureRequest(Model):
     recoverable_until = fields.DatetimeField(null=True)
     recovery_notice_sent_at = fields.DatetimeField(null=True)
     ended_at = fields.DatetimeField(null=True)
+    # The review rules that fired at confirmation (codes; shown to staff, never the customer).
+    review_reasons = fields.JSONField(default=list)
+    review_note = fields.CharField(max_length=500, default="")
 
     class Meta:
         table = "closure_request"

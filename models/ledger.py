@@ -9,6 +9,7 @@ class Book(StrEnum):
     WALLET = "WALLET"  # the customer's money, one per account
     TOP_UP_CLEARING = "TOP_UP_CLEARING"  # money that came in from outside
     PAYOUT_CLEARING = "PAYOUT_CLEARING"  # money on its way out to a bank card
+    OFFLINE_REFUND_CLEARING = "OFFLINE_REFUND_CLEARING"  # paid out by support, off the app
 
 
 class MovementKind(StrEnum):

@@ -45,3 +45,14 @@ class PasswordThrottle(Model):
 
     class Meta:
         table = "password_throttle"
+
+
+# A failed password or code login, by phone key: what the RECENT_FAILED_LOGINS review
+# rule counts. Kept a day.
+class FailedLogin(Model):
+    id = fields.BigIntField(primary_key=True)
+    phone_key = fields.CharField(max_length=64, db_index=True)
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "failed_login"

@@ -5,21 +5,19 @@ from strawberry.types import Info
 from resolvers.common import require_session, top_level_error
 from resolvers.context import Context
 from resolvers.money import money_of, withdrawal_of
+from resolvers.pages import connection
+from schema.pagination import Connection
 from schema.types import (
     Account,
     AuditLogEntry,
     BankCard,
-    Connection,
     DeviceSession,
-    Edge,
-    PageInfo,
     Transaction,
 )
 from services.errors import DomainError
 from services.identity import accounts, phones
 from services.messages import message
 from services.money import ledger, withdrawals
-from services.paging import Page
 from services.records import audit
 
 Ctx = Info[Context, None]
@@ -60,11 +58,6 @@ async def my_audit_log(info: Ctx, first: int = 20) -> list[AuditLogEntry]:
                           detail=audit.describe(e, lang)) for e in entries]
 
 
-def _connection(page: Page, node) -> Connection:
-    return Connection(edges=[Edge(cursor=cursor, node=node(row)) for cursor, row in page.edges],
-                      page_info=PageInfo(has_next_page=page.has_next_page,
-                                         end_cursor=page.end_cursor))
-
 
 async def security_log(info: Ctx, first: int | None = 20,
                        after: str | None = None) -> Connection[AuditLogEntry]:
@@ -74,7 +67,7 @@ async def security_log(info: Ctx, first: int | None = 20,
         page = await audit.page(session.account_id, first=first, after=after)
     except DomainError as error:
         raise top_level_error(info, error) from None
-    return _connection(page, lambda e: AuditLogEntry(
+    return connection(page, lambda e: AuditLogEntry(
         at=e.at, action=audit.AuditAction(e.action), detail=audit.describe(e, lang)))
 
 
@@ -86,7 +79,7 @@ async def transactions(info: Ctx, first: int | None = 20,
         page = await ledger.wallet_movements(session.account_id, first=first, after=after)
     except DomainError as error:
         raise top_level_error(info, error) from None
-    return _connection(page, lambda e: Transaction(
+    return connection(page, lambda e: Transaction(
         id=strawberry.ID(str(e.movement_id)), kind=e.kind, status=e.status,
         amount=money_of(e.amount_fen), description=message(f"MOVEMENT_{e.kind}", lang),
         created_at=e.created_at))

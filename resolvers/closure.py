@@ -108,7 +108,7 @@ async def verify_closure_identity(info: Ctx, input: VerifyClosureIdentityInput,
 async def confirm_closure(info: Ctx, input: ConfirmClosureInput) -> ClosureRequestPayload:
     session = await require_session(info)
     confirmed = await flow.confirm(
-        info.context.runtime, session.account, request_id=input.request_id,
+        info.context.runtime, session, request_id=input.request_id,
         acknowledged=input.acknowledge_irreversible, lang=info.context.lang)
     return ClosureRequestPayload(request=ref(confirmed.request),
                                  errors=not_eligible(confirmed.blockers, info.context.lang))

@@ -1,17 +1,10 @@
 """The assembled schema: every query and mutation the apps may send."""
 
 import strawberry
-from strawberry.extensions import (
-    AddValidationRules,
-    DisableIntrospection,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
-from strawberry.schema.config import StrawberryConfig
 
 from resolvers import account, auth, closure, money
 from schema import limits, types
+from schema.pagination import Connection
 
 
 @strawberry.type
@@ -20,11 +13,11 @@ class Query:
     my_audit_log: list[types.AuditLogEntry] = strawberry.field(
         resolver=account.my_audit_log, description="The caller's security log, newest first.",
         deprecation_reason="Use `securityLog`, which pages past the first 100 entries.")
-    security_log: types.Connection[types.AuditLogEntry] = strawberry.field(
+    security_log: Connection[types.AuditLogEntry] = strawberry.field(
         resolver=account.security_log,
         description="The caller's security log, newest first; errors INVALID_INPUT (field "
                     "`first` or `after`).")
-    transactions: types.Connection[types.Transaction] = strawberry.field(
+    transactions: Connection[types.Transaction] = strawberry.field(
         resolver=account.transactions,
         description="The caller's wallet movements (top-ups, payments, withdrawals, refunds), "
                     "newest first; errors INVALID_INPUT (field `first` or `after`).")
@@ -65,16 +58,5 @@ class Mutation:
 
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
-    extensions = [
-        lambda: MaxTokensLimiter(max_token_count=limits.MAX_TOKENS),
-        lambda: AddValidationRules(limits.VALIDATION_RULES),
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
-        limits.MaskUnexpectedErrors,
-    ]
-    if production:
-        extensions.append(DisableIntrospection)
-    return strawberry.Schema(
-        query=Query, mutation=Mutation, extensions=extensions,
-        config=StrawberryConfig(disable_field_suggestions=production),
-    )
+    return strawberry.Schema(query=Query, mutation=Mutation,
+                             **limits.hardening(production=production))

@@ -2,11 +2,20 @@
 
 import logging
 from collections import Counter
+from typing import Any
 
 from graphql import FieldNode, GraphQLError, ValidationContext, ValidationRule
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import (
+    AddValidationRules,
+    DisableIntrospection,
+    MaskErrors,
+    MaxTokensLimiter,
+    ParserCache,
+    ValidationCache,
+)
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
+from strawberry.schema.config import StrawberryConfig
 
 log = logging.getLogger("wallet.graphql")
 
@@ -54,3 +63,19 @@ class MaskUnexpectedErrors(MaskErrors):
         masked = super().anonymise_error(error)
         masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
         return masked
+
+
+def hardening(*, production: bool) -> dict[str, Any]:
+    """Extensions and config of every schema we serve: bounds, caches, masking; and in
+    production no introspection and no field suggestions."""
+    extensions: list[Any] = [
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: AddValidationRules(VALIDATION_RULES),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
+        MaskUnexpectedErrors,
+    ]
+    if production:
+        extensions.append(DisableIntrospection)
+    return {"extensions": extensions,
+            "config": StrawberryConfig(disable_field_suggestions=production)}

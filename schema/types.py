@@ -2,7 +2,6 @@
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Generic, TypeVar
 
 import strawberry
 
@@ -89,28 +88,6 @@ class Account:
                                   "the difference between `settledBalance` and `balance`.")
     async def pending_withdrawals(self) -> list[Withdrawal]:
         return await self.load_pending_withdrawals()
-
-
-Node = TypeVar("Node")
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None = strawberry.field(
-        description="Pass as `after` for the next page; opaque, stable under inserts.")
-
-
-@strawberry.type
-class Edge(Generic[Node]):
-    cursor: str
-    node: Node
-
-
-@strawberry.type(description="A Relay-style page: `first` 1..100 (default 20), then `after`.")
-class Connection(Generic[Node]):
-    edges: list[Edge[Node]]
-    page_info: PageInfo
 
 
 TransactionKind = strawberry.enum(MovementKindModel, name="TransactionKind")

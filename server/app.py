@@ -22,7 +22,9 @@ from strawberry.asgi import GraphQL
 from tortoise.contrib.starlette import RegisterTortoise
 
 from resolvers.context import Context
+from resolvers.staff.context import StaffContext
 from schema.api import build_schema
+from schema.staff.api import build_staff_schema
 from server import routes
 from server.database import tortoise_config
 from server.settings import Settings
@@ -64,22 +66,27 @@ class BodySizeLimit:
 
 
 class WalletGraphQL(GraphQL):
+    """The customers' endpoint; `StaffGraphQL` is the same with the desk's schema and context."""
+
     def __init__(self, runtime: Runtime, *, production: bool) -> None:
         super().__init__(
-            build_schema(production=production),
+            self.build(production=production),
             graphql_ide=None if production else "graphiql",
             allow_queries_via_get=False,  # a GET that runs a query is a CSRF door
         )
         self.runtime = runtime
 
+    build = staticmethod(build_schema)
+    context_class: type[Context] | type[StaffContext] = Context
+
     async def get_context(self, request: Request | WebSocket,
-                          response: Response | WebSocket) -> Context:
+                          response: Response | WebSocket) -> Context | StaffContext:
         assert isinstance(request, Request) and isinstance(response, Response)
         request_id = uuid.uuid4().hex
         response.headers["x-request-id"] = request_id  # what support asks the customer for
-        return Context(request=request, runtime=self.runtime,
-                       lang=negotiate(request.headers.get("accept-language")),
-                       request_id=request_id)
+        return self.context_class(request=request, runtime=self.runtime,
+                                  lang=negotiate(request.headers.get("accept-language")),
+                                  request_id=request_id)
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
@@ -96,6 +103,11 @@ class WalletGraphQL(GraphQL):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return FileResponse(GRAPHIQL / "index.html")
+
+
+class StaffGraphQL(WalletGraphQL):
+    build = staticmethod(build_staff_schema)
+    context_class = StaffContext
 
 
 async def health(_: Request) -> Response:
@@ -121,6 +133,8 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
         Route("/graphql", WalletGraphQL(runtime, production=settings.production),
               methods=["GET", "POST"]),
         Route("/health", health),
+        *([Route("/staff/graphql", StaffGraphQL(runtime, production=settings.production),
+                 methods=["GET", "POST"])] if settings.staff_api_on else []),
         Route("/payouts/callback", routes.payout_callback(runtime, settings.payout_secret()),
               methods=["POST"]),
         Route("/exports/{export_id}/download", routes.export_download(runtime)),

@@ -12,13 +12,19 @@ import uvicorn
 from pydantic import ValidationError
 from tortoise import Tortoise
 
+from models import StaffAuditEntry, StaffRole
 from schema.api import build_schema
+from schema.staff.api import build_staff_schema
 from server import database, demo
 from server.app import create_app
 from server.settings import Settings
 from server.wiring import build_payouts, build_runtime, build_sms
 from server.worker import Worker
+from services.errors import DomainError
+from services.messages import message
 from services.records import audit, purge
+from services.runtime import Runtime
+from services.support import staff
 
 T = TypeVar("T")
 
@@ -35,8 +41,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     asyncio.run(database.migrate(settings.database_url))
     runtime = build_runtime(settings)
     if args.demo_data:
-        created = asyncio.run(_with_orm(settings, lambda: demo.load(runtime)))
-        print(f"demo accounts: {', '.join(created) or 'already there'}")
+        _load_demo(settings, runtime)
     worker = None
     if not args.no_worker:
         worker = Worker(runtime, build_sms(settings), build_payouts(settings),
@@ -76,9 +81,21 @@ def makemigrations(settings: Settings, args: argparse.Namespace) -> int:
 
 def demo_data(settings: Settings, _: argparse.Namespace) -> int:
     asyncio.run(database.migrate(settings.database_url))
-    created = asyncio.run(_with_orm(settings, lambda: demo.load(build_runtime(settings))))
-    print(f"created: {', '.join(created)}" if created else "demo accounts already there")
+    _load_demo(settings, build_runtime(settings))
     return 0
+
+
+def _load_demo(settings: Settings, runtime: Runtime) -> None:
+    async def load() -> tuple[list[str], list[tuple[str, str, str, str]]]:
+        return await demo.load(runtime), await demo.load_staff(runtime)
+
+    created, staff_users = asyncio.run(_with_orm(settings, load))
+    print(f"demo accounts created: {', '.join(created)}" if created
+          else "demo accounts already there")
+    print("demo staff users (/staff/graphql; TOTP secret for an authenticator app, or "
+          "python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"):")
+    for username, role, password, secret in staff_users:
+        print(f"  {username:<12} {role:<11} {password:<13} TOTP secret {secret}")
 
 
 def verify_audit(settings: Settings, args: argparse.Namespace) -> int:
@@ -86,14 +103,21 @@ def verify_audit(settings: Settings, args: argparse.Namespace) -> int:
     if args.anchor:
         seq, _, digest = args.anchor.partition(":")
         anchor = (int(seq), digest)
-    result = asyncio.run(_with_orm(settings, lambda: audit.verify_chain(settings.secret(),
-                                                                        anchor=anchor)))
-    for b in result.breaks:
+
+    async def both() -> tuple[audit.Verification, audit.Verification]:
+        return (await audit.verify_chain(settings.secret(), anchor=anchor),
+                await audit.verify_chain(settings.secret(), chain=StaffAuditEntry))
+
+    customers, desk = asyncio.run(_with_orm(settings, both))
+    for b in customers.breaks:
         print(f"entry {b.seq}: {b.problem}")
-    print("audit chain is broken" if result.breaks else "audit chain verifies")
-    if result.head:
-        print(f"head: {result.head[0]}:{result.head[1]}")
-    return 1 if result.breaks else 0
+    print("audit chain is broken" if customers.breaks else "audit chain verifies")
+    if customers.head:
+        print(f"head: {customers.head[0]}:{customers.head[1]}")
+    for b in desk.breaks:
+        print(f"staff entry {b.seq}: {b.problem}")
+    print("staff audit chain is broken" if desk.breaks else "staff audit chain verifies")
+    return 1 if customers.breaks or desk.breaks else 0
 
 
 def scrub(settings: Settings, _: argparse.Namespace) -> int:
@@ -102,8 +126,32 @@ def scrub(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
-def export_schema(_: Settings, __: argparse.Namespace) -> int:
-    sys.stdout.write(build_schema().as_str() + "\n")
+def export_schema(_: Settings, args: argparse.Namespace) -> int:
+    schema = build_staff_schema() if args.staff else build_schema()
+    sys.stdout.write(schema.as_str() + "\n")
+    return 0
+
+
+def staff_command(settings: Settings, args: argparse.Namespace) -> int:
+    asyncio.run(database.migrate(settings.database_url))
+    runtime = build_runtime(settings)
+    if args.action == "disable":
+        ended = asyncio.run(_with_orm(settings, lambda: staff.disable(runtime, args.username)))
+        print(f"{args.username} disabled" if ended else f"no active staff user {args.username}")
+        return 0 if ended else 1
+    password = sys.stdin.readline().rstrip("\n")
+
+    async def add() -> str:
+        user = await staff.add(runtime, username=args.username, password=password,
+                               role=StaffRole(args.role))
+        return staff.provisioning_uri(runtime, user)
+
+    try:
+        print(asyncio.run(_with_orm(settings, add)))
+    except DomainError as error:
+        print(f"wallet-closure staff add: {message(error.message_key, 'en', **error.params)}",
+              file=sys.stderr)
+        return 2
     return 0
 
 
@@ -130,8 +178,18 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=verify_audit)
     commands.add_parser("scrub", help="rewrite the personal-data tables (PostgreSQL: VACUUM FULL)"
                         ).set_defaults(run=scrub)
-    commands.add_parser("export-schema", help="print the GraphQL SDL").set_defaults(
-        run=export_schema)
+    p = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    p.add_argument("--staff", action="store_true", help="the support desk's (/staff/graphql)")
+    p.set_defaults(run=export_schema)
+    p = commands.add_parser("staff", help="support desk accounts")
+    staff_actions = p.add_subparsers(dest="action", required=True)
+    add = staff_actions.add_parser(
+        "add", help="reads the password (one line) on stdin, prints the TOTP provisioning URI")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
+    staff_actions.add_parser("disable", help="end the account and all its sessions"
+                             ).add_argument("username")
+    p.set_defaults(run=staff_command)
     return parser
 
 

@@ -33,10 +33,17 @@ class Settings(BaseSettings):
     recovery_days: int = 15
     support_phone: str = "11185"
     support_hours: str = "8:00–20:00"
+    staff_api: Literal["on", "off"] | None = None  # unset: on outside production
+    review_failed_logins: int = 5
+    review_large_withdrawal_fen: int = 500_000
 
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def staff_api_on(self) -> bool:
+        return self.staff_api == "on" if self.staff_api else not self.production
 
     @model_validator(mode="after")
     def _check(self) -> "Settings":
@@ -76,4 +83,6 @@ class Settings(BaseSettings):
             recovery_window=timedelta(days=self.recovery_days),
             support_phone=self.support_phone,
             support_hours=self.support_hours,
+            review_failed_logins=self.review_failed_logins,
+            review_large_withdrawal_fen=self.review_large_withdrawal_fen,
         )

@@ -42,12 +42,26 @@ def _key(list_name: str, cursor: str) -> int:
 async def newest_first(query: QuerySet[M], *, key: str, list_name: str, first: int | None,
                        after: str | None) -> Page[M]:
     """Rows by descending `key` (a unique, ever-growing integer column), after the cursor."""
+    return await _page(query, key=key, list_name=list_name, first=first, after=after,
+                       descending=True)
+
+
+async def oldest_first(query: QuerySet[M], *, key: str, list_name: str, first: int | None,
+                       after: str | None) -> Page[M]:
+    """Rows by ascending `key` (a unique, ever-growing integer column), after the cursor."""
+    return await _page(query, key=key, list_name=list_name, first=first, after=after,
+                       descending=False)
+
+
+async def _page(query: QuerySet[M], *, key: str, list_name: str, first: int | None,
+                after: str | None, descending: bool) -> Page[M]:
     first = DEFAULT_FIRST if first is None else first
     if not 1 <= first <= MAX_FIRST:
         raise DomainError(ErrorCode.INVALID_INPUT, field="first", message_key="INVALID_PAGE_SIZE",
                           max=MAX_FIRST)
     if after is not None:
-        query = query.filter(**{f"{key}__lt": _key(list_name, after)})
-    rows = await query.order_by(f"-{key}").limit(first + 1)
+        beyond = "lt" if descending else "gt"
+        query = query.filter(**{f"{key}__{beyond}": _key(list_name, after)})
+    rows = await query.order_by(f"-{key}" if descending else key).limit(first + 1)
     return Page(edges=[(_cursor(list_name, getattr(row, key)), row) for row in rows[:first]],
                 has_next_page=len(rows) > first)

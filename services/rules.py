@@ -25,3 +25,13 @@ class Rules:
     retention: timedelta = timedelta(days=3653)
     support_phone: str = "11185"
     support_hours: str = "8:00–20:00"
+    # Review before completion (spec §9): a confirmation that trips one waits for a supervisor.
+    review_window: timedelta = timedelta(hours=24)
+    review_failed_logins: int = 5
+    review_new_device_age: timedelta = timedelta(hours=24)
+    review_large_withdrawal_fen: int = 500_000
+    # The support desk (spec §10).
+    staff_session_lifetime: timedelta = timedelta(hours=12)
+    staff_max_failures: int = 5
+    staff_failure_window: timedelta = timedelta(minutes=15)
+    staff_lockout: timedelta = timedelta(minutes=15)

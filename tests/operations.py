@@ -4,11 +4,11 @@
 import re
 from pathlib import Path
 
-CONTRACT = Path(__file__).resolve().parent / "contract" / "mobile-operations.graphql"
+CONTRACTS = Path(__file__).resolve().parent / "contract"
 
 
-def _load() -> dict[str, str]:
-    text = CONTRACT.read_text()
+def _load(name: str = "mobile-operations.graphql") -> dict[str, str]:
+    text = (CONTRACTS / name).read_text()
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     found = {}
     for match in re.finditer(r"^(query|mutation) (\w+)", body, re.M):
@@ -24,6 +24,7 @@ def _load() -> dict[str, str]:
 
 
 OPERATIONS = _load()
+STAFF_OPERATIONS = _load("staff-operations.graphql")
 CREATE_CAPTCHA = OPERATIONS["CreateCaptcha"]
 SEND_LOGIN_CODE = OPERATIONS["SendLoginCode"]
 LOGIN_WITH_CODE = OPERATIONS["LoginWithCode"]

@@ -34,13 +34,14 @@ async def test_an_untouched_chain_verifies(orm: str, runtime: Runtime) -> None:
 
     last = await AuditEntry.get(seq=4)
     assert result.returncode == 0
-    assert result.stdout.splitlines() == ["audit chain verifies", f"head: 4:{last.hash}"]
+    assert result.stdout.splitlines() == ["audit chain verifies", f"head: 4:{last.hash}",
+                                          "staff audit chain verifies"]
 
 
 async def test_entries_removed_from_the_end_are_found_against_an_anchor(
         orm: str, runtime: Runtime) -> None:
     await write_entries(runtime, 4)
-    head = verify_audit(orm).stdout.splitlines()[-1].removeprefix("head: ")
+    head = verify_audit(orm).stdout.splitlines()[1].removeprefix("head: ")
     await AuditEntry.filter(seq=4).delete()
 
     without_anchor = verify_audit(orm)

@@ -29,8 +29,14 @@ def test_demo_data_is_idempotent(tmp_path: Path) -> None:
     first = wallet_closure("demo-data", cwd=tmp_path)
     second = wallet_closure("demo-data", cwd=tmp_path)
 
-    assert first.stdout.strip() == "created: 13800000001, 13800000002, 13800000003"
-    assert second.stdout.strip() == "demo accounts already there"
+    assert first.stdout.splitlines()[0] == (
+        "demo accounts created: 13800000001, 13800000002, 13800000003, 13800000004")
+    assert second.stdout.splitlines()[0] == "demo accounts already there"
+    staff_lines = first.stdout.splitlines()[2:]
+    assert [line.split()[:3] for line in staff_lines] == [
+        ["agent", "AGENT", "Agent-pass-1"], ["supervisor", "SUPERVISOR", "Super-pass-1"],
+        ["supervisor2", "SUPERVISOR", "Super-pass-2"], ["auditor", "AUDITOR", "Audit-pass-1"]]
+    assert second.stdout.splitlines()[2:] == staff_lines  # the same secrets, printed again
     assert wallet_closure("verify-audit", cwd=tmp_path).returncode == 0
     assert wallet_closure("scrub", cwd=tmp_path).stdout.strip() == "personal-data tables rewritten"
 
@@ -39,6 +45,27 @@ def test_export_schema_prints_the_sdl(tmp_path: Path) -> None:
     result = wallet_closure("export-schema", cwd=tmp_path)
 
     assert result.stdout == (ROOT / "schema" / "schema.graphql").read_text()
+
+
+def test_staff_add_prints_a_provisioning_uri_and_disable_ends_the_account(
+        tmp_path: Path) -> None:
+    added = subprocess.run(
+        [sys.executable, "-m", "server.cli", "staff", "add", "lin.agent", "--role", "AGENT"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, input="A-long-pass-1\n",
+        capture_output=True, text=True, timeout=120, check=False)
+    again = subprocess.run(
+        [sys.executable, "-m", "server.cli", "staff", "add", "lin.agent", "--role", "AGENT"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, input="A-long-pass-1\n",
+        capture_output=True, text=True, timeout=120, check=False)
+
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith("otpauth://totp/wallet-closure:lin.agent?secret=")
+    assert (again.returncode, again.stderr.strip()) == (
+        2, "wallet-closure staff add: This username is taken.")
+    assert wallet_closure("staff", "disable", "lin.agent", cwd=tmp_path).stdout.strip() == (
+        "lin.agent disabled")
+    assert wallet_closure("staff", "disable", "lin.agent", cwd=tmp_path).returncode == 1
+    assert "staff audit chain verifies" in wallet_closure("verify-audit", cwd=tmp_path).stdout
 
 
 def post(url: str, query: str) -> dict:
@@ -94,8 +121,9 @@ async def test_two_processes_migrating_and_loading_demo_data_at_once_both_succee
         assert [p.returncode for p in processes] == [0, 0], results
         database = await asyncpg.connect(url)
         accounts = await database.fetchval("SELECT count(*) FROM account")
+        staff = await database.fetchval("SELECT count(*) FROM staff_user")
         await database.close()
-        assert accounts == 3
+        assert (accounts, staff) == (4, 4)
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()

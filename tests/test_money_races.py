@@ -22,6 +22,7 @@ from models import (
     ClosureRequest,
     EntryStatus,
     LedgerEntry,
+    Session,
     Withdrawal,
     WithdrawalStatus,
 )
@@ -41,7 +42,7 @@ ITERATIONS = int(os.environ.get("WALLET_RACE_ITERATIONS", "200"))
 SECRET = b"race-bank"
 
 
-async def verified_customer(rt: Runtime, i: int, fen: int) -> tuple[Account, str]:
+async def verified_customer(rt: Runtime, i: int, fen: int) -> tuple[Session, str]:
     now = rt.clock.now()
     account = await Account.create(phone=f"+86137{i:08d}", created_at=now)
     await factories.top_up(rt, account.phone or "", fen)
@@ -49,7 +50,10 @@ async def verified_customer(rt: Runtime, i: int, fen: int) -> tuple[Account, str
     request = await ClosureRequest.create(
         account=account, state=State.VERIFIED, reason=ClosureReason.OTHER, idempotency_key="k",
         created_at=now, expires_at=now + timedelta(minutes=30), verified_at=now)
-    return account, str(request.id)
+    session = await Session.create(account=account, token_hash=f"token-{i}", device_name="phone",
+                                   created_at=now - timedelta(days=7), last_seen_at=now,
+                                   expires_at=now + timedelta(days=30))
+    return await Session.get(id=session.id).select_related("account"), str(request.id)
 
 
 async def bank_answers(rt: Runtime, rng: random.Random, account: Account) -> None:
@@ -80,17 +84,18 @@ async def attempt(delay: float, operation) -> None:
 
 async def storm(rt: Runtime, rng: random.Random, i: int) -> Account:
     fen = rng.randint(1, 20_000)
-    account, request_id = await verified_customer(rt, i, fen)
+    session, request_id = await verified_customer(rt, i, fen)
+    account = session.account
     card = await account.cards.all().first()
     assert card is not None
     amount = rng.choice([None, None, fen, rng.randint(1, fen)])
-    operations = [flow.confirm(rt, account, request_id=request_id, acknowledged=True,
+    operations = [flow.confirm(rt, session, request_id=request_id, acknowledged=True,
                                   lang="en")]
     operations += [withdrawals.withdraw(rt, account, card_id=str(card.id), fen=amount,
                                         idempotency_key="same-key")
                    for _ in range(rng.randint(1, 3))]
     operations.append(bank_answers(rt, rng, account))
-    operations.append(flow.confirm(rt, account, request_id=request_id, acknowledged=True,
+    operations.append(flow.confirm(rt, session, request_id=request_id, acknowledged=True,
                                       lang="en"))
     rng.shuffle(operations)
     # Up to 40 ms apart: sometimes the money is gone and settled before a confirmation.

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from schema.api import build_schema
+from schema.staff.api import build_staff_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -44,11 +45,38 @@ def test_every_contract_operation_validates_against_the_schema() -> None:
     assert result.stdout.strip().endswith("0 failed")
 
 
+@pytest.mark.skipif(not CONTRACT_CHECK.exists(), reason="needs ../shared beside the checkout")
+def test_every_staff_contract_operation_validates_against_the_staff_schema() -> None:
+    result = subprocess.run([sys.executable, str(CONTRACT_CHECK), "--staff",
+                             str(ROOT / "schema" / "staff.graphql")],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.strip().endswith("0 failed")
+
+
+def test_the_committed_staff_schema_file_is_the_served_staff_schema() -> None:
+    committed = (ROOT / "schema" / "staff.graphql").read_text()
+    assert committed == build_staff_schema().as_str() + "\n", (
+        "run `wallet-closure export-schema --staff`")
+
+
+def test_neither_schema_shows_the_other_ones_types_or_fields() -> None:
+    customer, desk = build_schema(), build_staff_schema()
+    shared = {"PageInfo", "Query", "Mutation"}
+    customer_types = {name for name in customer._schema.type_map if not name.startswith("__")}
+    desk_types = {name for name in desk._schema.type_map if not name.startswith("__")}
+    assert customer_types & desk_types - shared == {"Boolean", "ID", "Int", "String", "DateTime"}
+    customer_fields = set(customer._schema.query_type.fields) | set(
+        customer._schema.mutation_type.fields)
+    desk_fields = set(desk._schema.query_type.fields) | set(desk._schema.mutation_type.fields)
+    assert customer_fields & desk_fields == set()
+
+
 @pytest.mark.skipif(not SHARED.exists(), reason="needs ../shared beside the checkout")
-def test_the_contract_copy_is_the_shared_contract() -> None:
-    original = SHARED / "contract" / "mobile-operations.graphql"
-    assert (ROOT / "tests" / "contract" / "mobile-operations.graphql").read_text() == (
-        original.read_text())
+@pytest.mark.parametrize("contract", ["mobile-operations.graphql", "staff-operations.graphql"])
+def test_the_contract_copy_is_the_shared_contract(contract: str) -> None:
+    original = SHARED / "contract" / contract
+    assert (ROOT / "tests" / "contract" / contract).read_text() == original.read_text()
 
 
 # capability package inside services/ -> the capabilities it may import (besides the kernel
@@ -59,6 +87,7 @@ CAPABILITIES = {
     "money": {"records", "notify"},
     "identity": {"money", "records", "notify"},
     "closure": {"identity", "money", "records", "notify"},
+    "support": {"closure", "identity", "money", "records", "notify"},
 }
 
 

@@ -5,9 +5,17 @@ from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
-from models import Account, AccountStatus, ClosureReason, ClosureRequest, ClosureStep, Purpose
+from models import (
+    Account,
+    AccountStatus,
+    ClosureReason,
+    ClosureRequest,
+    ClosureStep,
+    Purpose,
+    Session,
+)
 from services import locks, validation
-from services.closure import eligibility
+from services.closure import eligibility, review
 from services.closure.eligibility import Finding
 from services.closure.machine import EXPIRING, Event, State, apply, require
 from services.errors import DomainError, ErrorCode
@@ -107,8 +115,11 @@ async def verify(rt: Runtime, account: Account, *, request_id: str,
     return request, await eligibility.warnings(rt, account)
 
 
-async def confirm(rt: Runtime, account: Account, *, request_id: str, acknowledged: bool,
+async def confirm(rt: Runtime, session: Session, *, request_id: str, acknowledged: bool,
                   lang: str) -> Confirmed:
+    """CONFIRMED, or UNDER_REVIEW when a review rule fires (a supervisor then decides); the
+    account is frozen and every session revoked either way."""
+    account = session.account
     if not acknowledged:
         raise DomainError(ErrorCode.ACKNOWLEDGEMENT_REQUIRED, field="acknowledgeIrreversible")
     request = await _live(rt, account, request_id, Event.CONFIRM)
@@ -125,16 +136,21 @@ async def confirm(rt: Runtime, account: Account, *, request_id: str, acknowledge
         if blockers:
             await apply(rt, request, Event.REJECT, at=now)
             return Confirmed(request, blockers)
-        await apply(rt, request, Event.CONFIRM, at=now, confirmed_at=now)
+        held_for = await review.reasons(rt, locked, session)
+        if held_for:
+            await apply(rt, request, Event.HOLD_FOR_REVIEW, at=now, confirmed_at=now,
+                        review_reasons=[r.value for r in held_for])
+        else:
+            await apply(rt, request, Event.CONFIRM, at=now, confirmed_at=now)
         frozen = await Account.filter(id=account.id, status=AccountStatus.ACTIVE).update(
             status=AccountStatus.CLOSING)
         if not frozen:
             raise DomainError(ErrorCode.ACCOUNT_NOT_ACTIVE)
         await sessions.revoke_all(rt, account.id)
         assert locked.phone is not None
-        await outbox.enqueue(account_id=account.id, to_phone=locked.phone,
-                             purpose=SmsPurpose.CLOSURE_CONFIRMED, at=now,
-                             text=message("SMS_CLOSURE_CONFIRMED", lang,
+        sms = (SmsPurpose.CLOSURE_UNDER_REVIEW if held_for else SmsPurpose.CLOSURE_CONFIRMED)
+        await outbox.enqueue(account_id=account.id, to_phone=locked.phone, purpose=sms, at=now,
+                             text=message(f"SMS_{sms.value}", lang,
                                           phone=rt.rules.support_phone))
     rt.wake_worker()
     return Confirmed(request, [])

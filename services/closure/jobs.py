@@ -118,10 +118,11 @@ async def remind_due(rt: Runtime) -> int:
 
 async def purge_due(rt: Runtime) -> int:
     """Accounts past their window (at once with a window of 0 days), once the last SMS
-    to their phone has gone out."""
+    to their phone has gone out; none under a legal hold (released, it is purged here)."""
     due = set(await ClosureRequest.filter(
         state=State.COMPLETED, recoverable_until__lte=rt.clock.now(),
-        account__status=AccountStatus.CLOSED).limit(BATCH).values_list("account_id", flat=True))
+        account__status=AccountStatus.CLOSED, account__legal_hold=False,
+    ).limit(BATCH).values_list("account_id", flat=True))
     due -= set(await OutboxMessage.filter(account_id__in=list(due), status=OutboxStatus.PENDING)
                .values_list("account_id", flat=True))
     done = await purge.purge_accounts(rt, sorted(due))

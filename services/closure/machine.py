@@ -20,7 +20,9 @@ class Event(StrEnum):
     SEND_CODE = "SEND_CODE"
     VERIFY = "VERIFY"
     CONFIRM = "CONFIRM"
-    REJECT = "REJECT"  # a blocker appeared by the time the customer confirmed
+    HOLD_FOR_REVIEW = "HOLD_FOR_REVIEW"  # the customer confirmed, and a review rule fired
+    APPROVE = "APPROVE"  # a supervisor let the held request go on to completion
+    REJECT = "REJECT"  # a blocker at confirmation, or a supervisor after review
     COMPLETE = "COMPLETE"
     CANCEL = "CANCEL"
     EXPIRE = "EXPIRE"
@@ -34,6 +36,9 @@ TRANSITIONS: dict[tuple[State, Event], State] = {
     (State.CODE_SENT, Event.VERIFY): State.VERIFIED,
     (State.VERIFIED, Event.CONFIRM): State.CONFIRMED,
     (State.VERIFIED, Event.REJECT): State.REJECTED,
+    (State.VERIFIED, Event.HOLD_FOR_REVIEW): State.UNDER_REVIEW,
+    (State.UNDER_REVIEW, Event.APPROVE): State.CONFIRMED,
+    (State.UNDER_REVIEW, Event.REJECT): State.REJECTED,
     (State.CONFIRMED, Event.COMPLETE): State.COMPLETED,
     (State.STARTED, Event.CANCEL): State.CANCELLED,
     (State.CODE_SENT, Event.CANCEL): State.CANCELLED,
@@ -41,12 +46,14 @@ TRANSITIONS: dict[tuple[State, Event], State] = {
     (State.STARTED, Event.EXPIRE): State.EXPIRED,
     (State.CODE_SENT, Event.EXPIRE): State.EXPIRED,
     (State.VERIFIED, Event.EXPIRE): State.EXPIRED,
+    (State.UNDER_REVIEW, Event.RESTORE): State.RESTORED,
     (State.CONFIRMED, Event.RESTORE): State.RESTORED,
     (State.COMPLETED, Event.RESTORE): State.RESTORED,
 }
 
 # Requests the customer can still move forward (the ones that block starting another).
-OPEN = frozenset({State.STARTED, State.CODE_SENT, State.VERIFIED, State.CONFIRMED})
+OPEN = frozenset({State.STARTED, State.CODE_SENT, State.VERIFIED, State.UNDER_REVIEW,
+                  State.CONFIRMED})
 ENDED = frozenset({State.CANCELLED, State.EXPIRED, State.REJECTED, State.RESTORED})
 # Requests that expire when not confirmed in time.
 EXPIRING = frozenset(state for state, event in TRANSITIONS if event == Event.EXPIRE)

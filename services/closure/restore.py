@@ -29,7 +29,8 @@ async def send_restore_code(rt: Runtime, *, phone: str, captcha_id: str, captcha
 async def restore(rt: Runtime, *, phone: str, code: str, device_name: str, lang: str) -> LoggedIn:
     challenge, account = await prove_phone(rt, phone=phone, purpose=Purpose.RESTORE, code=code)
     request = await (ClosureRequest.filter(account_id=account.id,
-                                           state__in=[State.CONFIRMED, State.COMPLETED])
+                                           state__in=[State.UNDER_REVIEW, State.CONFIRMED,
+                                                     State.COMPLETED])
                      .order_by("-created_at").first())
     if account.status not in RESTORABLE or request is None:
         raise DomainError(ErrorCode.INVALID_STATE, field="phone", state=account.status.value)

@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from models import Account, AccountStatus, Challenge, PasswordThrottle, Purpose, Session
+from models import (
+    Account,
+    AccountStatus,
+    Challenge,
+    FailedLogin,
+    PasswordThrottle,
+    Purpose,
+    Session,
+)
 from services import validation
 from services.crypto import verify_password
 from services.errors import DomainError, ErrorCode
@@ -73,7 +81,13 @@ async def prove_phone(rt: Runtime, *, phone: str, purpose: Purpose,
 
 async def login_with_code(rt: Runtime, *, phone: str, code: str, device_name: str,
                           lang: str) -> LoggedIn:
-    challenge, account = await prove_phone(rt, phone=phone, purpose=Purpose.LOGIN, code=code)
+    try:
+        challenge, account = await prove_phone(rt, phone=phone, purpose=Purpose.LOGIN, code=code)
+    except DomainError as error:
+        if error.code in (ErrorCode.CODE_INVALID, ErrorCode.TOO_MANY_ATTEMPTS):
+            await FailedLogin.create(phone_key=codes.phone_key(rt, phones.normalize(phone)),
+                                     at=rt.clock.now())
+        raise
     async with in_transaction():
         await codes.consume(rt, challenge)
         return await _open(rt, account, device_name, LoginMethod.SMS_CODE, lang)
@@ -92,6 +106,7 @@ async def login_with_password(rt: Runtime, *, phone: str, password: str, device_
     account = await Account.get_or_none(phone=e164)
     # Verified against a dummy hash when there is no account: same work, same answer.
     if not await verify_password(account.password_hash if account else None, password):
+        await FailedLogin.create(phone_key=key, at=now)
         await _count_failure(rt, key)
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, field="password")
     assert account is not None

@@ -8,7 +8,7 @@ from uuid import UUID
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from models import Challenge, ChallengeKind, PasswordThrottle, Purpose
+from models import Challenge, ChallengeKind, FailedLogin, PasswordThrottle, Purpose
 from services import validation
 from services.crypto import keyed_hash, same
 from services.database import lock_for_transaction
@@ -96,6 +96,7 @@ async def forget_old(rt: Runtime) -> int:
     now = rt.clock.now()
     day_ago = now - timedelta(days=1)
     forgotten = await Challenge.filter(created_at__lt=day_ago).delete()
+    forgotten += await FailedLogin.filter(at__lt=now - rt.rules.review_window).delete()
     forgotten += await PasswordThrottle.filter(
         Q(locked_until__isnull=True) | Q(locked_until__lte=now),
         window_started_at__lt=now - rt.rules.password_failure_window).delete()

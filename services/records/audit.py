@@ -12,7 +12,7 @@ from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
-from models import AuditEntry
+from models import AuditEntry, StaffAuditEntry
 from services import currency, paging
 from services.database import lock_for_transaction
 from services.messages import message
@@ -20,6 +20,8 @@ from services.paging import Page
 from services.runtime import Runtime
 
 GENESIS = "0" * 64
+Chain = type[AuditEntry] | type[StaffAuditEntry]
+# One lock for both chains keeps the one lock order (account, request, audit) simple.
 _CHAIN_LOCK = zlib.crc32(b"wallet-closure audit chain")
 
 
@@ -31,6 +33,7 @@ class AuditAction(StrEnum):
     CLOSURE_STARTED = "CLOSURE_STARTED"
     CLOSURE_CODE_SENT = "CLOSURE_CODE_SENT"
     CLOSURE_VERIFIED = "CLOSURE_VERIFIED"
+    CLOSURE_UNDER_REVIEW = "CLOSURE_UNDER_REVIEW"
     CLOSURE_CONFIRMED = "CLOSURE_CONFIRMED"
     CLOSURE_REJECTED = "CLOSURE_REJECTED"
     CLOSURE_COMPLETED = "CLOSURE_COMPLETED"
@@ -62,20 +65,26 @@ def entry_hash(secret: bytes, *, seq: int, at: datetime, account_id: UUID | None
     return hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()
 
 
-async def _append(rt: Runtime, action: AuditAction, *, account_id: UUID | None, at: datetime,
-                  **data: Any) -> AuditEntry:
-    # Inside the caller's transaction when there is one, so the entry commits with its change.
+async def append(rt: Runtime, chain: Chain, action: StrEnum, *, account_id: UUID | None,
+                 at: datetime, data: dict[str, Any]) -> AuditEntry | StaffAuditEntry:
+    """The next entry of `chain`, inside the caller's transaction when there is one, so that
+    it commits with the change it records."""
     async with in_transaction() as connection:
         await lock_for_transaction(connection, _CHAIN_LOCK)
-        last = await AuditEntry.all().order_by("-seq").first()
+        last = await chain.all().order_by("-seq").first()
         seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
         at = at.astimezone(UTC)  # hashed exactly as it reads back
-        return await AuditEntry.create(
+        return await chain.create(
             seq=seq, at=at, account_id=account_id, action=action.value, data=data,
             prev_hash=prev_hash,
             hash=entry_hash(rt.secret, seq=seq, at=at, account_id=account_id, action=action.value,
                             data=data, prev_hash=prev_hash),
         )
+
+
+async def _append(rt: Runtime, action: AuditAction, *, account_id: UUID | None, at: datetime,
+                  **data: Any) -> AuditEntry | StaffAuditEntry:
+    return await append(rt, AuditEntry, action, account_id=account_id, at=at, data=data)
 
 
 async def account_created(rt: Runtime, *, account_id: UUID, at: datetime) -> AuditEntry:
@@ -166,14 +175,14 @@ class Verification:
 
 
 async def verify_chain(secret: bytes, *, anchor: tuple[int, str] | None = None,
-                       batch: int = 1000) -> Verification:
+                       batch: int = 1000, chain: Chain = AuditEntry) -> Verification:
     """Every place where the stored chain is not what was appended: edited, removed,
     reordered. Entries removed from the end are found only against an `anchor`, a head
     recorded earlier (seq and hash)."""
     breaks: list[ChainBreak] = []
     expected_prev, expected_seq, last_id = GENESIS, 1, 0
     anchored = anchor is None
-    while entries := await AuditEntry.filter(id__gt=last_id).order_by("id").limit(batch):
+    while entries := await chain.filter(id__gt=last_id).order_by("id").limit(batch):
         for entry in entries:
             if entry.seq != expected_seq:
                 breaks.append(ChainBreak(entry.seq, f"expected entry {expected_seq} here"))

@@ -13,6 +13,7 @@ from models import (
     Challenge,
     DataExport,
     LedgerEntry,
+    OfflineRefund,
     OutboxMessage,
     Session,
     Withdrawal,
@@ -22,7 +23,7 @@ from services.records import audit
 from services.runtime import Runtime
 
 PERSONAL_DATA_TABLES = [m._meta.db_table for m in (Account, BankCard, Session, OutboxMessage,
-                                                     Challenge, DataExport)]
+                                                     Challenge, DataExport, OfflineRefund)]
 
 
 async def purge_accounts(rt: Runtime, account_ids: list[UUID]) -> int:
@@ -46,13 +47,15 @@ async def purge(rt: Runtime, account_id: UUID) -> bool:
     """
     now = rt.clock.now()
     async with in_transaction():
-        erased = await Account.filter(id=account_id, status=AccountStatus.CLOSED).update(
+        erased = await Account.filter(id=account_id, status=AccountStatus.CLOSED,
+                                      legal_hold=False).update(
             status=AccountStatus.PURGED, purged_at=now, phone=None, display_name="",
             password_hash=None)
         if not erased:
             return False
         await BankCard.filter(account_id=account_id).update(last4="", bank_name="")
         await Session.filter(account_id=account_id).update(device_name="")
+        await OfflineRefund.filter(account_id=account_id).update(payee_name="", payee_account="")
         # Only accounts with no SMS still on its way are purged (closure.jobs.purge_due).
         await OutboxMessage.filter(account_id=account_id).update(to_phone=None, code=None)
         await Challenge.filter(account_id=account_id).delete()
@@ -68,4 +71,5 @@ async def expire_financial_records(rt: Runtime) -> int:
                              purged_at__lte=rt.clock.now() - rt.rules.retention).values("id")
     async with in_transaction():
         deleted = await Withdrawal.filter(account_id__in=Subquery(expired)).delete()
+        deleted += await OfflineRefund.filter(account_id__in=Subquery(expired)).delete()
         return deleted + await LedgerEntry.filter(account_id__in=Subquery(expired)).delete()

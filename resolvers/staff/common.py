@@ -1,0 +1,56 @@
+"""What every staff resolver needs: the acting staff user, and errors as data."""
+
+import functools
+from collections.abc import Awaitable, Callable
+from typing import ParamSpec, TypeVar, get_type_hints
+
+from graphql import GraphQLError
+from strawberry.types import Info
+
+from models import StaffSession
+from resolvers.staff.context import StaffContext
+from schema.staff.types import StaffUserError
+from services.actors import Forbidden
+from services.errors import DomainError, StaffErrorCode
+from services.messages import message
+
+P = ParamSpec("P")
+T = TypeVar("T")
+StaffInfo = Info[StaffContext, None]
+
+
+async def acting(info: StaffInfo) -> StaffSession:
+    """The caller's session (the permission class has already required one)."""
+    session = await info.context.session()
+    if session is None:
+        raise GraphQLError(message("UNAUTHENTICATED", info.context.lang),
+                           extensions={"code": "UNAUTHENTICATED"})
+    return session
+
+
+def forbidden(info: StaffInfo) -> GraphQLError:
+    return GraphQLError(message("FORBIDDEN", info.context.lang), extensions={"code": "FORBIDDEN"})
+
+
+def staff_errors(info: StaffInfo, error: DomainError) -> list[StaffUserError]:
+    text = message(error.message_key, info.context.lang, **error.params)
+    return [StaffUserError(code=StaffErrorCode(error.code.value), message=text,
+                           field=error.field)]
+
+
+def errors_as_data(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """A DomainError becomes the payload's `errors`; a role the service refuses, FORBIDDEN."""
+    payload = get_type_hints(resolver)["return"]
+
+    @functools.wraps(resolver)
+    async def resolve(*args: P.args, **kwargs: P.kwargs) -> T:
+        info = kwargs["info"]
+        try:
+            return await resolver(*args, **kwargs)
+        except DomainError as error:
+            return payload(errors=staff_errors(info, error))  # type: ignore[arg-type]
+        except Forbidden:
+            raise forbidden(info) from None  # type: ignore[arg-type]
+
+    return resolve
+

@@ -1,0 +1,129 @@
+"""Offline refunds with maker-checker (spec §10): support pays a balance the customer cannot
+withdraw (no valid card) to a named payee. The checker decides on what the maker stored."""
+
+from uuid import UUID
+
+from tortoise.transactions import in_transaction
+
+from models import (
+    AccountStatus,
+    Book,
+    EntryStatus,
+    MovementKind,
+    OfflineRefund,
+    RefundStatus,
+    StaffRole,
+    StaffUser,
+)
+from services import locks, validation
+from services.actors import require_role
+from services.errors import DomainError, StaffErrorCode
+from services.money import ledger
+from services.records import staff_audit
+from services.records.staff_audit import StaffAuditAction
+from services.runtime import Runtime
+
+MAKERS = (StaffRole.AGENT, StaffRole.SUPERVISOR)
+
+
+def masked_account(refund: OfflineRefund) -> str:
+    """In full while a checker must compare it; only the last 4 digits once decided."""
+    if refund.status == RefundStatus.PROPOSED or not refund.payee_account:
+        return refund.payee_account
+    return f"****{refund.payee_account[-4:]}"
+
+
+async def propose(rt: Runtime, staff: StaffUser, *, account_id: UUID, payee_name: str,
+                  payee_bank: str, payee_account: str, note: str,
+                  idempotency_key: str) -> OfflineRefund:
+    """A refund of the whole available balance, waiting for another supervisor; the same
+    key returns the same proposal."""
+    require_role(staff, *MAKERS)
+    key = validation.text(idempotency_key, field="idempotencyKey", max_length=64)
+    payee_name = validation.text(payee_name, field="payeeName", max_length=64)
+    payee_bank = validation.text(payee_bank, field="payeeBank", max_length=64)
+    payee_account = validation.text(payee_account, field="payeeAccount", max_length=34)
+    if not payee_account.replace(" ", "").isdigit():
+        raise DomainError(StaffErrorCode.INVALID_INPUT, field="payeeAccount", max_length=34)
+    note = validation.text(note, field="note", max_length=500, required=False)
+    now = rt.clock.now()
+    async with in_transaction():
+        account = await locks.account(account_id)
+        replayed = await OfflineRefund.get_or_none(account_id=account_id, idempotency_key=key)
+        if replayed:
+            return replayed
+        if account.status != AccountStatus.ACTIVE:
+            raise DomainError(StaffErrorCode.INVALID_STATE, field="customerId",
+                              state=account.status.value)
+        if await OfflineRefund.exists(account_id=account_id, status=RefundStatus.PROPOSED):
+            raise DomainError(StaffErrorCode.INVALID_STATE, field="customerId",
+                              message_key="REFUND_PENDING")
+        available = (await ledger.balance(account_id)).available_fen
+        if available <= 0:
+            raise DomainError(StaffErrorCode.NOTHING_TO_REFUND, field="customerId")
+        refund = await OfflineRefund.create(
+            account_id=account_id, status=RefundStatus.PROPOSED, amount_fen=available,
+            payee_name=payee_name, payee_bank=payee_bank,
+            payee_account=payee_account.replace(" ", ""), note=note, idempotency_key=key,
+            proposed_by=staff, created_at=now)
+        await staff_audit.record(rt, StaffAuditAction.REFUND_PROPOSED, staff=staff,
+                                 account_id=account_id, reason=note, at=now,
+                                 refund=str(refund.id), fen=available)
+    return refund
+
+
+async def find(refund_id: str) -> OfflineRefund:
+    try:
+        refund = await OfflineRefund.get_or_none(id=UUID(refund_id))
+    except ValueError:
+        refund = None
+    if refund is None:
+        raise DomainError(StaffErrorCode.NOT_FOUND, field="refundId")
+    return refund
+
+
+async def approve(rt: Runtime, staff: StaffUser, *, refund_id: str, note: str) -> OfflineRefund:
+    """Moves the stored amount WALLET -> OFFLINE_REFUND_CLEARING; the checker is never the
+    maker, and the balance must still cover it."""
+    return await _decide(rt, staff, refund_id=refund_id, note=note, approve=True)
+
+
+async def reject(rt: Runtime, staff: StaffUser, *, refund_id: str, note: str) -> OfflineRefund:
+    return await _decide(rt, staff, refund_id=refund_id, note=note, approve=False)
+
+
+async def _decide(rt: Runtime, staff: StaffUser, *, refund_id: str, note: str,
+                  approve: bool) -> OfflineRefund:
+    require_role(staff, StaffRole.SUPERVISOR)
+    note = validation.text(note, field="note", max_length=500, required=False)
+    refund = await find(refund_id)
+    if refund.proposed_by_id == staff.id:
+        raise DomainError(StaffErrorCode.SELF_APPROVAL, field="refundId")
+    now = rt.clock.now()
+    async with in_transaction():
+        # The account first, as everywhere: a withdrawal or a confirmation racing this
+        # approval waits, so no more than the balance ever moves.
+        account = await locks.account(refund.account_id)
+        movement_id = None
+        if approve:
+            available = (await ledger.balance(account.id)).available_fen
+            if account.status != AccountStatus.ACTIVE or available < refund.amount_fen:
+                raise DomainError(StaffErrorCode.INSUFFICIENT_BALANCE, field="refundId",
+                                  message_key="BALANCE_CHANGED")
+            movement_id = await ledger.move(
+                account_id=account.id, kind=MovementKind.OFFLINE_REFUND, from_book=Book.WALLET,
+                to_book=Book.OFFLINE_REFUND_CLEARING, fen=refund.amount_fen,
+                status=EntryStatus.SETTLED, at=now)
+        decided = await (OfflineRefund.filter(id=refund.id, status=RefundStatus.PROPOSED)
+                         .exclude(proposed_by_id=staff.id)
+                         .update(status=RefundStatus.APPROVED if approve else RefundStatus.REJECTED,
+                                 decided_by_id=staff.id, decided_at=now, decision_note=note,
+                                 movement_id=movement_id))
+        if not decided:  # decided meanwhile by another supervisor: roll the movement back
+            raise DomainError(StaffErrorCode.INVALID_STATE, field="refundId",
+                              state=refund.status.value)
+        await staff_audit.record(
+            rt, StaffAuditAction.REFUND_APPROVED if approve else StaffAuditAction.REFUND_REJECTED,
+            staff=staff, account_id=account.id, reason=note, at=now, refund=str(refund.id),
+            fen=refund.amount_fen)
+    return await OfflineRefund.get(id=refund.id).select_related("proposed_by", "decided_by")

@@ -1,0 +1,1 @@
+"""The support desk: staff accounts and sessions, customer views, reviews, legal holds."""

@@ -1,0 +1,83 @@
+"""A supervisor decides on a closure held for review (spec §9)."""
+
+from uuid import UUID
+
+from tortoise.transactions import in_transaction
+
+from models import Account, AccountStatus, ClosureRequest, ClosureStep, StaffRole, StaffUser
+from services import locks, paging
+from services.actors import require_role
+from services.closure.machine import Event, State, apply
+from services.errors import DomainError, StaffErrorCode
+from services.messages import message
+from services.notify import outbox
+from services.notify.sms import SmsPurpose
+from services.paging import Page
+from services.records import staff_audit
+from services.records.staff_audit import StaffAuditAction
+from services.runtime import Runtime
+from services.support.customers import reason_given
+
+QUEUE_READERS = (StaffRole.AGENT, StaffRole.SUPERVISOR)
+
+
+async def queue(staff: StaffUser, *, first: int | None, after: str | None) -> Page[ClosureStep]:
+    """Requests waiting for a decision, oldest hold first: each is the step that held it."""
+    require_role(staff, *QUEUE_READERS)
+    return await paging.oldest_first(
+        ClosureStep.filter(state=State.UNDER_REVIEW, request__state=State.UNDER_REVIEW)
+        .select_related("request", "request__account"),
+        key="id", list_name="reviews", first=first, after=after)
+
+
+async def _held(request_id: str) -> ClosureRequest:
+    try:
+        request = await ClosureRequest.get_or_none(id=UUID(request_id))
+    except ValueError:
+        request = None
+    if request is None:
+        raise DomainError(StaffErrorCode.NOT_FOUND, field="requestId")
+    if request.state != State.UNDER_REVIEW:
+        raise DomainError(StaffErrorCode.INVALID_STATE, field="requestId",
+                          state=request.state.value)
+    return request
+
+
+async def approve(rt: Runtime, staff: StaffUser, *, request_id: str,
+                  note: str) -> ClosureRequest:
+    """UNDER_REVIEW -> CONFIRMED: the worker completes it as after a plain confirmation."""
+    require_role(staff, StaffRole.SUPERVISOR)
+    note = reason_given(note)
+    request = await _held(request_id)
+    now = rt.clock.now()
+    async with in_transaction():
+        await locks.account(request.account_id)
+        await apply(rt, request, Event.APPROVE, at=now, review_note=note)
+        await staff_audit.record(rt, StaffAuditAction.CLOSURE_APPROVED, staff=staff,
+                                 account_id=request.account_id, reason=note, at=now,
+                                 request=str(request.id))
+    rt.wake_worker()
+    return request
+
+
+async def reject(rt: Runtime, staff: StaffUser, *, request_id: str, note: str) -> ClosureRequest:
+    """UNDER_REVIEW -> REJECTED: the account is ACTIVE again; its sessions stay revoked."""
+    require_role(staff, StaffRole.SUPERVISOR)
+    note = reason_given(note)
+    request = await _held(request_id)
+    now = rt.clock.now()
+    async with in_transaction():
+        account = await locks.account(request.account_id)
+        await apply(rt, request, Event.REJECT, at=now, review_note=note)
+        await Account.filter(id=account.id, status=AccountStatus.CLOSING).update(
+            status=AccountStatus.ACTIVE)
+        if account.phone:
+            await outbox.enqueue(account_id=account.id, to_phone=account.phone,
+                                 purpose=SmsPurpose.CLOSURE_REJECTED, at=now,
+                                 text=message("SMS_CLOSURE_REJECTED", account.locale,
+                                              phone=rt.rules.support_phone))
+        await staff_audit.record(rt, StaffAuditAction.CLOSURE_REJECTED, staff=staff,
+                                 account_id=account.id, reason=note, at=now,
+                                 request=str(request.id))
+    rt.wake_worker()
+    return request
