@@ -11,6 +11,7 @@ from strawberry.types import Info
 from models import Session
 from resolvers.context import Context
 from schema.types import UserError
+from services import validation
 from services.errors import DomainError, ErrorCode
 from services.messages import message
 
@@ -49,6 +50,7 @@ def errors_as_data(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable
     @functools.wraps(resolver)
     async def resolve(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
+            validation.printable(kwargs)
             return await resolver(*args, **kwargs)
         except DomainError as error:
             info = kwargs["info"]

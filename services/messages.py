@@ -12,6 +12,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "INVALID_PAGE_SIZE": ("每页条数须在 1 到 {max} 之间。", "first must be between 1 and {max}."),
     "INVALID_CURSOR": ("分页游标无效，请从第一页重新加载。",
                        "This cursor is not valid; load the list again from the first page."),
+    "CONTROL_CHARACTERS": ("输入内容包含不可见的控制字符。", "This value contains control characters."),
     "INVALID_PHONE": ("请输入正确的手机号码。", "Enter a valid mobile phone number."),
     "CAPTCHA_INVALID": ("图形验证码错误或已过期，请刷新后重试。",
                         "The image captcha is wrong or has expired; get a new one and try again."),

@@ -3,6 +3,7 @@ legal holds, through the staff contract's own documents."""
 
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from models import (
@@ -18,6 +19,8 @@ from models import (
 )
 from schema.staff.api import StaffMutation, StaffQuery
 from server import demo
+from server.app import create_app
+from server.settings import Settings
 from services.clock import FakeClock
 from services.closure.machine import State
 from services.records import audit
@@ -415,3 +418,20 @@ async def test_a_legal_hold_stops_the_purge_until_it_is_released(
     assert released["customer"]["legalHold"] is False
     purged = await Account.get(id=account.id)
     assert (purged.status, purged.phone) == (AccountStatus.PURGED, None)
+
+
+@pytest.mark.parametrize(("env", "staff_api", "served"), [
+    ("development", None, True), ("production", None, False), ("production", "on", True),
+    ("development", "off", False)])
+async def test_wallet_staff_api_decides_whether_the_desk_is_served(
+        orm: str, runtime: Runtime, env: str, staff_api: str | None, served: bool) -> None:
+    settings = Settings(env=env, database_url=orm, secret_key=TEST_SECRET.decode(),
+                        staff_api=staff_api)
+    app = create_app(settings, runtime, manage_orm=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://wallet.test") as client:
+        response = await client.post("/staff/graphql", json={"query": "{ staffMe { id } }"})
+
+    assert (response.status_code == 404) is not served
+    if served:
+        assert codes_of(response.json()) == ["UNAUTHENTICATED"]

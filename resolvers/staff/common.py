@@ -10,6 +10,7 @@ from strawberry.types import Info
 from models import StaffSession
 from resolvers.staff.context import StaffContext
 from schema.staff.types import StaffUserError
+from services import validation
 from services.actors import Forbidden
 from services.errors import DomainError, StaffErrorCode
 from services.messages import message
@@ -46,6 +47,7 @@ def errors_as_data(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable
     async def resolve(*args: P.args, **kwargs: P.kwargs) -> T:
         info = kwargs["info"]
         try:
+            validation.printable(kwargs)
             return await resolver(*args, **kwargs)
         except DomainError as error:
             return payload(errors=staff_errors(info, error))  # type: ignore[arg-type]
