@@ -25,8 +25,6 @@ class DataExport(Model):
     created_at = fields.DatetimeField()
     ready_at = fields.DatetimeField(null=True)
     expires_at = fields.DatetimeField(null=True)
-    # The download token is an HMAC of the id and this nonce: it is stored nowhere.
-    link_nonce = fields.CharField(max_length=32, null=True)
     # The file itself; erased once downloaded or expired.
     content = fields.TextField(null=True)
     downloaded_at = fields.DatetimeField(null=True)

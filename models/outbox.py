@@ -7,7 +7,8 @@ from tortoise.models import Model
 class OutboxStatus(StrEnum):
     PENDING = "PENDING"
     SENT = "SENT"
-    FAILED = "FAILED"  # gave up after the last retry
+    FAILED = "FAILED"  # nobody to send it to (the number was erased with its account)
+    EXPIRED = "EXPIRED"  # not delivered before its deadline: too late to be of use
 
 
 class OutboxMessage(Model):
@@ -22,6 +23,9 @@ class OutboxMessage(Model):
     attempts = fields.IntField(default=0)
     created_at = fields.DatetimeField()
     next_attempt_at = fields.DatetimeField()
+    # Retried until delivered or this passes (a code's own lifetime; days for a notice);
+    # null: no deadline (messages queued before deadlines existed).
+    deadline_at = fields.DatetimeField(null=True)
     claimed_until = fields.DatetimeField(null=True)
     sent_at = fields.DatetimeField(null=True)
     last_error = fields.CharField(max_length=255, null=True)

@@ -11,7 +11,7 @@ from strawberry.types import Info
 from models import Session
 from resolvers.context import Context
 from schema.types import UserError
-from services import validation
+from services import metrics, validation
 from services.errors import DomainError, ErrorCode
 from services.messages import message
 
@@ -19,13 +19,24 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+LIMITS = {ErrorCode.RATE_LIMITED, ErrorCode.ACCOUNT_LOCKED}
+
+
+def counted(error: DomainError) -> DomainError:
+    if error.code in LIMITS:
+        metrics.limit_refusals.labels(error.code.value).inc()
+    return error
+
+
 def user_errors(info: Info[Context, None], error: DomainError) -> list[UserError]:
+    counted(error)
     text = message(error.message_key, info.context.lang, **error.params)
     return [UserError(code=error.code, message=text, field=error.field)]
 
 
 def top_level_error(info: Info[Context, None], error: DomainError) -> GraphQLError:
     """For fields with no payload to carry `errors`: the same code, at the top level."""
+    counted(error)
     extensions = {"code": error.code.value, **error.params}
     if error.field:
         extensions["field"] = error.field

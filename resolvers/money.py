@@ -30,7 +30,7 @@ def withdrawal_of(w: WithdrawalModel) -> Withdrawal:
 
 
 def export_of(info: Ctx, export: DataExportModel) -> DataExport:
-    path = exports.link(info.context.runtime, export)
+    path = exports.link(export)
     return DataExport(id=strawberry.ID(str(export.id)), status=export.status,
                       format=export.format, expires_at=export.expires_at,
                       download_url=str(info.context.request.base_url).rstrip("/") + path

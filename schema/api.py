@@ -58,5 +58,5 @@ class Mutation:
 
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
-    return strawberry.Schema(query=Query, mutation=Mutation,
-                             **limits.hardening(production=production))
+    return limits.WalletSchema(query=Query, mutation=Mutation,
+                               **limits.hardening(production=production))

@@ -1,9 +1,12 @@
 """Bounds on a document before it runs (spec §6), and masking of unexpected errors."""
 
 import logging
+import time
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
+import strawberry
 from graphql import FieldNode, GraphQLError, ValidationContext, ValidationRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -11,11 +14,15 @@ from strawberry.extensions import (
     MaskErrors,
     MaxTokensLimiter,
     ParserCache,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as max_depth_rule
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from services import metrics
 
 log = logging.getLogger("wallet.graphql")
 
@@ -65,7 +72,41 @@ class MaskUnexpectedErrors(MaskErrors):
         return masked
 
 
-def hardening(*, production: bool) -> dict[str, Any]:
+class Observed(SchemaExtension):
+    """Counts and times every operation by endpoint, name and outcome."""
+
+    def __init__(self, *, execution_context: ExecutionContext | None = None,
+                 endpoint: str = "customer") -> None:
+        self.endpoint = endpoint
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        context = self.execution_context
+        name = context.operation_name or "anonymous"
+        result = context.result
+        errors = list(getattr(result, "errors", None) or context.pre_execution_errors or [])
+        codes = {(e.extensions or {}).get("code") for e in errors}
+        outcome = ("ok" if not errors else "error" if "INTERNAL_SERVER_ERROR" in codes
+                   else next(iter(sorted(c for c in codes if c))) if codes - {None}
+                   else "invalid")
+        metrics.graphql_requests.labels(self.endpoint, name, outcome).inc()
+        metrics.graphql_seconds.labels(self.endpoint, name).observe(
+            time.perf_counter() - started)
+
+
+class WalletSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError],
+                       execution_context: ExecutionContext | None = None) -> None:
+        """A refusal (validation, login, a role) is one line; an unexpected error was
+        logged with its traceback where it was masked."""
+        for error in errors:
+            if not is_unexpected(error):
+                code = (error.extensions or {}).get("code", "INVALID")
+                log.info("refused %s: %s", code, error.message)
+
+
+def hardening(*, production: bool, endpoint: str = "customer") -> dict[str, Any]:
     """Extensions and config of every schema we serve: bounds, caches, masking; and in
     production no introspection and no field suggestions."""
     extensions: list[Any] = [
@@ -74,6 +115,7 @@ def hardening(*, production: bool) -> dict[str, Any]:
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         MaskUnexpectedErrors,
+        lambda: Observed(endpoint=endpoint),
     ]
     if production:
         extensions.append(DisableIntrospection)

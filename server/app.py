@@ -3,7 +3,6 @@
 import asyncio
 import contextlib
 import json
-import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from resolvers.context import Context
 from resolvers.staff.context import StaffContext
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
-from server import routes
+from server import observability, routes
 from server.database import tortoise_config
 from server.settings import Settings
 from server.worker import Worker
@@ -82,11 +81,9 @@ class WalletGraphQL(GraphQL):
     async def get_context(self, request: Request | WebSocket,
                           response: Response | WebSocket) -> Context | StaffContext:
         assert isinstance(request, Request) and isinstance(response, Response)
-        request_id = uuid.uuid4().hex
-        response.headers["x-request-id"] = request_id  # what support asks the customer for
         return self.context_class(request=request, runtime=self.runtime,
                                   lang=negotiate(request.headers.get("accept-language")),
-                                  request_id=request_id)
+                                  request_id=observability.request_id.get())
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
@@ -133,6 +130,9 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
         Route("/graphql", WalletGraphQL(runtime, production=settings.production),
               methods=["GET", "POST"]),
         Route("/health", health),
+        Route("/livez", observability.livez),
+        Route("/readyz", observability.readyz),
+        Route("/metrics", observability.metrics_endpoint(runtime)),
         *([Route("/staff/graphql", StaffGraphQL(runtime, production=settings.production),
                  methods=["GET", "POST"])] if settings.staff_api_on else []),
         Route("/payouts/callback", routes.payout_callback(runtime, settings.payout_secret()),
@@ -142,4 +142,5 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
     if not settings.production:
         endpoints.append(Mount("/static/graphiql", StaticFiles(directory=GRAPHIQL)))
     return Starlette(routes=endpoints, lifespan=lifespan,
-                     middleware=[Middleware(BodySizeLimit, limit=MAX_BODY_BYTES)])
+                     middleware=[Middleware(observability.RequestContext),
+                                 Middleware(BodySizeLimit, limit=MAX_BODY_BYTES)])

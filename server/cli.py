@@ -3,7 +3,6 @@
 import argparse
 import asyncio
 import contextlib
-import logging
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -17,11 +16,12 @@ from schema.api import build_schema
 from schema.staff.api import build_staff_schema
 from server import database, demo
 from server.app import create_app
+from server.observability import configure_logging
 from server.settings import Settings
-from server.wiring import build_payouts, build_runtime, build_sms
-from server.worker import Worker
+from server.wiring import build_runtime, build_worker
 from services.errors import DomainError
 from services.messages import message
+from services.notify import outbox
 from services.records import audit, purge
 from services.runtime import Runtime
 from services.support import staff
@@ -44,20 +44,18 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         _load_demo(settings, runtime)
     worker = None
     if not args.no_worker:
-        worker = Worker(runtime, build_sms(settings), build_payouts(settings),
-                        settings.worker_interval_seconds)
+        worker = build_worker(settings, runtime)
         runtime.wake_worker = worker.wake
     app = create_app(settings, runtime, worker=worker)
     print(f"GraphQL at http://{args.host}:{args.port}/graphql")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, log_level="info")
     return 0
 
 
 def work(settings: Settings, _: argparse.Namespace) -> int:
     asyncio.run(database.migrate(settings.database_url))  # it may start before any `serve`
     runtime = build_runtime(settings)
-    worker = Worker(runtime, build_sms(settings), build_payouts(settings),
-                        settings.worker_interval_seconds)
+    worker = build_worker(settings, runtime)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_with_orm(settings, worker.run_forever))
     return 0
@@ -126,6 +124,16 @@ def scrub(settings: Settings, _: argparse.Namespace) -> int:
     return 0
 
 
+def outbox_command(settings: Settings, _: argparse.Namespace) -> int:
+    """The SMS that expired undelivered (the gateway was down past their deadline)."""
+    expired = asyncio.run(_with_orm(settings, outbox.overdue))
+    for sms in expired:
+        print(f"{sms.id}\t{sms.created_at.isoformat()}\t{sms.purpose}\t"
+              f"attempts={sms.attempts}\t{sms.last_error or ''}")
+    print(f"{len(expired)} SMS expired undelivered")
+    return 1 if expired else 0
+
+
 def export_schema(_: Settings, args: argparse.Namespace) -> int:
     schema = build_staff_schema() if args.staff else build_schema()
     sys.stdout.write(schema.as_str() + "\n")
@@ -178,6 +186,8 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=verify_audit)
     commands.add_parser("scrub", help="rewrite the personal-data tables (PostgreSQL: VACUUM FULL)"
                         ).set_defaults(run=scrub)
+    commands.add_parser("outbox", help="list SMS that expired undelivered (exit 1 if any)"
+                        ).set_defaults(run=outbox_command)
     p = commands.add_parser("export-schema", help="print the GraphQL SDL")
     p.add_argument("--staff", action="store_true", help="the support desk's (/staff/graphql)")
     p.set_defaults(run=export_schema)
@@ -195,8 +205,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    logging.getLogger("tortoise").setLevel(logging.WARNING)
+    configure_logging()
     try:
         settings = Settings()
     except ValidationError as error:

@@ -1,14 +1,18 @@
 """Tortoise configuration and the migrations that bring a database up to date."""
 
 import zlib
+from pathlib import Path
 from typing import Any
 
 import asyncpg
 from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.cli.cli import tortoise_cli_context
 from tortoise.migrations.api import migrate as tortoise_migrate
 from tortoise.migrations.autodetector import MigrationAutodetector
+
+import models.migrations as migrations_package
 
 # Any constant works; it only has to be the same in every process.
 MIGRATION_LOCK = zlib.crc32(b"wallet-closure migrations")
@@ -58,6 +62,19 @@ async def _migrate(database_url: str) -> None:
         await tortoise_migrate(config=tortoise_config(database_url))
     finally:
         await Tortoise.close_connections()
+
+
+def committed_migrations() -> list[str]:
+    folder = Path(migrations_package.__file__).parent
+    return sorted(p.stem for p in folder.glob("[0-9][0-9][0-9][0-9]_*.py"))
+
+
+async def pending_migrations(connection: BaseDBAsyncClient) -> list[str]:
+    """Committed migrations this database has not applied yet."""
+    _, rows = await connection.execute_query(
+        "SELECT name FROM tortoise_migrations WHERE app = 'models'")
+    applied = {row["name"] for row in rows}
+    return [name for name in committed_migrations() if name not in applied]
 
 
 async def pending_model_changes() -> list:

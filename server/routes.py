@@ -33,8 +33,7 @@ def export_download(runtime: Runtime):
             return JSONResponse({"error": "log in first"}, status_code=401)
         try:
             content, content_type, name = await exports.download(
-                runtime, session.account, request.path_params["export_id"],
-                request.query_params.get("token", ""))
+                runtime, session.account, request.path_params["export_id"])
         except DomainError:
             return JSONResponse({"error": "not found, expired or already downloaded"},
                                 status_code=404)

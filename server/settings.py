@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     payout_webhook_url: HttpUrl | None = None
     payout_webhook_secret: SecretStr | None = None
     worker_interval_seconds: float = 5
+    sms_in_flight: int = 16
+    sms_notice_deadline_hours: float = 48
     recovery_days: int = 15
     support_phone: str = "11185"
     support_hours: str = "8:00–20:00"
@@ -51,6 +53,9 @@ class Settings(BaseSettings):
             raise ValueError("WALLET_CAPTCHA_TEST_ANSWER must not be set in production")
         if self.production and not self.secret_key:
             raise ValueError("WALLET_SECRET_KEY is required in production")
+        if self.production and self.sms_backend != "webhook":
+            raise ValueError("production sends SMS through a gateway: set WALLET_SMS_BACKEND="
+                             "webhook (console and file write codes and phone numbers out)")
         if self.sms_backend == "file" and not self.sms_file:
             raise ValueError("WALLET_SMS_BACKEND=file needs WALLET_SMS_FILE")
         if self.sms_backend == "webhook" and not self.sms_webhook_url:
@@ -59,6 +64,8 @@ class Settings(BaseSettings):
                 self.payout_webhook_url and self.payout_webhook_secret):
             raise ValueError("WALLET_PAYOUT_BACKEND=webhook needs WALLET_PAYOUT_WEBHOOK_URL "
                              "and WALLET_PAYOUT_WEBHOOK_SECRET")
+        if self.sms_in_flight < 1:
+            raise ValueError("WALLET_SMS_IN_FLIGHT must be at least 1")
         if self.recovery_days < 0 or self.worker_interval_seconds <= 0:
             raise ValueError("WALLET_RECOVERY_DAYS must be >= 0, the worker interval > 0")
         return self
@@ -83,6 +90,7 @@ class Settings(BaseSettings):
             recovery_window=timedelta(days=self.recovery_days),
             support_phone=self.support_phone,
             support_hours=self.support_hours,
+            notice_deadline=timedelta(hours=self.sms_notice_deadline_hours),
             review_failed_logins=self.review_failed_logins,
             review_large_withdrawal_fen=self.review_large_withdrawal_fen,
         )

@@ -1,12 +1,16 @@
 """Builds the outside world once from settings: clock, secrets, SMS and payout gateways."""
 
+import logging
 from datetime import timedelta
 
 from server.settings import Settings
+from server.worker import Worker
 from services.clock import Clock, SystemClock
 from services.money.payouts import PayoutGateway, SimulatedBank, WebhookBank
 from services.notify.sms import ConsoleSms, FileSms, SmsSender, WebhookSms
 from services.runtime import Runtime
+
+log = logging.getLogger("wallet.sms")
 
 
 def build_runtime(settings: Settings, clock: Clock | None = None) -> Runtime:
@@ -23,8 +27,15 @@ def build_sms(settings: Settings) -> SmsSender:
         assert settings.sms_file is not None
         return FileSms(settings.sms_file)
     if settings.sms_backend == "webhook":
-        return WebhookSms(str(settings.sms_webhook_url))
+        return WebhookSms(str(settings.sms_webhook_url), connections=settings.sms_in_flight)
+    log.warning("SMS backend 'console': every SMS, codes included, is printed to this "
+                "terminal (development only; production needs WALLET_SMS_BACKEND=webhook)")
     return ConsoleSms()
+
+
+def build_worker(settings: Settings, runtime: Runtime) -> Worker:
+    return Worker(runtime, build_sms(settings), build_payouts(settings),
+                  settings.worker_interval_seconds, sms_in_flight=settings.sms_in_flight)
 
 
 def build_payouts(settings: Settings) -> PayoutGateway:

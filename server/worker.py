@@ -1,15 +1,19 @@
-"""The background worker: closure jobs, payouts, exports and the outbox; in `serve`, or
-alone as `wallet-closure worker`."""
+"""The background worker, in `serve` or alone as `wallet-closure worker`: independent lanes
+(closure jobs, payouts, exports, one-time codes, notices), each its own loop, so that none
+waits for another's slow outside call."""
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from services.closure import jobs
 from services.identity import codes
 from services.money import payouts
 from services.money.payouts import PayoutGateway
 from services.notify import outbox
+from services.notify.outbox import Lane
 from services.notify.sms import SmsSender
 from services.records import exports
 from services.runtime import Runtime
@@ -17,38 +21,68 @@ from services.runtime import Runtime
 log = logging.getLogger("wallet.worker")
 
 
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[[], Awaitable[int]]
+
+
 class Worker:
     def __init__(self, runtime: Runtime, sms: SmsSender, bank: PayoutGateway,
-                 interval_seconds: float) -> None:
+                 interval_seconds: float, *, sms_in_flight: int = 16) -> None:
         self.runtime = runtime
         self.sms = sms
         self.bank = bank
         self.interval = interval_seconds
-        self._wake = asyncio.Event()
+        self.sms_in_flight = sms_in_flight
+        self._wake: dict[str, asyncio.Event] = {}
 
     def wake(self) -> None:
         """Look for work now instead of at the next tick (a code was just queued)."""
-        self._wake.set()
+        for event in self._wake.values():
+            event.set()
+
+    def lanes(self) -> list[Job]:
+        rt = self.runtime
+
+        async def closure() -> int:
+            done = 0
+            for job in (jobs.expire_due, jobs.complete_due, jobs.remind_due, jobs.purge_due,
+                        codes.forget_old):
+                done += await job(rt)
+            return done
+
+        def sms(lane: Lane) -> Callable[[], Awaitable[int]]:
+            return lambda: outbox.deliver_due(rt, self.sms, lane=lane,
+                                              in_flight=self.sms_in_flight)
+
+        return [Job("codes", sms(Lane.CODES)), Job("notices", sms(Lane.NOTICES)),
+                Job("closure", closure), Job("payouts", lambda: payouts.run(rt, self.bank)),
+                Job("exports", lambda: exports.build_due(rt))]
 
     async def run_once(self) -> int:
-        """One pass over everything that is due; returns how much was done."""
+        """Every lane once, in an order where what one queues the next delivers: the
+        closure jobs' notices go out in this same pass, and a purge then waits for nothing
+        but the SMS still on its way to the phone it erases."""
         rt = self.runtime
         done = 0
-        for job in (jobs.expire_due, jobs.complete_due, jobs.remind_due,
-                    exports.build_due, codes.forget_old):
+        for job in (jobs.expire_due, jobs.complete_due, jobs.remind_due, exports.build_due,
+                    codes.forget_old):
             done += await job(rt)
         done += await payouts.run(rt, self.bank)
-        # What the jobs above queued goes out in this same pass; the purge then waits for
-        # nothing but the SMS still on its way to the phone it erases.
-        done += await outbox.deliver_due(rt, self.sms)
+        done += await outbox.deliver_due(rt, self.sms, in_flight=self.sms_in_flight)
         return done + await jobs.purge_due(rt)
 
     async def run_forever(self) -> None:
+        await asyncio.gather(*(self._loop(job) for job in self.lanes()))
+
+    async def _loop(self, job: Job) -> None:
+        wake = self._wake.setdefault(job.name, asyncio.Event())
         while True:
             try:
-                await self.run_once()
-            except Exception:  # the loop outlives a bad pass; the next one retries
-                log.exception("worker pass failed")
+                await job.run()
+            except Exception:  # the lane outlives a bad pass; the next one retries
+                log.exception("worker lane %s failed", job.name)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.interval)
-            self._wake.clear()
+                await asyncio.wait_for(wake.wait(), self.interval)
+            wake.clear()

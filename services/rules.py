@@ -21,6 +21,8 @@ class Rules:
     verified_step_valid_for: timedelta = timedelta(minutes=10)
     request_lifetime: timedelta = timedelta(minutes=30)
     completion_within: timedelta = timedelta(minutes=5)
+    # A notice (not a code) is retried this long before it is given up as EXPIRED.
+    notice_deadline: timedelta = timedelta(days=2)
     recovery_window: timedelta = timedelta(days=15)
     retention: timedelta = timedelta(days=3653)
     support_phone: str = "11185"

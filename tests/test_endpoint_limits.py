@@ -74,7 +74,8 @@ def test_only_unexpected_errors_are_masked() -> None:
 
 @pytest.fixture
 async def production(orm: str, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(env="production", secret_key="k" * 32, database_url=orm)
+    settings = Settings(env="production", secret_key="k" * 32, database_url=orm,
+                        sms_backend="webhook", sms_webhook_url="http://sms.test/send")
     app = create_app(settings, runtime, manage_orm=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://wallet.test") as client:

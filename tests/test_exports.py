@@ -92,14 +92,18 @@ async def test_another_customer_cannot_download_it(api: GraphQL, runtime: Runtim
     assert (await download(api, person, export["downloadUrl"])).status_code == 200
 
 
-async def test_a_wrong_token_does_not_download(api: GraphQL, runtime: Runtime) -> None:
+async def test_the_link_holds_no_secret_and_an_unknown_one_does_not_download(
+        api: GraphQL, runtime: Runtime) -> None:
     person = await customer_with_history(api, runtime)
     export = await ready_export(api, person, "JSON")
 
-    forged = await download(api, person, export["downloadUrl"][:-4] + "0000")
+    unknown = await download(api, person, export["downloadUrl"].replace(
+        export["id"], "00000000-0000-4000-8000-000000000000"))
 
-    assert forged.status_code == 404
-    assert (await download(api, person, export["downloadUrl"])).status_code == 200
+    assert export["downloadUrl"] == f"http://wallet.test/exports/{export['id']}/download"
+    assert unknown.status_code == 404
+    response = await download(api, person, export["downloadUrl"])
+    assert (response.status_code, response.headers["cache-control"]) == (200, "no-store")
 
 
 async def test_the_link_expires_after_24_hours(api: GraphQL, runtime: Runtime,

@@ -2,10 +2,12 @@
 
 import asyncio
 import json
+import socket
 from datetime import timedelta
 
 import httpx
 import pytest
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -39,7 +41,7 @@ class Gateway:
 
 async def queue(rt: Runtime, count: int = 1, *, code: str | None = None) -> None:
     for i in range(count):
-        await outbox.enqueue(account_id=None, to_phone=f"+86139000000{i:02d}",
+        await outbox.enqueue(rt, account_id=None, to_phone=f"+86139000000{i:02d}",
                              purpose=SmsPurpose.LOGIN_CODE if code else SmsPurpose.ACCOUNT_RESTORED,
                              text=f"message {i} {code or ''}".strip(), code=code,
                              at=rt.clock.now())
@@ -82,17 +84,39 @@ async def test_a_failed_delivery_is_retried_later(runtime: Runtime, clock: FakeC
     assert (message.status, message.attempts) == (OutboxStatus.SENT, 3)
 
 
-async def test_delivery_gives_up_after_the_last_retry(runtime: Runtime, clock: FakeClock) -> None:
-    gateway = Gateway(failures=100)
-    await queue(runtime)
-
-    for _ in range(outbox.MAX_ATTEMPTS + 2):
+async def test_a_gateway_down_longer_than_the_old_258_seconds_still_delivers(
+        runtime: Runtime, clock: FakeClock) -> None:
+    # given a gateway that fails everything for an hour (retries every 5 minutes at most)
+    gateway = Gateway(failures=10_000)
+    await queue(runtime, 3)
+    for _ in range(13):
         await outbox.deliver_due(runtime, gateway.sender())
-        clock.advance(timedelta(minutes=10))
+        clock.advance(outbox.MAX_BACKOFF)
 
+    # when it comes back
+    gateway.failures = 0
+    delivered = await outbox.deliver_due(runtime, gateway.sender())
+
+    # then every message goes out, once
+    assert delivered == 3
+    assert sorted(m["text"] for m in gateway.received) == ["message 0", "message 1", "message 2"]
+    assert {m.status for m in await OutboxMessage.all()} == {OutboxStatus.SENT}
+
+
+async def test_a_message_past_its_deadline_is_expired_not_sent_late(
+        runtime: Runtime, clock: FakeClock) -> None:
+    gateway = Gateway(failures=10_000)
+    await queue(runtime, code="123456")  # a login code: 5 minutes
+    await outbox.deliver_due(runtime, gateway.sender())
+
+    clock.advance(timedelta(minutes=5))
+    gateway.failures = 0
+    delivered = await outbox.deliver_due(runtime, gateway.sender())
+
+    assert (delivered, gateway.received) == (0, [])
     message = await OutboxMessage.get()
-    assert (message.status, message.attempts) == (OutboxStatus.FAILED, outbox.MAX_ATTEMPTS)
-    assert "503" in (message.last_error or "")
+    assert (message.status, message.code) == (OutboxStatus.EXPIRED, None)
+    assert [m.id for m in await outbox.overdue()] == [message.id]
 
 
 @pytest.mark.postgres
@@ -106,3 +130,54 @@ async def test_two_workers_deliver_each_message_once(runtime: Runtime) -> None:
     assert sum(delivered) == 60
     assert sorted(m["to"] for m in gateway.received) == sorted(
         f"+86139000000{i:02d}" for i in range(60))
+
+
+class SlowGateway:
+    """A real HTTP gateway on a local port that sends each SMS once per Idempotency-Key and
+    answers the first post of each key only after the client has given up waiting."""
+
+    def __init__(self, late_by: float) -> None:
+        self.late_by = late_by
+        self.posts: list[tuple[str, str]] = []  # (idempotency key, text) of every post
+        self.sent: dict[str, str] = {}  # what reached phones, by key
+        self.app = Starlette(routes=[Route("/sms", self.receive, methods=["POST"])])
+
+    async def receive(self, request: Request) -> JSONResponse:
+        key = request.headers["idempotency-key"]
+        body = await request.json()
+        self.posts.append((key, body["text"]))
+        if key in self.sent:  # a retry of an accepted message: accepted again, not sent
+            return JSONResponse({"ok": True, "duplicate": True})
+        self.sent[key] = body["text"]
+        await asyncio.sleep(self.late_by)
+        return JSONResponse({"ok": True})
+
+
+async def test_a_gateway_that_accepts_but_answers_late_sends_each_message_once(
+        runtime: Runtime, clock: FakeClock) -> None:
+    gateway = SlowGateway(late_by=0.5)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(gateway.app, host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    serving = asyncio.create_task(server.serve())
+    for _ in range(500):  # bounded: the server starts in well under a second
+        if server.started:
+            break
+        await asyncio.sleep(0.01)
+    sender = WebhookSms(f"http://127.0.0.1:{port}/sms", timeout=0.2)
+    try:
+        await queue(runtime, 4, code="654321")
+        first = await outbox.deliver_due(runtime, sender)  # every answer comes too late
+        clock.advance(timedelta(seconds=2))
+        second = await outbox.deliver_due(runtime, sender)
+    finally:
+        await sender.aclose()
+        server.should_exit = True
+        await serving
+
+    assert (first, second) == (0, 4)
+    assert len(gateway.sent) == 4  # each message reached a phone once
+    keys = [key for key, _ in gateway.posts]
+    assert {key: keys.count(key) for key in keys} == {key: 2 for key in gateway.sent}

@@ -23,6 +23,12 @@ def test_defaults_are_the_spec_defaults(monkeypatch: pytest.MonkeyPatch) -> None
         "development", "sqlite://wallet.sqlite3", "console", "simulated", 5, 5, 15, None)
 
 
+@pytest.mark.parametrize("backend", ["console", "file"])
+def test_production_refuses_an_sms_backend_that_writes_codes_out(backend: str) -> None:
+    with pytest.raises(ValidationError, match="WALLET_SMS_BACKEND=webhook"):
+        Settings(env="production", secret_key="k" * 32, sms_backend=backend, sms_file="x")
+
+
 def test_production_needs_a_secret() -> None:
     with pytest.raises(ValidationError, match="WALLET_SECRET_KEY is required"):
         Settings(env="production")

@@ -426,7 +426,8 @@ async def test_a_legal_hold_stops_the_purge_until_it_is_released(
 async def test_wallet_staff_api_decides_whether_the_desk_is_served(
         orm: str, runtime: Runtime, env: str, staff_api: str | None, served: bool) -> None:
     settings = Settings(env=env, database_url=orm, secret_key=TEST_SECRET.decode(),
-                        staff_api=staff_api)
+                        staff_api=staff_api, sms_backend="webhook",
+                        sms_webhook_url="http://sms.test/send")
     app = create_app(settings, runtime, manage_orm=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://wallet.test") as client:

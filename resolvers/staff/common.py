@@ -8,6 +8,7 @@ from graphql import GraphQLError
 from strawberry.types import Info
 
 from models import StaffSession
+from resolvers.common import counted
 from resolvers.staff.context import StaffContext
 from schema.staff.types import StaffUserError
 from services import validation
@@ -34,6 +35,7 @@ def forbidden(info: StaffInfo) -> GraphQLError:
 
 
 def staff_errors(info: StaffInfo, error: DomainError) -> list[StaffUserError]:
+    counted(error)
     text = message(error.message_key, info.context.lang, **error.params)
     return [StaffUserError(code=StaffErrorCode(error.code.value), message=text,
                            field=error.field)]

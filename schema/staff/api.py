@@ -51,5 +51,5 @@ class StaffMutation:
 
 
 def build_staff_schema(*, production: bool = False) -> strawberry.Schema:
-    return strawberry.Schema(query=StaffQuery, mutation=StaffMutation,
-                             **limits.hardening(production=production))
+    return limits.WalletSchema(query=StaffQuery, mutation=StaffMutation,
+                               **limits.hardening(production=production, endpoint="staff"))

@@ -92,7 +92,7 @@ async def send_code(rt: Runtime, account: Account, *, request_id: str, captcha_i
         code = await codes.issue(rt, key=codes.phone_key(rt, account.phone),
                                  purpose=Purpose.CLOSURE, account_id=account.id)
         await apply(rt, request, Event.SEND_CODE, at=rt.clock.now())
-        await outbox.enqueue(
+        await outbox.enqueue(rt,
             account_id=account.id, to_phone=account.phone, purpose=SmsPurpose.CLOSURE_CODE,
             code=code, at=rt.clock.now(),
             text=message("SMS_CLOSURE_CODE", lang, code=code,
@@ -149,7 +149,7 @@ async def confirm(rt: Runtime, session: Session, *, request_id: str, acknowledge
         await sessions.revoke_all(rt, account.id)
         assert locked.phone is not None
         sms = (SmsPurpose.CLOSURE_UNDER_REVIEW if held_for else SmsPurpose.CLOSURE_CONFIRMED)
-        await outbox.enqueue(account_id=account.id, to_phone=locked.phone, purpose=sms, at=now,
+        await outbox.enqueue(rt, account_id=account.id, to_phone=locked.phone, purpose=sms, at=now,
                              text=message(f"SMS_{sms.value}", lang,
                                           phone=rt.rules.support_phone))
     rt.wake_worker()

@@ -4,6 +4,7 @@ the state with a compare-and-set, so several workers never do one thing twice.""
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from models import (
@@ -83,7 +84,7 @@ async def _complete(rt: Runtime, request: ClosureRequest) -> None:
         text = (message("SMS_CLOSURE_COMPLETED", account.locale, until=last_day(request))
                 if window else message("SMS_CLOSURE_COMPLETED_FINAL", account.locale))
         assert account.phone is not None
-        await outbox.enqueue(account_id=account.id, to_phone=account.phone,
+        await outbox.enqueue(rt, account_id=account.id, to_phone=account.phone,
                              purpose=SmsPurpose.CLOSURE_COMPLETED, text=text, at=now)
 
 
@@ -108,7 +109,7 @@ async def remind_due(rt: Runtime) -> int:
             account = await Account.get(id=request.account_id)
             if account.status != AccountStatus.CLOSED or account.phone is None:
                 continue
-            await outbox.enqueue(
+            await outbox.enqueue(rt,
                 account_id=account.id, to_phone=account.phone, at=now,
                 purpose=SmsPurpose.RECOVERY_ENDING,
                 text=message("SMS_RECOVERY_ENDING", account.locale, until=last_day(request)))
@@ -128,3 +129,18 @@ async def purge_due(rt: Runtime) -> int:
     done = await purge.purge_accounts(rt, sorted(due))
     await purge.expire_financial_records(rt)
     return done
+
+
+async def by_state() -> dict[str, int]:
+    """How many closure requests are in each state."""
+    rows = await ClosureRequest.annotate(n=Count("id")).group_by("state").values_list("state", "n")
+    return {str(state): int(n) for state, n in rows}
+
+
+async def completion_lag(rt: Runtime) -> float:
+    """Seconds the oldest confirmed request has waited for completion (0: none waits)."""
+    oldest = await (ClosureRequest.filter(state=State.CONFIRMED, confirmed_at__isnull=False)
+                    .order_by("confirmed_at").first())
+    if oldest is None or oldest.confirmed_at is None:
+        return 0.0
+    return (rt.clock.now() - oldest.confirmed_at).total_seconds()

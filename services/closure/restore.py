@@ -48,7 +48,7 @@ async def restore(rt: Runtime, *, phone: str, code: str, device_name: str, lang:
         account.status = AccountStatus.ACTIVE
         token = await sessions.open_session(rt, account, device_name)
         await audit.login_succeeded(rt, account_id=account.id, method=LoginMethod.SMS_CODE, at=now)
-        await outbox.enqueue(account_id=account.id, to_phone=account.phone,
+        await outbox.enqueue(rt, account_id=account.id, to_phone=account.phone,
                              purpose=SmsPurpose.ACCOUNT_RESTORED, at=now,
                              text=message("SMS_ACCOUNT_RESTORED", lang,
                                           phone=rt.rules.support_phone))

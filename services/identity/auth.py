@@ -57,7 +57,7 @@ async def send_code_to_phone(rt: Runtime, *, phone: str, captcha_id: str, captch
         code = await codes.issue(rt, key=codes.phone_key(rt, e164), purpose=purpose,
                                  account_id=recipient.id if recipient else None)
         if recipient:
-            await outbox.enqueue(
+            await outbox.enqueue(rt,
                 account_id=recipient.id, to_phone=e164, purpose=sms_purpose, code=code,
                 text=message(text_key, lang, code=code,
                              minutes=int(rt.rules.code_lifetime.total_seconds() // 60)),

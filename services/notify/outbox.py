@@ -1,7 +1,13 @@
-"""Notifications: written with the change they announce, delivered later by the worker."""
+"""Notifications: written with the change they announce, delivered later by the worker.
 
+Delivery is at least once (retried with capped backoff until the message's own deadline)
+and, as the gateway sees it, at most once: every attempt carries the message's id as its
+idempotency key. One-time codes go in their own lane, ahead of notices."""
+
+import asyncio
 import logging
 from datetime import datetime, timedelta
+from enum import StrEnum
 from uuid import UUID
 
 from tortoise.expressions import F, Q
@@ -13,59 +19,99 @@ from services.runtime import Runtime
 log = logging.getLogger("wallet.outbox")
 
 CLAIM_LEASE = timedelta(minutes=2)
-MAX_ATTEMPTS = 8
+MAX_BACKOFF = timedelta(minutes=5)
+CODE_PURPOSES = frozenset({SmsPurpose.LOGIN_CODE, SmsPurpose.CLOSURE_CODE,
+                           SmsPurpose.RESTORE_CODE})
 
 
-async def enqueue(*, account_id: UUID | None, to_phone: str, purpose: SmsPurpose, text: str,
-                  at: datetime, code: str | None = None) -> OutboxMessage:
+class Lane(StrEnum):
+    CODES = "CODES"  # one-time codes: useless after their 5 minutes, so they go first
+    NOTICES = "NOTICES"  # everything else: may wait for a backlog, never lost silently
+
+
+async def enqueue(rt: Runtime, *, account_id: UUID | None, to_phone: str, purpose: SmsPurpose,
+                  text: str, at: datetime, code: str | None = None) -> OutboxMessage:
+    lifetime = (rt.rules.code_lifetime if purpose in CODE_PURPOSES
+                else rt.rules.notice_deadline)
     return await OutboxMessage.create(
         account_id=account_id, to_phone=to_phone, purpose=purpose.value, text=text, code=code,
-        created_at=at, next_attempt_at=at,
+        created_at=at, next_attempt_at=at, deadline_at=at + lifetime,
     )
+
+
+def in_lane(lane: Lane | None) -> Q:
+    codes = Q(purpose__in=[p.value for p in CODE_PURPOSES])
+    return Q() if lane is None else codes if lane == Lane.CODES else ~codes
 
 
 def _claimable(now: datetime) -> Q:
     unclaimed = Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
-    return Q(status=OutboxStatus.PENDING) & unclaimed
+    live = Q(deadline_at__isnull=True) | Q(deadline_at__gt=now)
+    return Q(status=OutboxStatus.PENDING) & unclaimed & live
 
 
-async def deliver_due(rt: Runtime, sender: SmsSender, *, limit: int = 100) -> int:
-    """Send what is due; returns how many were sent. Safe to run in several workers at once."""
+async def expire_overdue(rt: Runtime, lane: Lane | None = None) -> int:
+    """Messages past their deadline are not sent late: EXPIRED, and counted."""
     now = rt.clock.now()
-    due = await (OutboxMessage.filter(_claimable(now), next_attempt_at__lte=now)
+    expired = await OutboxMessage.filter(
+        in_lane(lane), status=OutboxStatus.PENDING, deadline_at__lte=now).update(
+        status=OutboxStatus.EXPIRED, code=None, claimed_until=None)
+    if expired:
+        log.warning("%d SMS expired undelivered", expired)
+    return expired
+
+
+async def deliver_due(rt: Runtime, sender: SmsSender, *, lane: Lane | None = None,
+                      limit: int = 100, in_flight: int = 16) -> int:
+    """Send what is due, `in_flight` at a time; returns how many were sent. Safe to run in
+    several workers at once: each message is claimed with a compare-and-set."""
+    await expire_overdue(rt, lane)
+    now = rt.clock.now()
+    due = await (OutboxMessage.filter(in_lane(lane), _claimable(now), next_attempt_at__lte=now)
                  .order_by("id").limit(limit).values_list("id", flat=True))
-    sent = 0
-    for message_id in due:
-        # Claiming is a compare-and-set: of two workers that saw the same row, one wins.
-        if not await OutboxMessage.filter(_claimable(now), id=message_id).update(
-                claimed_until=now + CLAIM_LEASE, attempts=F("attempts") + 1):
-            continue
-        message = await OutboxMessage.get(id=message_id)
-        if message.to_phone is None:  # erased with its account: nobody left to tell
-            await OutboxMessage.filter(id=message_id).update(status=OutboxStatus.FAILED,
-                                                             last_error="no phone number")
-            continue
-        try:
-            await sender.send(Sms(to=message.to_phone, purpose=message.purpose,
-                                  text=message.text, code=message.code))
-        except Exception as error:  # any gateway failure is retried later
-            await _failed(rt, message, error)
-            continue
-        # Once delivered, neither the code nor the number is needed: not kept at rest.
-        text = message.text.replace(message.code, "******") if message.code else message.text
-        await OutboxMessage.filter(id=message_id).update(
-            status=OutboxStatus.SENT, sent_at=rt.clock.now(), claimed_until=None, code=None,
-            to_phone=None, text=text)
-        sent += 1
-    return sent
+    slots = asyncio.Semaphore(in_flight)
+
+    async def one(message_id: int) -> bool:
+        async with slots:
+            return await _deliver(rt, sender, message_id)
+
+    return sum(await asyncio.gather(*(one(message_id) for message_id in due)))
+
+
+async def _deliver(rt: Runtime, sender: SmsSender, message_id: int) -> bool:
+    now = rt.clock.now()
+    # Claiming is a compare-and-set: of two workers that saw the same row, one wins.
+    if not await OutboxMessage.filter(_claimable(now), id=message_id).update(
+            claimed_until=now + CLAIM_LEASE, attempts=F("attempts") + 1):
+        return False
+    message = await OutboxMessage.get(id=message_id)
+    if message.to_phone is None:  # erased with its account: nobody left to tell
+        await OutboxMessage.filter(id=message_id).update(status=OutboxStatus.FAILED,
+                                                         last_error="no phone number")
+        return False
+    try:
+        await sender.send(Sms(id=message.id, to=message.to_phone, purpose=message.purpose,
+                              text=message.text, code=message.code))
+    except Exception as error:  # any gateway failure is retried later
+        await _failed(rt, message, error)
+        return False
+    # Once delivered, neither the code nor the number is needed: not kept at rest.
+    text = message.text.replace(message.code, "******") if message.code else message.text
+    await OutboxMessage.filter(id=message_id).update(
+        status=OutboxStatus.SENT, sent_at=rt.clock.now(), claimed_until=None, code=None,
+        to_phone=None, text=text)
+    return True
 
 
 async def _failed(rt: Runtime, message: OutboxMessage, error: Exception) -> None:
-    attempts = message.attempts
-    log.warning("SMS %s failed (attempt %d): %r", message.id, attempts, error)
-    gave_up = attempts >= MAX_ATTEMPTS
+    log.warning("SMS %s failed (attempt %d): %s", message.id, message.attempts,
+                type(error).__name__)
+    backoff = min(timedelta(seconds=2 ** min(message.attempts, 16)), MAX_BACKOFF)
     await OutboxMessage.filter(id=message.id).update(
-        status=OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING,
         claimed_until=None, last_error=repr(error)[:255],
-        next_attempt_at=rt.clock.now() + timedelta(seconds=min(2**attempts, 300)),
-    )
+        next_attempt_at=rt.clock.now() + backoff)
+
+
+async def overdue(limit: int = 100) -> list[OutboxMessage]:
+    """Messages that expired undelivered, newest first: what `wallet-closure outbox` lists."""
+    return await OutboxMessage.filter(status=OutboxStatus.EXPIRED).order_by("-id").limit(limit)

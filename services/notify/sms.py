@@ -26,6 +26,7 @@ class SmsPurpose(StrEnum):
 
 @dataclass(frozen=True)
 class Sms:
+    id: int  # the outbox message's: the same for every attempt to send it
     to: str
     purpose: str
     text: str
@@ -49,21 +50,29 @@ class FileSms:
         self.path = path
 
     async def send(self, sms: Sms) -> None:
-        record = {k: v for k, v in asdict(sms).items() if v is not None}
+        record = {k: v for k, v in asdict(sms).items() if v is not None and k != "id"}
         with self.path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 class WebhookSms:
-    """POSTs each message as JSON to the SMS gateway; any non-2xx answer is a failure."""
+    """POSTs each message as JSON to the SMS gateway; any non-2xx answer is a failure.
 
-    def __init__(self, url: str, *, timeout: float = 5.0,
+    Every attempt at one message carries the same `Idempotency-Key` (the message's id): a
+    gateway that answered too late for us, and so is asked again, must send the SMS once."""
+
+    def __init__(self, url: str, *, timeout: float = 5.0, connections: int = 16,
                  transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.url = url
-        self._client = httpx.AsyncClient(timeout=timeout, transport=transport)
+        self._client = httpx.AsyncClient(
+            timeout=timeout, transport=transport,
+            limits=httpx.Limits(max_connections=connections,
+                                max_keepalive_connections=connections))
 
     async def send(self, sms: Sms) -> None:
-        response = await self._client.post(self.url, json=asdict(sms))
+        body = {k: v for k, v in asdict(sms).items() if k != "id"}
+        response = await self._client.post(self.url, json=body,
+                                           headers={"Idempotency-Key": f"sms-{sms.id}"})
         response.raise_for_status()
 
     async def aclose(self) -> None:

@@ -72,7 +72,7 @@ async def reject(rt: Runtime, staff: StaffUser, *, request_id: str, note: str) -
         await Account.filter(id=account.id, status=AccountStatus.CLOSING).update(
             status=AccountStatus.ACTIVE)
         if account.phone:
-            await outbox.enqueue(account_id=account.id, to_phone=account.phone,
+            await outbox.enqueue(rt, account_id=account.id, to_phone=account.phone,
                                  purpose=SmsPurpose.CLOSURE_REJECTED, at=now,
                                  text=message("SMS_CLOSURE_REJECTED", account.locale,
                                               phone=rt.rules.support_phone))

@@ -1,0 +1,118 @@
+"""What operators see: request ids on every answer and log line, JSON logs, security
+headers, /livez, /readyz and Prometheus metrics at /metrics."""
+
+import logging
+import re
+import uuid
+from contextvars import ContextVar
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pythonjsonlogger.json import JsonFormatter
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from tortoise import connections
+
+from server.database import pending_migrations
+from services import metrics
+from services.closure import jobs
+from services.notify import backlog
+from services.runtime import Runtime
+
+request_id: ContextVar[str] = ContextVar("request_id", default="-")
+WELL_FORMED_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "no-referrer",
+    "x-frame-options": "DENY",
+}
+# Answers that may carry a token, a phone number or personal data: never cached.
+NO_STORE = ("/graphql", "/staff/graphql", "/exports/")
+
+
+class RequestContext:
+    """Gives each request an id (a well-formed incoming X-Request-Id is kept, so that a
+    proxy's id runs through), sets it for the logs, and adds it and the security headers to
+    every answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        rid = incoming if WELL_FORMED_ID.fullmatch(incoming) else uuid.uuid4().hex
+        token = request_id.set(rid)
+        no_store = scope["path"].startswith(NO_STORE)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["x-request-id"] = rid
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if no_store:
+                    headers["cache-control"] = "no-store"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            request_id.reset(token)
+
+
+class _WithRequestId(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id.get()
+        return True
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    """One JSON object a line, each with the request id it belongs to."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter(
+        "{asctime}{levelname}{name}{message}{request_id}", style="{",
+        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
+    handler.addFilter(_WithRequestId())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    logging.getLogger("tortoise").setLevel(logging.WARNING)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+
+
+async def livez(_: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(_: Request) -> Response:
+    """200 when the database answers and every committed migration is applied; else 503."""
+    try:
+        missing = await pending_migrations(connections.get("default"))
+    except Exception as error:  # unreachable, or no schema at all
+        return JSONResponse({"status": "unavailable", "database": type(error).__name__},
+                            status_code=503)
+    if missing:
+        return JSONResponse({"status": "unavailable", "migrations": missing}, status_code=503)
+    return JSONResponse({"status": "ok"})
+
+
+def metrics_endpoint(runtime: Runtime):
+    async def endpoint(_: Request) -> Response:
+        # Figures that live in the database are read when scraped.
+        waiting = await backlog.measure(runtime)
+        for lane, count in waiting.waiting.items():
+            metrics.outbox_backlog.labels(lane.value).set(count)
+            metrics.outbox_oldest_seconds.labels(lane.value).set(waiting.oldest_seconds[lane])
+        metrics.outbox_expired.set(waiting.expired)
+        for state, count in (await jobs.by_state()).items():
+            metrics.closure_requests.labels(state).set(count)
+        metrics.worker_lag_seconds.set(await jobs.completion_lag(runtime))
+        return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+    return endpoint

@@ -1,0 +1,116 @@
+"""What an operator sees of a running `serve`: request ids, JSON logs without secrets,
+security headers, /livez, /readyz and /metrics."""
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PHONE = "13800000001"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(url: str, body: dict | None = None, headers: dict | None = None,
+         ) -> tuple[int, dict, bytes]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers={
+        "content-type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_a_journey_leaves_metrics_request_ids_and_logs_without_secrets(tmp_path: Path) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_file = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "serve", "--demo-data", "--port", str(port)],
+        cwd=tmp_path, stdout=log_file, stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "WALLET_SMS_BACKEND": "file",
+             "WALLET_SMS_FILE": str(tmp_path / "sms.jsonl"),
+             "WALLET_CAPTCHA_TEST_ANSWER": "TEST", "WALLET_WORKER_INTERVAL_SECONDS": "0.2"})
+    try:
+        for _ in range(150):
+            try:
+                if call(f"{base}/livez")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        graphql = f"{base}/graphql"
+        # a customer logs in with an SMS code and looks at the account
+        captcha = json.loads(call(graphql, {"query": "mutation { createCaptcha(purpose: LOGIN)"
+                                                     " { captchaId } }"})[2])
+        call(graphql, {"query": "mutation($i: SendLoginCodeInput!) { sendLoginCode(input: $i)"
+                                " { errors { code } } }",
+                       "variables": {"i": {"phone": PHONE, "captchaAnswer": "TEST",
+                                           "captchaId": captcha["data"]["createCaptcha"]
+                                           ["captchaId"]}}})
+        for _ in range(100):
+            sent = tmp_path / "sms.jsonl"
+            if sent.exists() and sent.read_text().strip():
+                break
+            time.sleep(0.1)
+        code = json.loads(sent.read_text().splitlines()[-1])["code"]
+        login = json.loads(call(graphql, {
+            "query": "mutation($i: LoginWithCodeInput!) { loginWithCode(input: $i) { token } }",
+            "variables": {"i": {"phone": PHONE, "code": code, "deviceName": "phone"}}})[2])
+        token = login["data"]["loginWithCode"]["token"]
+        status, headers, body = call(graphql, {"query": "query Me { me { phoneMasked } }"},
+                                     {"authorization": f"Bearer {token}",
+                                      "x-request-id": "support-case-0815"})
+        anonymous = call(graphql, {"query": "query Me { me { phoneMasked } }"})
+
+        # then
+        assert (status, json.loads(body)) == (200, {"data": {"me": {"phoneMasked":
+                                                                       "138****0001"}}})
+        assert headers["x-request-id"] == "support-case-0815"
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["cache-control"] == "no-store"
+        assert len(anonymous[1]["x-request-id"]) == 32
+        assert call(f"{base}/readyz")[:1] == (200,)
+        metrics = call(f"{base}/metrics")[2].decode()
+        assert ('wallet_graphql_requests_total{endpoint="customer",operation="Me",outcome="ok"}'
+                ' 1.0') in metrics
+        assert ('wallet_graphql_requests_total{endpoint="customer",operation="Me",'
+                'outcome="UNAUTHENTICATED"} 1.0') in metrics
+        assert 'wallet_outbox_backlog{lane="CODES"} 0.0' in metrics
+        assert "wallet_worker_lag_seconds 0.0" in metrics
+
+        # a migration the database lacks makes it unready
+        database = sqlite3.connect(tmp_path / "wallet.sqlite3")
+        with database:
+            database.execute("DELETE FROM tortoise_migrations WHERE name = "
+                             "(SELECT max(name) FROM tortoise_migrations)")
+        database.close()
+        unready = call(f"{base}/readyz")
+        assert unready[0] == 503 and json.loads(unready[2])["migrations"]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log_file.close()
+
+    # the demo banner (stdout) names the demo phones; the log lines must not
+    lines = [line for line in (tmp_path / "server.log").read_text().splitlines()
+             if line.startswith("{")]
+    records = [json.loads(line) for line in lines]
+    text = "\n".join(lines)
+    assert records and all("request_id" in r for r in records)
+    assert code not in text and token not in text
+    assert PHONE not in text and f"+86{PHONE}" not in text
+    refusals = [r for r in records if "UNAUTHENTICATED" in r["message"]]
+    assert len(refusals) == 1 and "Traceback" not in text

@@ -1,0 +1,108 @@
+"""The worker under a brownout: an SMS gateway that answers every message slowly while a
+thousand notices are queued. One-time codes and closure completion must not wait behind them,
+and every notice still goes out exactly once."""
+
+import asyncio
+from datetime import timedelta
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from models import ClosureRequest
+from server.worker import Worker
+from services.closure.machine import State
+from services.money.payouts import SimulatedBank
+from services.notify import outbox
+from services.notify.sms import SmsPurpose, WebhookSms
+from services.runtime import Runtime
+from tests import factories
+from tests.conftest import CAPTCHA_TEST_ANSWER
+from tests.customer import Customer
+from tests.helpers import GraphQL
+from tests.operations import SEND_LOGIN_CODE
+
+NOTICES = 1_000
+LATENCY = 0.2  # seconds per message, every message (4 s in the incident, scaled down)
+
+
+class BrownoutGateway:
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.app = Starlette(routes=[Route("/sms", self.receive, methods=["POST"])])
+
+    async def receive(self, request: Request) -> JSONResponse:
+        body = await request.json()
+        await asyncio.sleep(LATENCY)
+        self.received.append(body)
+        return JSONResponse({"ok": True})
+
+    def notices_so_far(self) -> int:
+        return sum(m["purpose"] == "ACCOUNT_RESTORED" for m in self.received)
+
+
+async def eventually(check, seconds: float) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if await check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("did not happen in time")
+
+
+async def test_codes_and_completion_overtake_a_thousand_slow_notices(
+        api: GraphQL, runtime: Runtime) -> None:
+    # given a thousand notices queued and a gateway that takes its time with each
+    gateway = BrownoutGateway()
+    sender = WebhookSms("http://gateway.test/sms",
+                        transport=httpx.ASGITransport(app=gateway.app))
+    for i in range(NOTICES):
+        await outbox.enqueue(runtime, account_id=None, to_phone=f"+861390{i:07d}",
+                             purpose=SmsPurpose.ACCOUNT_RESTORED, text=f"notice {i}",
+                             at=runtime.clock.now())
+    await factories.account(runtime, "13900000001")
+    closing = Customer(api, "+8613900000002")
+    await factories.account(runtime, "13900000002")
+    await closing.log_in()
+    worker = Worker(runtime, sender, SimulatedBank(timedelta(seconds=5)), interval_seconds=0.1)
+    runtime.wake_worker = worker.wake
+    lanes = asyncio.create_task(worker.run_forever())
+    try:
+        # when a customer asks for a login code
+        captcha = await api.data("mutation { createCaptcha(purpose: LOGIN) { captchaId } }")
+        await api.data(SEND_LOGIN_CODE, {"input": {
+            "phone": "13900000001", "captchaId": captcha["createCaptcha"]["captchaId"],
+            "captchaAnswer": CAPTCHA_TEST_ANSWER}})
+
+        # then it reaches the gateway ahead of the backlog
+        async def code_arrived() -> bool:
+            return any(m["purpose"] == "LOGIN_CODE" for m in gateway.received)
+        await eventually(code_arrived, 10)
+        assert gateway.notices_so_far() < NOTICES / 4
+
+        # and a closure confirmed meanwhile completes while the backlog is still there
+        request_id = (await closing.start())["request"]["id"]
+        await closing.send_code(request_id)
+
+        async def closure_code_arrived() -> bool:
+            return any(m["purpose"] == "CLOSURE_CODE" for m in gateway.received)
+        await eventually(closure_code_arrived, 10)
+        code = next(m["code"] for m in gateway.received if m["purpose"] == "CLOSURE_CODE")
+        await closing.verify(request_id, code)
+        assert (await closing.confirm(request_id))["errors"] == []
+
+        async def completed() -> bool:
+            return (await ClosureRequest.get(id=request_id)).state == State.COMPLETED
+        await eventually(completed, 10)
+        assert gateway.notices_so_far() < NOTICES
+
+        # and every notice is still delivered, exactly once
+        async def all_delivered() -> bool:
+            return gateway.notices_so_far() == NOTICES
+        await eventually(all_delivered, 120)
+    finally:
+        lanes.cancel()
+        await sender.aclose()
+    texts = [m["text"] for m in gateway.received if m["purpose"] == "ACCOUNT_RESTORED"]
+    assert sorted(texts) == sorted(f"notice {i}" for i in range(NOTICES))
