@@ -57,7 +57,7 @@ async def login_with_code(info: Ctx, input: LoginWithCodeInput) -> LoginPayload:
 async def login_with_password(info: Ctx, input: LoginWithPasswordInput) -> LoginPayload:
     return _logged_in(await auth.login_with_password(
         info.context.runtime, phone=input.phone, password=input.password,
-        device_name=input.device_name, lang=info.context.lang))
+        device_name=input.device_name, lang=info.context.lang, client=info.context.client))
 
 
 async def logout(info: Ctx) -> LogoutPayload:

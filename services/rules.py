@@ -17,6 +17,9 @@ class Rules:
     password_max_failures: int = 10
     password_failure_window: timedelta = timedelta(minutes=15)
     password_lockout: timedelta = timedelta(minutes=15)
+    # Per client address, within the same window: generous for a carrier NAT, and still a
+    # wall for spraying many phones with common passwords.
+    password_attempts_per_client: int = 100
     session_lifetime: timedelta = timedelta(days=30)
     verified_step_valid_for: timedelta = timedelta(minutes=10)
     request_lifetime: timedelta = timedelta(minutes=30)

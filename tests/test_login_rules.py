@@ -1,5 +1,6 @@
 """Spec §4 for logging in: code lifetime, tries, resend, daily cap, lockout, no enumeration."""
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -200,3 +201,20 @@ async def test_old_codes_and_captchas_are_forgotten_after_a_day(
     assert kept == 2  # the captcha and the code still count towards today's limit
     assert await Challenge.all().count() == 0
     assert await PasswordThrottle.all().count() == 0
+
+
+async def test_spraying_many_phones_from_one_address_is_stopped(
+        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    # given a limit of 5 password attempts per address (100 outside this test)
+    runtime.rules = dataclasses.replace(runtime.rules, password_attempts_per_client=5)
+    await factories.account(runtime)
+    phones = [f"1390000{n:04d}" for n in range(10, 17)]
+
+    # when one address tries a common password on seven phones
+    answers = [codes_of(await password_login(api, "Password123", phone)) for phone in phones]
+
+    # then five were checked and the address is refused, even for a right password
+    assert answers == [["INVALID_CREDENTIALS"]] * 5 + [["RATE_LIMITED"]] * 2
+    assert codes_of(await password_login(api, factories.PASSWORD)) == ["RATE_LIMITED"]
+    clock.advance(timedelta(minutes=15))
+    assert codes_of(await password_login(api, factories.PASSWORD)) == []

@@ -1,9 +1,9 @@
 """Logging in and out: captcha-gated SMS codes, passwords with lockout, no phone enumeration."""
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import (
@@ -11,14 +11,13 @@ from models import (
     AccountStatus,
     Challenge,
     FailedLogin,
-    PasswordThrottle,
     Purpose,
     Session,
 )
 from services import validation
-from services.crypto import verify_password
+from services.crypto import keyed_hash, verify_password
 from services.errors import DomainError, ErrorCode
-from services.identity import captcha, codes, phones, sessions
+from services.identity import captcha, codes, phones, sessions, throttle
 from services.messages import message
 from services.notify import outbox
 from services.notify.sms import SmsPurpose
@@ -94,25 +93,43 @@ async def login_with_code(rt: Runtime, *, phone: str, code: str, device_name: st
 
 
 async def login_with_password(rt: Runtime, *, phone: str, password: str, device_name: str,
-                              lang: str) -> LoggedIn:
+                              lang: str, client: str = "") -> LoggedIn:
+    """Counted per phone (10 failures in 15 minutes lock it) and per client address (spraying
+    many phones from one address), each attempt before its password is checked."""
     e164 = phones.normalize(phone)
     password = validation.text(password, field="password", max_length=128)
+    sessions.device(device_name)  # bad input is refused before anything is counted
     key = codes.phone_key(rt, e164)
-    throttle = await PasswordThrottle.get_or_none(phone_key=key)
-    now = rt.clock.now()
-    if throttle and throttle.locked_until and throttle.locked_until > now:
-        minutes = -(-int((throttle.locked_until - now).total_seconds()) // 60)
-        raise DomainError(ErrorCode.ACCOUNT_LOCKED, minutes=minutes)
+    address_key = keyed_hash(rt.secret, "password-client", client)
+    address_limit, phone_limit = _address_limit(rt), _phone_limit(rt)
+    address_attempt = await throttle.reserve(rt, address_key, address_limit)
+    attempt = await throttle.reserve(rt, key, phone_limit)
     account = await Account.get_or_none(phone=e164)
     # Verified against a dummy hash when there is no account: same work, same answer.
     if not await verify_password(account.password_hash if account else None, password):
-        await FailedLogin.create(phone_key=key, at=now)
-        await _count_failure(rt, key)
+        await FailedLogin.create(phone_key=key, at=rt.clock.now())
+        await throttle.failed(rt, key, attempt, phone_limit)
+        await throttle.failed(rt, address_key, address_attempt, address_limit)
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, field="password")
     assert account is not None
     async with in_transaction():
-        await PasswordThrottle.filter(phone_key=key).delete()
+        await throttle.clear(key)
+        await throttle.release(address_key)
         return await _open(rt, account, device_name, LoginMethod.PASSWORD, lang)
+
+
+def _phone_limit(rt: Runtime) -> throttle.Limit:
+    return throttle.Limit(
+        rt.rules.password_max_failures, rt.rules.password_failure_window,
+        rt.rules.password_lockout,
+        lambda left: DomainError(ErrorCode.ACCOUNT_LOCKED, minutes=throttle.minutes(left)))
+
+
+def _address_limit(rt: Runtime) -> throttle.Limit:
+    return throttle.Limit(
+        rt.rules.password_attempts_per_client, rt.rules.password_failure_window,
+        rt.rules.password_lockout,
+        lambda left: DomainError(ErrorCode.RATE_LIMITED, seconds=math.ceil(left.total_seconds())))
 
 
 async def _open(rt: Runtime, account: Account, device_name: str, method: LoginMethod,
@@ -127,25 +144,6 @@ async def _open(rt: Runtime, account: Account, device_name: str, method: LoginMe
     await audit.login_succeeded(rt, account_id=account.id, method=method, at=rt.clock.now())
     return LoggedIn(token, account)
 
-
-async def _count_failure(rt: Runtime, key: str) -> None:
-    now, rules = rt.clock.now(), rt.rules
-    for _ in range(2):  # a second try when a racing request created the row first
-        try:
-            async with in_transaction():
-                row = await PasswordThrottle.select_for_update().get_or_none(phone_key=key)
-                if row is None:
-                    row = await PasswordThrottle.create(phone_key=key, failures=0,
-                                                        window_started_at=now)
-                if now - row.window_started_at > rules.password_failure_window:
-                    row.failures, row.window_started_at = 0, now
-                row.failures += 1
-                if row.failures >= rules.password_max_failures:
-                    row.failures, row.locked_until = 0, now + rules.password_lockout
-                await row.save()
-                return
-        except IntegrityError:
-            continue
 
 
 async def logout(rt: Runtime, session: Session) -> None:

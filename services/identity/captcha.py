@@ -8,9 +8,11 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from captcha.image import ImageCaptcha
+from tortoise.transactions import in_transaction
 
 from models import Challenge, ChallengeKind, Purpose
 from services.crypto import keyed_hash, same
+from services.database import lock_for_transaction
 from services.errors import DomainError, ErrorCode
 from services.runtime import Runtime
 
@@ -41,15 +43,18 @@ async def create(rt: Runtime, purpose: Purpose, *, client: str) -> NewCaptcha:
     (every one costs an image, and captchas are what stands between a bot and SMS)."""
     now = rt.clock.now()
     client_key = keyed_hash(rt.secret, "client", client)
-    recent = await Challenge.filter(kind=ChallengeKind.CAPTCHA, client_key=client_key,
-                                    created_at__gt=now - timedelta(minutes=1)).count()
-    if recent >= rt.rules.captchas_per_client_per_minute:
-        raise DomainError(ErrorCode.RATE_LIMITED, seconds=60)
     answer = "".join(secrets.choice(ALPHABET) for _ in range(rt.rules.captcha_length))
-    challenge = await Challenge.create(
-        kind=ChallengeKind.CAPTCHA, purpose=purpose, answer_hash=_answer_hash(rt, answer),
-        client_key=client_key, created_at=now, expires_at=now + rt.rules.captcha_lifetime,
-    )
+    async with in_transaction() as connection:
+        # Count and create under the client's lock: N requests at once count N.
+        await lock_for_transaction(connection, int(client_key[:15], 16))
+        recent = await Challenge.filter(kind=ChallengeKind.CAPTCHA, client_key=client_key,
+                                        created_at__gt=now - timedelta(minutes=1)).count()
+        if recent >= rt.rules.captchas_per_client_per_minute:
+            raise DomainError(ErrorCode.RATE_LIMITED, seconds=60)
+        challenge = await Challenge.create(
+            kind=ChallengeKind.CAPTCHA, purpose=purpose, answer_hash=_answer_hash(rt, answer),
+            client_key=client_key, created_at=now, expires_at=now + rt.rules.captcha_lifetime,
+        )
     data_url = "data:image/png;base64," + base64.b64encode(render_png(answer)).decode()
     return NewCaptcha(challenge.id, data_url, challenge.expires_at)
 

@@ -17,8 +17,12 @@ def _token_hash(rt: Runtime, token: str) -> str:
     return keyed_hash(rt.secret, "session", token)
 
 
+def device(name: str) -> str:
+    return validation.text(name, field="deviceName", max_length=64, required=False)
+
+
 async def open_session(rt: Runtime, account: Account, device_name: str) -> str:
-    device_name = validation.text(device_name, field="deviceName", max_length=64, required=False)
+    device_name = device(device_name)
     token = secrets.token_urlsafe(32)
     now = rt.clock.now()
     await Session.create(
