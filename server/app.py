@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,10 +22,12 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from resolvers.context import Context
 from resolvers.staff.context import StaffContext
+from schema import documents
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
-from server import observability, routes
+from server import observability, refusals, routes
 from server.database import tortoise_config
+from server.refusals import RefusalCode, Refused
 from server.settings import Settings
 from server.worker import Worker
 from services.messages import negotiate
@@ -49,7 +51,8 @@ class BodySizeLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length", b"0")
         if not declared.isdigit() or int(declared) > self.limit:
-            await PlainTextResponse("Request body too large", 413)(scope, receive, send)
+            await refusals.answer(413, RefusalCode.PAYLOAD_TOO_LARGE,
+                                  f"The body is over {self.limit} bytes.")(scope, receive, send)
             return
         seen = 0
 
@@ -67,13 +70,63 @@ class BodySizeLimit:
 class WalletGraphQL(GraphQL):
     """The customers' endpoint; `StaffGraphQL` is the same with the desk's schema and context."""
 
-    def __init__(self, runtime: Runtime, *, production: bool) -> None:
+    def __init__(self, runtime: Runtime, *, production: bool, trusted_only: bool = False,
+                 ) -> None:
         super().__init__(
             self.build(production=production),
             graphql_ide=None if production else "graphiql",
             allow_queries_via_get=False,  # a GET that runs a query is a CSRF door
         )
         self.runtime = runtime
+        self.trusted_only = trusted_only
+        self.trusted = documents.trusted() if self.persisted_documents else {}
+        self.registered = documents.Registered()
+
+    persisted_documents = True  # the apps' endpoint: trusted documents and APQ
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as error:
+            response = refusals.from_http_exception(error)
+        except Refused as refusal:
+            response = refusals.answer(refusal.status, refusal.code, refusal.message)
+        await response(scope, receive, send)
+
+    def resolve_document(self, request: dict[str, Any]) -> None:
+        """Trusted documents (production) and Apollo's automatic persisted queries: a request
+        may send only `extensions.persistedQuery.sha256Hash`, and the body is looked up."""
+        if not self.persisted_documents:
+            return
+        extensions = request.get("extensions")
+        persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
+        digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        query = request.get("query")
+        if digest is not None and not isinstance(digest, str):
+            raise Refused(400, RefusalCode.BAD_REQUEST, "sha256Hash must be a string.")
+        if digest and isinstance(query, str) and query:
+            if documents.sha256(query) != digest:
+                raise Refused(400, RefusalCode.PERSISTED_QUERY_HASH_MISMATCH,
+                              "sha256Hash is not the SHA-256 of the query.")
+            if not self.trusted_only:
+                self.registered.add(digest, query)
+        elif digest:
+            query = self.trusted.get(digest) or (
+                None if self.trusted_only else self.registered.get(digest))
+            if query is None:
+                if self.trusted_only:
+                    raise Refused(400, RefusalCode.PERSISTED_QUERY_NOT_IN_LIST,
+                                  "This server runs only the apps' trusted documents.")
+                raise Refused(200, RefusalCode.PERSISTED_QUERY_NOT_FOUND,
+                              "PersistedQueryNotFound: send the query with its hash.")
+            request["query"] = query
+        if self.trusted_only and isinstance(query, str) and query and (
+                documents.sha256(query) not in self.trusted):
+            raise Refused(400, RefusalCode.PERSISTED_QUERY_NOT_IN_LIST,
+                          "This server runs only the apps' trusted documents.")
 
     build = staticmethod(build_schema)
     context_class: type[Context] | type[StaffContext] = Context
@@ -96,6 +149,8 @@ class WalletGraphQL(GraphQL):
             json.dumps(parsed, ensure_ascii=False).encode()
         except UnicodeEncodeError:
             raise HTTPException(400, "The body must be UTF-8 text") from None
+        if isinstance(parsed, dict):
+            self.resolve_document(parsed)
         return parsed
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -105,6 +160,7 @@ class WalletGraphQL(GraphQL):
 class StaffGraphQL(WalletGraphQL):
     build = staticmethod(build_staff_schema)
     context_class = StaffContext
+    persisted_documents = False  # the bank's own console: not the apps' contract
 
 
 async def health(_: Request) -> Response:
@@ -127,14 +183,14 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
             yield
 
     endpoints = [
-        Route("/graphql", WalletGraphQL(runtime, production=settings.production),
-              methods=["GET", "POST"]),
+        Route("/graphql", WalletGraphQL(runtime, production=settings.production,
+                                        trusted_only=settings.trusted_documents_on)),
         Route("/health", health),
         Route("/livez", observability.livez),
         Route("/readyz", observability.readyz),
         Route("/metrics", observability.metrics_endpoint(runtime)),
-        *([Route("/staff/graphql", StaffGraphQL(runtime, production=settings.production),
-                 methods=["GET", "POST"])] if settings.staff_api_on else []),
+        *([Route("/staff/graphql", StaffGraphQL(runtime, production=settings.production))]
+          if settings.staff_api_on else []),
         Route("/payouts/callback", routes.payout_callback(runtime, settings.payout_secret()),
               methods=["POST"]),
         Route("/exports/{export_id}/download", routes.export_download(runtime)),

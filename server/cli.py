@@ -3,8 +3,10 @@
 import argparse
 import asyncio
 import contextlib
+import json
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import uvicorn
@@ -12,6 +14,7 @@ from pydantic import ValidationError
 from tortoise import Tortoise
 
 from models import StaffAuditEntry, StaffRole
+from schema import documents
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
 from server import database, demo
@@ -140,6 +143,12 @@ def export_schema(_: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def export_operations(_: Settings, args: argparse.Namespace) -> int:
+    manifest = documents.manifest(Path(args.contract).read_text())
+    sys.stdout.write(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
 def staff_command(settings: Settings, args: argparse.Namespace) -> int:
     asyncio.run(database.migrate(settings.database_url))
     runtime = build_runtime(settings)
@@ -191,6 +200,10 @@ def _parser() -> argparse.ArgumentParser:
     p = commands.add_parser("export-schema", help="print the GraphQL SDL")
     p.add_argument("--staff", action="store_true", help="the support desk's (/staff/graphql)")
     p.set_defaults(run=export_schema)
+    p = commands.add_parser("export-operations",
+                            help="print the trusted-documents manifest of a contract file")
+    p.add_argument("contract", nargs="?", default="../shared/contract/mobile-operations.graphql")
+    p.set_defaults(run=export_operations)
     p = commands.add_parser("staff", help="support desk accounts")
     staff_actions = p.add_subparsers(dest="action", required=True)
     add = staff_actions.add_parser(

@@ -36,12 +36,19 @@ class Settings(BaseSettings):
     support_phone: str = "11185"
     support_hours: str = "8:00–20:00"
     staff_api: Literal["on", "off"] | None = None  # unset: on outside production
+    trusted_documents: Literal["on", "off"] | None = None  # unset: on in production
     review_failed_logins: int = 5
     review_large_withdrawal_fen: int = 500_000
 
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def trusted_documents_on(self) -> bool:
+        if self.trusted_documents:
+            return self.trusted_documents == "on"
+        return self.production
 
     @property
     def staff_api_on(self) -> bool:

@@ -75,7 +75,8 @@ def test_only_unexpected_errors_are_masked() -> None:
 @pytest.fixture
 async def production(orm: str, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
     settings = Settings(env="production", secret_key="k" * 32, database_url=orm,
-                        sms_backend="webhook", sms_webhook_url="http://sms.test/send")
+                        sms_backend="webhook", sms_webhook_url="http://sms.test/send",
+                        trusted_documents="off")  # ad-hoc documents, to test what else holds
     app = create_app(settings, runtime, manage_orm=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://wallet.test") as client:
