@@ -1,6 +1,7 @@
 """What an operator sees of a running `serve`: request ids, JSON logs without secrets,
 security headers, /livez, /readyz and /metrics."""
 
+import asyncio
 import json
 import os
 import socket
@@ -11,6 +12,9 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import asyncpg
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PHONE = "13800000001"
@@ -114,3 +118,46 @@ def test_a_journey_leaves_metrics_request_ids_and_logs_without_secrets(tmp_path:
     assert PHONE not in text and f"+86{PHONE}" not in text
     refusals = [r for r in records if "UNAUTHENTICATED" in r["message"]]
     assert len(refusals) == 1 and "Traceback" not in text
+
+
+def admin(sql: str) -> None:
+    async def run() -> None:
+        connection = await asyncpg.connect(os.environ["WALLET_TEST_DATABASE_URL"])
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(run())
+
+
+@pytest.mark.postgres
+def test_readyz_fails_while_the_database_is_unreachable(tmp_path: Path) -> None:
+    base = os.environ["WALLET_TEST_DATABASE_URL"]
+    name = f"wallet_ready_{os.getpid()}"
+    admin(f'CREATE DATABASE "{name}"')
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "serve", "--no-worker", "--port", str(port)],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT),
+             "WALLET_DATABASE_URL": base.rsplit("/", 1)[0] + "/" + name})
+    try:
+        for _ in range(150):
+            try:
+                if call(f"http://127.0.0.1:{port}/livez")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        ready = call(f"http://127.0.0.1:{port}/readyz")
+        admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+        unreachable = call(f"http://127.0.0.1:{port}/readyz")
+        alive = call(f"http://127.0.0.1:{port}/livez")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    assert ready[0] == 200
+    assert unreachable[0] == 503 and json.loads(unreachable[2])["status"] == "unavailable"
+    assert alive[0] == 200
