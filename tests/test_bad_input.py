@@ -122,7 +122,8 @@ async def test_unpaired_surrogates_are_refused(api: GraphQL, runtime: Runtime,
         "/graphql", content=json.dumps({"query": document, "variables": {"input": input}}),
         headers={"content-type": "application/json"})
 
-    assert (response.status_code, response.text) == (400, "The body must be UTF-8 text")
+    assert (response.status_code, response.json()) == (400, {"errors": [{
+        "message": "The body must be UTF-8 text", "extensions": {"code": "BAD_REQUEST"}}]})
     assert await snapshot() == before
 
 
