@@ -94,6 +94,9 @@ class WalletGraphQL(GraphQL):
             response = refusals.from_http_exception(error)
         except Refused as refusal:
             response = refusals.answer(refusal.status, refusal.code, refusal.message)
+        except StarletteHTTPException as error:  # a streamed body grew past the limit
+            response = refusals.answer(error.status_code, RefusalCode.PAYLOAD_TOO_LARGE,
+                                       str(error.detail))
         await response(scope, receive, send)
 
     def resolve_document(self, request: dict[str, Any]) -> None:

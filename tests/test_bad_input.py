@@ -142,3 +142,5 @@ async def test_a_body_over_64_kib_is_refused(api: GraphQL) -> None:
     small = await api.client.post("/graphql", json={"query": "{ __typename }"})
 
     assert (declared.status_code, streamed.status_code, small.status_code) == (413, 413, 200)
+    assert declared.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert streamed.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
