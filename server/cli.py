@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -40,7 +41,21 @@ async def _with_orm(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
         await Tortoise.close_connections()
 
 
+def _port_is_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def serve(settings: Settings, args: argparse.Namespace) -> int:
+    if not _port_is_free(args.host, args.port):
+        print(f"wallet-closure: port {args.port} on {args.host} is in use; stop what uses it, "
+              f"or choose another port: `make run PORT={args.port + 1}` or "
+              f"`wallet-closure serve --port {args.port + 1}`", file=sys.stderr)
+        return 2
     asyncio.run(database.migrate(settings.database_url))
     runtime = build_runtime(settings)
     if args.demo_data:
@@ -99,11 +114,17 @@ def _load_demo(settings: Settings, runtime: Runtime) -> None:
         print(f"  {username:<12} {role:<11} {password:<13} TOTP secret {secret}")
 
 
+def _anchor(text: str) -> tuple[int, str]:
+    """SEQ:HASH as `verify-audit` prints its head, e.g. 42:9f86d08…"""
+    seq, _, digest = text.partition(":")
+    if not seq.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not SEQ:HASH (the `head:` line of an earlier verify-audit)")
+    return int(seq), digest
+
+
 def verify_audit(settings: Settings, args: argparse.Namespace) -> int:
-    anchor = None
-    if args.anchor:
-        seq, _, digest = args.anchor.partition(":")
-        anchor = (int(seq), digest)
+    anchor = args.anchor
 
     async def both() -> tuple[audit.Verification, audit.Verification]:
         return (await audit.verify_chain(settings.secret(), anchor=anchor),
@@ -176,8 +197,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wallet-closure", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("serve", help="migrate, then serve GraphQL (and run the worker)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--no-worker", action="store_true", help="leave background work to `worker`")
     p.add_argument("--demo-data", action="store_true", help="load the demo accounts first")
     p.set_defaults(run=serve)
@@ -190,7 +212,7 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("demo-data", help="create the demo accounts (idempotent)").set_defaults(
         run=demo_data)
     p = commands.add_parser("verify-audit", help="check the audit hash chain")
-    p.add_argument("--anchor", metavar="SEQ:HASH",
+    p.add_argument("--anchor", metavar="SEQ:HASH", type=_anchor,
                    help="a head printed earlier: also finds entries removed from the end")
     p.set_defaults(run=verify_audit)
     commands.add_parser("scrub", help="rewrite the personal-data tables (PostgreSQL: VACUUM FULL)"

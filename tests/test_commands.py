@@ -127,3 +127,23 @@ async def test_two_processes_migrating_and_loading_demo_data_at_once_both_succee
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+def test_serve_on_a_busy_port_says_so_instead_of_a_traceback(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = wallet_closure("serve", "--port", str(port), cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+    assert f"make run PORT={port + 1}" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_bad_anchor_gets_a_usage_message(tmp_path: Path) -> None:
+    result = wallet_closure("verify-audit", "--anchor", "12", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert "usage: wallet-closure verify-audit" in result.stderr
+    assert "is not SEQ:HASH" in result.stderr and "Traceback" not in result.stderr
