@@ -3,7 +3,7 @@
 import strawberry
 
 from resolvers import account, auth, closure, money
-from schema import limits, types
+from schema import docs, limits, types
 from schema.pagination import Connection
 
 
@@ -58,5 +58,7 @@ class Mutation:
 
 
 def build_schema(*, production: bool = False) -> strawberry.Schema:
-    return limits.WalletSchema(query=Query, mutation=Mutation,
-                               **limits.hardening(production=production))
+    schema = limits.WalletSchema(query=Query, mutation=Mutation,
+                                 **limits.hardening(production=production))
+    docs.document(schema._schema)
+    return schema

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from graphql import build_schema, find_breaking_changes, find_dangerous_changes
 
+from schema import docs
 from schema.api import build_schema as served_schema
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,3 +33,9 @@ def test_the_guard_fails_on_a_removed_field() -> None:
     new = "type Query { me: String }"
     assert unannounced(old, new, "") == ["Field Query.balance was removed."]
     assert unannounced(old, new, "- Field Query.balance was removed.") == []
+
+
+def test_every_type_field_argument_and_enum_value_is_described() -> None:
+    schema = served_schema()._schema
+    assert docs.undescribed(schema) == []
+    assert [key for key in docs.DOCS if key not in dict(docs.items(schema))] == []
