@@ -4,7 +4,6 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 from cross_web import HTTPException
@@ -12,9 +11,8 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -25,7 +23,7 @@ from resolvers.staff.context import StaffContext
 from schema import documents
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
-from server import observability, refusals, routes
+from server import graphiql, observability, refusals, routes
 from server.database import tortoise_config
 from server.refusals import RefusalCode, Refused
 from server.settings import Settings
@@ -33,7 +31,6 @@ from server.worker import Worker
 from services.messages import negotiate
 from services.runtime import Runtime
 
-GRAPHIQL = Path(__file__).parent / "static" / "graphiql"
 # The largest contract operation with its variables is well under 4 kB.
 MAX_BODY_BYTES = 64 * 1024
 
@@ -157,7 +154,7 @@ class WalletGraphQL(GraphQL):
         return parsed
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return FileResponse(GRAPHIQL / "index.html")
+        return graphiql.page()
 
 
 class StaffGraphQL(WalletGraphQL):
@@ -199,7 +196,7 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
         Route("/exports/{export_id}/download", routes.export_download(runtime)),
     ]
     if not settings.production:
-        endpoints.append(Mount("/static/graphiql", StaticFiles(directory=GRAPHIQL)))
+        endpoints.append(Mount("/static/graphiql", graphiql.assets()))
     return Starlette(routes=endpoints, lifespan=lifespan,
                      middleware=[Middleware(observability.RequestContext),
                                  Middleware(BodySizeLimit, limit=MAX_BODY_BYTES)])

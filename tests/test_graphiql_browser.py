@@ -1,0 +1,104 @@
+"""GraphiQL as a person uses it, in headless Chromium (Debian's `chromium`, which `.ci/run`
+installs): log in as a demo customer, run ClosureEligibility, read the answer on the page —
+under a Content-Security-Policy that allows nothing but our own origin."""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.operations import CLOSURE_ELIGIBILITY
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium")
+LOGIN = ('mutation Login { loginWithPassword(input: {phone: "13800000002", '
+         'password: "Demo-pass-2", deviceName: "GraphiQL"}) { token errors { code } } }')
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (.ci/run "
+                                                         "installs it)")
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "serve", "--demo-data", "--no-worker",
+         "--port", str(port)], cwd=tmp_path, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"{base}/livez", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+async def run_in_graphiql(browser, url: str, expect: str, problems: list[str]) -> str:
+    """Opens the link in a fresh browser context (GraphiQL keeps its tabs per origin), runs
+    the operation with the Run button and returns the response pane's text."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    await page.goto(url)
+    await page.click(".graphiql-execute-button")
+    result = page.locator(".graphiql-response")
+    await result.get_by_text(expect).first.wait_for(timeout=15_000)
+    text = await result.inner_text()
+    await context.close()
+    return text
+
+
+async def test_a_demo_customer_checks_closure_eligibility_in_graphiql(server: str) -> None:
+    from playwright.async_api import async_playwright
+
+    problems: list[str] = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        try:
+            answer = await run_in_graphiql(
+                browser, f"{server}/graphql#{urlencode({'query': LOGIN})}", '"token"', problems)
+            token = re.search(r'"token": "([^"]+)"', answer).group(1)
+            eligibility = await run_in_graphiql(browser, f"{server}/graphql#" + urlencode({
+                "query": CLOSURE_ELIGIBILITY,
+                "headers": json.dumps({"Authorization": f"Bearer {token}",
+                                       "Accept-Language": "en"})}), '"canClose"', problems)
+        finally:
+            await browser.close()
+
+    assert '"canClose": true' in eligibility
+    assert "AUTO_PAY_ENDED" in eligibility
+    assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
+
+
+def test_the_page_and_its_assets_are_served_safely(server: str) -> None:
+    page = urllib.request.urlopen(urllib.request.Request(
+        f"{server}/graphql", headers={"accept": "text/html"}), timeout=10)
+    script = urllib.request.urlopen(urllib.request.Request(
+        f"{server}/static/graphiql/graphiql.min.js", headers={"accept-encoding": "gzip"}),
+        timeout=10)
+
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "'sha256-" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert (page.headers["x-frame-options"], page.headers["x-content-type-options"]) == (
+        "DENY", "nosniff")
+    assert script.headers["content-encoding"] == "gzip"
+    assert "max-age=31536000" in script.headers["cache-control"]
