@@ -3,7 +3,7 @@ from tortoise.models import Model
 
 
 # Append-only and hash-chained; refers to the account by id only, so it outlives purge.
-class AuditEntry(Model):
+class ChainedEntry(Model):
     id = fields.BigIntField(primary_key=True)
     seq = fields.BigIntField(unique=True)
     at = fields.DatetimeField()
@@ -13,5 +13,11 @@ class AuditEntry(Model):
     prev_hash = fields.CharField(max_length=64)
     hash = fields.CharField(max_length=64)
 
+    class Meta:
+        abstract = True
+
+
+# The customer's audit log: what `securityLog` shows.
+class AuditEntry(ChainedEntry):
     class Meta:
         table = "audit_entry"

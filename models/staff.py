@@ -4,6 +4,8 @@ from uuid import uuid4
 from tortoise import fields
 from tortoise.models import Model
 
+from models.audit import ChainedEntry
+
 
 class StaffRole(StrEnum):
     AGENT = "AGENT"
@@ -76,15 +78,6 @@ class OfflineRefund(Model):
 
 # Who looked at or changed what, chained like the customer audit log; the actor (staff id
 # and role) and the reason are inside the hashed body.
-class StaffAuditEntry(Model):
-    id = fields.BigIntField(primary_key=True)
-    seq = fields.BigIntField(unique=True)
-    at = fields.DatetimeField()
-    account_id = fields.UUIDField(null=True, db_index=True)
-    action = fields.CharField(max_length=40)
-    data = fields.JSONField(default=dict)
-    prev_hash = fields.CharField(max_length=64)
-    hash = fields.CharField(max_length=64)
-
+class StaffAuditEntry(ChainedEntry):
     class Meta:
         table = "staff_audit_entry"

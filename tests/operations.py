@@ -1,26 +1,15 @@
 """The mobile contract's documents, exactly as the apps send them (a copy of
 ../shared/contract that tests/test_project.py keeps equal to the original)."""
 
-import re
 from pathlib import Path
+
+from schema.documents import operations_of
 
 CONTRACTS = Path(__file__).resolve().parent / "contract"
 
 
 def _load(name: str = "mobile-operations.graphql") -> dict[str, str]:
-    text = (CONTRACTS / name).read_text()
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-    found = {}
-    for match in re.finditer(r"^(query|mutation) (\w+)", body, re.M):
-        depth, i = 0, body.index("{", match.start())
-        while True:
-            depth += body[i] == "{"
-            depth -= body[i] == "}"
-            i += 1
-            if depth == 0:
-                break
-        found[match.group(2)] = body[match.start():i]
-    return found
+    return operations_of((CONTRACTS / name).read_text())
 
 
 OPERATIONS = _load()
