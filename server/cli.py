@@ -18,7 +18,7 @@ from models import StaffAuditEntry, StaffRole
 from schema import documents
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
-from server import database, demo
+from server import database, demo, diagrams
 from server.app import create_app
 from server.observability import configure_logging
 from server.settings import Settings
@@ -158,6 +158,11 @@ def outbox_command(settings: Settings, _: argparse.Namespace) -> int:
     return 1 if expired else 0
 
 
+def state_diagrams(_: Settings, __: argparse.Namespace) -> int:
+    sys.stdout.write(diagrams.document())
+    return 0
+
+
 def export_schema(_: Settings, args: argparse.Namespace) -> int:
     schema = build_staff_schema() if args.staff else build_schema()
     sys.stdout.write(schema.as_str() + "\n")
@@ -219,6 +224,8 @@ def _parser() -> argparse.ArgumentParser:
                         ).set_defaults(run=scrub)
     commands.add_parser("outbox", help="list SMS that expired undelivered (exit 1 if any)"
                         ).set_defaults(run=outbox_command)
+    commands.add_parser("state-diagrams", help="print docs/state-machines.md from the tables"
+                        ).set_defaults(run=state_diagrams)
     p = commands.add_parser("export-schema", help="print the GraphQL SDL")
     p.add_argument("--staff", action="store_true", help="the support desk's (/staff/graphql)")
     p.set_defaults(run=export_schema)

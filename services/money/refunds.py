@@ -1,8 +1,10 @@
 """Offline refunds with maker-checker (spec §10): support pays a balance the customer cannot
 withdraw (no valid card) to a named payee. The checker decides on what the maker stored."""
 
+from enum import StrEnum
 from uuid import UUID
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models import (
@@ -22,8 +24,24 @@ from services.money import ledger
 from services.records import staff_audit
 from services.records.staff_audit import StaffAuditAction
 from services.runtime import Runtime
+from services.statemachine import Edge, Machine
 
 MAKERS = (StaffRole.AGENT, StaffRole.SUPERVISOR)
+
+
+class RefundEvent(StrEnum):
+    APPROVE = "APPROVE"
+    REJECT = "REJECT"
+
+
+REFUND = Machine[RefundStatus, RefundEvent](
+    name="offline refund", initial=RefundStatus.PROPOSED, error_field="refundId",
+    ended=frozenset({RefundStatus.APPROVED, RefundStatus.REJECTED}), transitions={
+        (RefundStatus.PROPOSED, RefundEvent.APPROVE): Edge(RefundStatus.APPROVED,
+                                                           "another supervisor; money moves"),
+        (RefundStatus.PROPOSED, RefundEvent.REJECT): Edge(RefundStatus.REJECTED,
+                                                          "another supervisor"),
+    })
 
 
 def masked_account(refund: OfflineRefund) -> str:
@@ -114,14 +132,11 @@ async def _decide(rt: Runtime, staff: StaffUser, *, refund_id: str, note: str,
                 account_id=account.id, kind=MovementKind.OFFLINE_REFUND, from_book=Book.WALLET,
                 to_book=Book.OFFLINE_REFUND_CLEARING, fen=refund.amount_fen,
                 status=EntryStatus.SETTLED, at=now)
-        decided = await (OfflineRefund.filter(id=refund.id, status=RefundStatus.PROPOSED)
-                         .exclude(proposed_by_id=staff.id)
-                         .update(status=RefundStatus.APPROVED if approve else RefundStatus.REJECTED,
-                                 decided_by_id=staff.id, decided_at=now, decision_note=note,
-                                 movement_id=movement_id))
-        if not decided:  # decided meanwhile by another supervisor: roll the movement back
-            raise DomainError(StaffErrorCode.INVALID_STATE, field="refundId",
-                              state=refund.status.value)
+        # The checker is never the maker, in the statement itself; decided meanwhile by
+        # another supervisor: INVALID_STATE, and the movement rolls back with it.
+        await REFUND.move(refund, RefundEvent.APPROVE if approve else RefundEvent.REJECT,
+                          unless=Q(proposed_by_id=staff.id), decided_by_id=staff.id,
+                          decided_at=now, decision_note=note, movement_id=movement_id)
         await staff_audit.record(
             rt, StaffAuditAction.REFUND_APPROVED if approve else StaffAuditAction.REFUND_REJECTED,
             staff=staff, account_id=account.id, reason=note, at=now, refund=str(refund.id),

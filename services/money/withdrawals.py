@@ -1,5 +1,6 @@
 """Withdrawing the balance to a bound card; a withdrawal is PENDING until the bank answers."""
 
+from enum import StrEnum
 from uuid import UUID
 
 from tortoise.transactions import in_transaction
@@ -20,6 +21,7 @@ from services.errors import DomainError, ErrorCode
 from services.money import ledger
 from services.records import audit
 from services.runtime import Runtime
+from services.statemachine import Edge, Machine
 
 
 async def withdraw(rt: Runtime, account: Account, *, card_id: str, fen: int | None,
@@ -54,6 +56,21 @@ async def withdraw(rt: Runtime, account: Account, *, card_id: str, fen: int | No
     return withdrawal
 
 
+class WithdrawalEvent(StrEnum):
+    SETTLE = "SETTLE"
+    FAIL = "FAIL"
+
+
+WITHDRAWAL = Machine[WithdrawalStatus, WithdrawalEvent](
+    name="withdrawal", initial=WithdrawalStatus.PENDING,
+    ended=frozenset({WithdrawalStatus.SETTLED, WithdrawalStatus.FAILED}), transitions={
+        (WithdrawalStatus.PENDING, WithdrawalEvent.SETTLE): Edge(WithdrawalStatus.SETTLED,
+                                                                 "the bank paid out"),
+        (WithdrawalStatus.PENDING, WithdrawalEvent.FAIL): Edge(WithdrawalStatus.FAILED,
+                                                               "refused; the money returns"),
+    })
+
+
 async def pending(account_id: UUID) -> list[Withdrawal]:
     return await Withdrawal.filter(account_id=account_id, status=WithdrawalStatus.PENDING
                                    ).order_by("-created_at")
@@ -80,10 +97,13 @@ async def end(rt: Runtime, withdrawal_id: UUID, *, settled: bool,
     now = rt.clock.now()
     async with in_transaction():
         await locks.account(withdrawal.account_id)
-        ended = await Withdrawal.filter(id=withdrawal.id, status=WithdrawalStatus.PENDING).update(
-            status=WithdrawalStatus.SETTLED if settled else WithdrawalStatus.FAILED,
-            ended_at=now, failure_reason=None if settled else (reason or "")[:128])
-        if not ended:
+        if withdrawal.status != WithdrawalStatus.PENDING:
+            return False
+        try:
+            await WITHDRAWAL.move(
+                withdrawal, WithdrawalEvent.SETTLE if settled else WithdrawalEvent.FAIL,
+                ended_at=now, failure_reason=None if settled else (reason or "")[:128])
+        except DomainError:  # ended meanwhile by another answer
             return False
         await LedgerEntry.filter(movement_id=withdrawal.movement_id,
                                  status=EntryStatus.PENDING).update(

@@ -13,8 +13,10 @@ from uuid import UUID
 from tortoise.expressions import F, Q
 
 from models import OutboxMessage, OutboxStatus
+from services.errors import DomainError
 from services.notify.sms import Sms, SmsPurpose, SmsSender
 from services.runtime import Runtime
+from services.statemachine import Edge, Machine
 
 log = logging.getLogger("wallet.outbox")
 
@@ -22,6 +24,25 @@ CLAIM_LEASE = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(minutes=5)
 CODE_PURPOSES = frozenset({SmsPurpose.LOGIN_CODE, SmsPurpose.CLOSURE_CODE,
                            SmsPurpose.RESTORE_CODE})
+
+
+class MessageEvent(StrEnum):
+    DELIVER = "DELIVER"
+    EXPIRE = "EXPIRE"
+    NO_RECIPIENT = "NO_RECIPIENT"
+
+
+MESSAGE = Machine[OutboxStatus, MessageEvent](
+    name="outbox message", initial=OutboxStatus.PENDING,
+    ended=frozenset({OutboxStatus.SENT, OutboxStatus.EXPIRED, OutboxStatus.FAILED}),
+    transitions={
+        (OutboxStatus.PENDING, MessageEvent.DELIVER): Edge(OutboxStatus.SENT,
+                                                           "the gateway took it"),
+        (OutboxStatus.PENDING, MessageEvent.EXPIRE): Edge(OutboxStatus.EXPIRED,
+                                                          "past its deadline"),
+        (OutboxStatus.PENDING, MessageEvent.NO_RECIPIENT): Edge(OutboxStatus.FAILED,
+                                                                "the number was erased"),
+    })
 
 
 class Lane(StrEnum):
@@ -53,9 +74,8 @@ def _claimable(now: datetime) -> Q:
 async def expire_overdue(rt: Runtime, lane: Lane | None = None) -> int:
     """Messages past their deadline are not sent late: EXPIRED, and counted."""
     now = rt.clock.now()
-    expired = await OutboxMessage.filter(
-        in_lane(lane), status=OutboxStatus.PENDING, deadline_at__lte=now).update(
-        status=OutboxStatus.EXPIRED, code=None, claimed_until=None)
+    expired = await MESSAGE.move_all(OutboxMessage.filter(in_lane(lane), deadline_at__lte=now),
+                                     MessageEvent.EXPIRE, code=None, claimed_until=None)
     if expired:
         log.warning("%d SMS expired undelivered", expired)
     return expired
@@ -86,8 +106,7 @@ async def _deliver(rt: Runtime, sender: SmsSender, message_id: int) -> bool:
         return False
     message = await OutboxMessage.get(id=message_id)
     if message.to_phone is None:  # erased with its account: nobody left to tell
-        await OutboxMessage.filter(id=message_id).update(status=OutboxStatus.FAILED,
-                                                         last_error="no phone number")
+        await MESSAGE.move(message, MessageEvent.NO_RECIPIENT, last_error="no phone number")
         return False
     try:
         await sender.send(Sms(id=message.id, to=message.to_phone, purpose=message.purpose,
@@ -97,9 +116,11 @@ async def _deliver(rt: Runtime, sender: SmsSender, message_id: int) -> bool:
         return False
     # Once delivered, neither the code nor the number is needed: not kept at rest.
     text = message.text.replace(message.code, "******") if message.code else message.text
-    await OutboxMessage.filter(id=message_id).update(
-        status=OutboxStatus.SENT, sent_at=rt.clock.now(), claimed_until=None, code=None,
-        to_phone=None, text=text)
+    try:
+        await MESSAGE.move(message, MessageEvent.DELIVER, sent_at=rt.clock.now(),
+                           claimed_until=None, code=None, to_phone=None, text=text)
+    except DomainError:  # it reached its deadline while the gateway was answering
+        log.warning("SMS %s was sent as it expired", message.id)
     return True
 
 

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 from datetime import timedelta
+from enum import StrEnum
 from uuid import UUID
 
 from tortoise.transactions import in_transaction
@@ -23,6 +24,7 @@ from services import currency, locks
 from services.errors import DomainError, ErrorCode
 from services.records import audit
 from services.runtime import Runtime
+from services.statemachine import Edge, Machine
 
 ONE_PER = timedelta(hours=1)
 LINK_LIFETIME = timedelta(hours=24)
@@ -59,18 +61,35 @@ def link(export: DataExport) -> str | None:
     return f"/exports/{export.id}/download"
 
 
+class ExportEvent(StrEnum):
+    BUILD = "BUILD"
+    DOWNLOAD = "DOWNLOAD"
+    EXPIRE = "EXPIRE"
+
+
+EXPORT = Machine[ExportStatus, ExportEvent](
+    name="data export", initial=ExportStatus.PENDING,
+    ended=frozenset({ExportStatus.DOWNLOADED, ExportStatus.EXPIRED}), transitions={
+        (ExportStatus.PENDING, ExportEvent.BUILD): Edge(ExportStatus.READY, "the worker"),
+        (ExportStatus.READY, ExportEvent.DOWNLOAD): Edge(ExportStatus.DOWNLOADED, "once"),
+        (ExportStatus.READY, ExportEvent.EXPIRE): Edge(ExportStatus.EXPIRED, "24 h unused"),
+    })
+
+
 async def build_due(rt: Runtime) -> int:
     done = 0
     for export in await DataExport.filter(status=ExportStatus.PENDING).limit(BATCH):
         content = await _render(export)
         now = rt.clock.now()
-        built = await DataExport.filter(id=export.id, status=ExportStatus.PENDING).update(
-            status=ExportStatus.READY, content=content, ready_at=now,
-            expires_at=now + LINK_LIFETIME)
-        done += built
-    expired = await DataExport.filter(status=ExportStatus.READY,
-                                      expires_at__lte=rt.clock.now()).update(
-        status=ExportStatus.EXPIRED, content=None)
+        try:
+            await EXPORT.move(export, ExportEvent.BUILD, content=content, ready_at=now,
+                              expires_at=now + LINK_LIFETIME)
+        except DomainError:  # another worker built it
+            continue
+        done += 1
+    # The file goes with the link: nothing of it is kept once it can no longer be fetched.
+    expired = await EXPORT.move_all(DataExport.filter(expires_at__lte=rt.clock.now()),
+                                    ExportEvent.EXPIRE, content=None)
     return done + expired
 
 
@@ -82,13 +101,14 @@ async def download(rt: Runtime, account: Account, export_id: str) -> tuple[str, 
         raise DomainError(ErrorCode.NOT_FOUND)
     now = rt.clock.now()
     async with in_transaction():
-        taken = await DataExport.filter(id=export.id, status=ExportStatus.READY).update(
-            status=ExportStatus.DOWNLOADED, downloaded_at=now, content=None)
-        if not taken:
-            raise DomainError(ErrorCode.NOT_FOUND)
+        content = export.content
+        try:
+            await EXPORT.move(export, ExportEvent.DOWNLOAD, downloaded_at=now, content=None)
+        except DomainError:  # downloaded meanwhile
+            raise DomainError(ErrorCode.NOT_FOUND) from None
         await audit.data_export_downloaded(rt, account_id=account.id, export_id=export.id, at=now)
     extension = export.format.value.lower()
-    return export.content or "", CONTENT_TYPES[export.format], f"wallet-export.{extension}"
+    return content or "", CONTENT_TYPES[export.format], f"wallet-export.{extension}"
 
 
 async def _render(export: DataExport) -> str:
