@@ -36,6 +36,8 @@ class LedgerEntry(Model):
     book = fields.CharEnumField(Book, max_length=24)
     amount_fen = fields.BigIntField()
     kind = fields.CharEnumField(MovementKind, max_length=24)
+    # A CORRECTION names the movement it corrects; nothing is ever edited.
+    corrects = fields.UUIDField(null=True)
     status = fields.CharEnumField(EntryStatus, max_length=16)
     created_at = fields.DatetimeField()
     settled_at = fields.DatetimeField(null=True)

@@ -42,7 +42,7 @@ async def wallet_movements(account_id: UUID, *, first: int | None,
 
 
 async def move(*, account_id: UUID, kind: MovementKind, from_book: Book, to_book: Book, fen: int,
-               status: EntryStatus, at: datetime) -> UUID:
+               status: EntryStatus, at: datetime, corrects: UUID | None = None) -> UUID:
     """Record one movement as two legs; `fen` leaves `from_book` and arrives in `to_book`."""
     if fen <= 0:
         raise ValueError("a movement moves a positive amount")
@@ -50,10 +50,24 @@ async def move(*, account_id: UUID, kind: MovementKind, from_book: Book, to_book
     settled_at = at if status == EntryStatus.SETTLED else None
     await LedgerEntry.bulk_create([
         LedgerEntry(movement_id=movement_id, account_id=account_id, book=from_book,
-                    amount_fen=-fen, kind=kind, status=status, created_at=at,
+                    amount_fen=-fen, kind=kind, corrects=corrects, status=status, created_at=at,
                     settled_at=settled_at),
         LedgerEntry(movement_id=movement_id, account_id=account_id, book=to_book,
-                    amount_fen=fen, kind=kind, status=status, created_at=at,
+                    amount_fen=fen, kind=kind, corrects=corrects, status=status, created_at=at,
                     settled_at=settled_at),
     ])
     return movement_id
+
+
+async def correct(*, movement_id: UUID, fen: int, at: datetime) -> UUID:
+    """Takes back `fen` of a settled movement with a new CORRECTION movement that names it
+    (the books in reverse); the corrected movement itself is never edited."""
+    legs = await LedgerEntry.filter(movement_id=movement_id, status=EntryStatus.SETTLED)
+    if len(legs) != 2:
+        raise ValueError("only a settled movement of two legs can be corrected")
+    source, target = sorted(legs, key=lambda leg: leg.amount_fen)  # money left source
+    if not 0 < fen <= target.amount_fen:
+        raise ValueError("a correction takes back a positive part of the movement")
+    return await move(account_id=source.account_id, kind=MovementKind.CORRECTION,
+                      from_book=target.book, to_book=source.book, fen=fen,
+                      status=EntryStatus.SETTLED, at=at, corrects=movement_id)
