@@ -1,5 +1,5 @@
 from enum import StrEnum
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from tortoise import fields
 from tortoise.models import Model
@@ -32,7 +32,9 @@ class Account(Model):
 
 class BankCard(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
-    account = fields.ForeignKeyField("models.Account", related_name="cards")
+    account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
+        "models.Account", related_name="cards")
+    account_id: UUID
     bank_name = fields.CharField(max_length=64)
     # Only the last four digits are ever stored; the full number stays with the bank.
     last4 = fields.CharField(max_length=4)
@@ -45,7 +47,9 @@ class BankCard(Model):
 
 class AutoPayAgreement(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
-    account = fields.ForeignKeyField("models.Account", related_name="auto_pay_agreements")
+    account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
+        "models.Account", related_name="auto_pay_agreements")
+    account_id: UUID
     merchant = fields.CharField(max_length=64)
     created_at = fields.DatetimeField()
     ended_at = fields.DatetimeField(null=True)

@@ -1,8 +1,12 @@
 from enum import StrEnum
-from uuid import uuid4
+from typing import TYPE_CHECKING
+from uuid import UUID, uuid4
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.account import Account
 
 
 class ClosureState(StrEnum):
@@ -27,7 +31,9 @@ class ClosureReason(StrEnum):
 
 class ClosureRequest(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
-    account = fields.ForeignKeyField("models.Account", related_name="closure_requests")
+    account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
+        "models.Account", related_name="closure_requests")
+    account_id: UUID
     state = fields.CharEnumField(ClosureState, max_length=16, db_index=True)
     reason = fields.CharEnumField(ClosureReason, max_length=24)
     comment = fields.CharField(max_length=500, default="")
@@ -41,7 +47,7 @@ class ClosureRequest(Model):
     recovery_notice_sent_at = fields.DatetimeField(null=True)
     ended_at = fields.DatetimeField(null=True)
     # The review rules that fired at confirmation (codes; shown to staff, never the customer).
-    review_reasons = fields.JSONField(default=list)
+    review_reasons: fields.JSONField[list[str]] = fields.JSONField(default=list)
     review_note = fields.CharField(max_length=500, default="")
 
     class Meta:
@@ -52,7 +58,9 @@ class ClosureRequest(Model):
 # One row per state a request entered: the timeline the app shows.
 class ClosureStep(Model):
     id = fields.BigIntField(primary_key=True)
-    request = fields.ForeignKeyField("models.ClosureRequest", related_name="steps")
+    request: fields.ForeignKeyRelation["ClosureRequest"] = fields.ForeignKeyField(
+        "models.ClosureRequest", related_name="steps")
+    request_id: UUID
     state = fields.CharEnumField(ClosureState, max_length=16)
     at = fields.DatetimeField()
 

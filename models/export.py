@@ -1,8 +1,12 @@
 from enum import StrEnum
-from uuid import uuid4
+from typing import TYPE_CHECKING
+from uuid import UUID, uuid4
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.account import Account
 
 
 class ExportFormat(StrEnum):
@@ -19,7 +23,9 @@ class ExportStatus(StrEnum):
 
 class DataExport(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
-    account = fields.ForeignKeyField("models.Account", related_name="exports")
+    account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
+        "models.Account", related_name="exports")
+    account_id: UUID
     format = fields.CharEnumField(ExportFormat, max_length=8)
     status = fields.CharEnumField(ExportStatus, default=ExportStatus.PENDING, max_length=16)
     created_at = fields.DatetimeField()

@@ -1,8 +1,12 @@
 from enum import StrEnum
-from uuid import uuid4
+from typing import TYPE_CHECKING
+from uuid import UUID, uuid4
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.account import Account, BankCard
 
 
 class Book(StrEnum):
@@ -32,7 +36,9 @@ class EntryStatus(StrEnum):
 class LedgerEntry(Model):
     id = fields.BigIntField(primary_key=True)
     movement_id = fields.UUIDField()
-    account = fields.ForeignKeyField("models.Account", related_name="ledger_entries")
+    account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
+        "models.Account", related_name="ledger_entries")
+    account_id: UUID
     book = fields.CharEnumField(Book, max_length=24)
     amount_fen = fields.BigIntField()
     kind = fields.CharEnumField(MovementKind, max_length=24)
@@ -55,8 +61,12 @@ class WithdrawalStatus(StrEnum):
 
 class Withdrawal(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
-    account = fields.ForeignKeyField("models.Account", related_name="withdrawals")
-    card = fields.ForeignKeyField("models.BankCard", related_name="withdrawals")
+    account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
+        "models.Account", related_name="withdrawals")
+    account_id: UUID
+    card: fields.ForeignKeyRelation["BankCard"] = fields.ForeignKeyField(
+        "models.BankCard", related_name="withdrawals")
+    card_id: UUID
     movement_id = fields.UUIDField()
     amount_fen = fields.BigIntField()
     status = fields.CharEnumField(WithdrawalStatus, max_length=16)

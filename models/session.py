@@ -1,12 +1,18 @@
-from uuid import uuid4
+from typing import TYPE_CHECKING
+from uuid import UUID, uuid4
 
 from tortoise import fields
 from tortoise.models import Model
 
+if TYPE_CHECKING:
+    from models.account import Account
+
 
 class Session(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
-    account = fields.ForeignKeyField("models.Account", related_name="sessions")
+    account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
+        "models.Account", related_name="sessions")
+    account_id: UUID
     # HMAC of the bearer token; the token itself is never stored.
     token_hash = fields.CharField(max_length=64, unique=True)
     device_name = fields.CharField(max_length=64, default="")

@@ -1,10 +1,14 @@
 from enum import StrEnum
-from uuid import uuid4
+from typing import TYPE_CHECKING
+from uuid import UUID, uuid4
 
 from tortoise import fields
 from tortoise.models import Model
 
 from models.audit import ChainedEntry
+
+if TYPE_CHECKING:
+    from models.account import Account
 
 
 class StaffRole(StrEnum):
@@ -35,7 +39,9 @@ class StaffUser(Model):
 
 class StaffSession(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
-    staff = fields.ForeignKeyField("models.StaffUser", related_name="sessions")
+    staff: fields.ForeignKeyRelation["StaffUser"] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="sessions")
+    staff_id: UUID
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
@@ -54,7 +60,9 @@ class RefundStatus(StrEnum):
 # Maker-checker: the checker decides on what the maker stored, never on a re-sent amount.
 class OfflineRefund(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
-    account = fields.ForeignKeyField("models.Account", related_name="offline_refunds")
+    account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
+        "models.Account", related_name="offline_refunds")
+    account_id: UUID
     status = fields.CharEnumField(RefundStatus, max_length=16, db_index=True)
     amount_fen = fields.BigIntField()
     payee_name = fields.CharField(max_length=64)
@@ -63,10 +71,14 @@ class OfflineRefund(Model):
     payee_account = fields.CharField(max_length=34)
     note = fields.CharField(max_length=500, default="")
     idempotency_key = fields.CharField(max_length=64)
-    proposed_by = fields.ForeignKeyField("models.StaffUser", related_name="refunds_proposed")
+    proposed_by: fields.ForeignKeyRelation["StaffUser"] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="refunds_proposed")
+    proposed_by_id: UUID
     created_at = fields.DatetimeField()
-    decided_by = fields.ForeignKeyField("models.StaffUser", related_name="refunds_decided",
+    decided_by: fields.ForeignKeyNullableRelation["StaffUser"] = fields.ForeignKeyField(
+        "models.StaffUser", related_name="refunds_decided",
                                         null=True)
+    decided_by_id: UUID | None
     decided_at = fields.DatetimeField(null=True)
     decision_note = fields.CharField(max_length=500, default="")
     movement_id = fields.UUIDField(null=True)

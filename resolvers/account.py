@@ -13,6 +13,7 @@ from schema.types import (
     BankCard,
     DeviceSession,
     Transaction,
+    Withdrawal,
 )
 from services.errors import DomainError
 from services.identity import accounts, phones
@@ -29,7 +30,7 @@ async def me(info: Ctx) -> Account:
     view = await accounts.overview(info.context.runtime, session.account)
     account_id = view.account.id
 
-    async def pending_withdrawals() -> list:
+    async def pending_withdrawals() -> list[Withdrawal]:
         return [withdrawal_of(w) for w in await withdrawals.pending(account_id)]
 
     return Account(
@@ -66,7 +67,7 @@ async def security_log(info: Ctx, first: int | None = 20,
     try:
         page = await audit.page(session.account_id, first=first, after=after)
     except DomainError as error:
-        raise top_level_error(info, error) from None
+        raise top_level_error(info.context.lang, error) from None
     return connection(page, lambda e: AuditLogEntry(
         at=e.at, action=audit.AuditAction(e.action), detail=audit.describe(e, lang)))
 
@@ -78,7 +79,7 @@ async def transactions(info: Ctx, first: int | None = 20,
     try:
         page = await ledger.wallet_movements(session.account_id, first=first, after=after)
     except DomainError as error:
-        raise top_level_error(info, error) from None
+        raise top_level_error(info.context.lang, error) from None
     return connection(page, lambda e: Transaction(
         id=strawberry.ID(str(e.movement_id)), kind=e.kind, status=e.status,
         amount=money_of(e.amount_fen), description=message(f"MOVEMENT_{e.kind}", lang),

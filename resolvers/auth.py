@@ -28,7 +28,7 @@ async def create_captcha(info: Ctx, purpose: CaptchaPurpose) -> CaptchaPayload:
     try:
         new = await captcha.create(info.context.runtime, purpose, client=info.context.client)
     except DomainError as error:  # the payload has no `errors`: the apps read this code
-        raise top_level_error(info, error) from None
+        raise top_level_error(info.context.lang, error) from None
     return CaptchaPayload(captcha_id=strawberry.ID(str(new.id)),
                           image_data_url=new.image_data_url, expires_at=new.expires_at)
 

@@ -6,6 +6,7 @@ from resolvers.common import errors_as_data, require_session
 from resolvers.context import Context
 from schema.types import (
     Blocker,
+    BlockerCode,
     CancelClosureInput,
     ClosureEligibility,
     ClosureRequest,
@@ -21,6 +22,7 @@ from schema.types import (
     VerifyClosureIdentityInput,
     VerifyClosureIdentityPayload,
     Warning,
+    WarningCode,
 )
 from services.closure import eligibility, flow
 from services.closure.eligibility import Finding
@@ -37,11 +39,11 @@ def ref(request: ClosureRequestModel | None) -> ClosureRequestRef | None:
 
 
 def blockers(findings: list[Finding], lang: str) -> list[Blocker]:
-    return [Blocker(code=f.code, message=f.message(lang)) for f in findings]
+    return [Blocker(code=BlockerCode(f.code), message=f.message(lang)) for f in findings]
 
 
 def warnings(findings: list[Finding], lang: str) -> list[Warning]:
-    return [Warning(code=f.code, message=f.message(lang)) for f in findings]
+    return [Warning(code=WarningCode(f.code), message=f.message(lang)) for f in findings]
 
 
 def not_eligible(findings: list[Finding], lang: str) -> list[UserError]:

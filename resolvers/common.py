@@ -3,7 +3,7 @@
 import dataclasses
 import functools
 from collections.abc import Awaitable, Callable
-from typing import ParamSpec, TypeVar, get_type_hints
+from typing import ParamSpec, TypeVar, cast, get_type_hints
 
 from graphql import GraphQLError
 from strawberry.types import Info
@@ -31,17 +31,16 @@ def counted(error: DomainError) -> DomainError:
 def user_errors(info: Info[Context, None], error: DomainError) -> list[UserError]:
     counted(error)
     text = message(error.message_key, info.context.lang, **error.params)
-    return [UserError(code=error.code, message=text, field=error.field)]
+    return [UserError(code=ErrorCode(error.code.value), message=text, field=error.field)]
 
 
-def top_level_error(info: Info[Context, None], error: DomainError) -> GraphQLError:
+def top_level_error(lang: str, error: DomainError) -> GraphQLError:
     """For fields with no payload to carry `errors`: the same code, at the top level."""
     counted(error)
     extensions = {"code": error.code.value, **error.params}
     if error.field:
         extensions["field"] = error.field
-    return GraphQLError(message(error.message_key, info.context.lang, **error.params),
-                        extensions=extensions)
+    return GraphQLError(message(error.message_key, lang, **error.params), extensions=extensions)
 
 
 async def require_session(info: Info[Context, None]) -> Session:
@@ -64,11 +63,11 @@ def errors_as_data(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable
             validation.printable(kwargs)
             return await resolver(*args, **kwargs)
         except DomainError as error:
-            info = kwargs["info"]
+            info = cast(Info[Context, None], kwargs["info"])
             extra = {}
             if error.code == ErrorCode.RATE_LIMITED and "resend_after_seconds" in {
                     f.name for f in dataclasses.fields(payload)}:
                 extra["resend_after_seconds"] = error.params.get("seconds", 0)
-            return payload(errors=user_errors(info, error), **extra)  # type: ignore[arg-type]
+            return cast(T, payload(errors=user_errors(info, error), **extra))
 
     return resolve

@@ -6,8 +6,6 @@ from models import Session
 from services.identity import sessions
 from services.runtime import Runtime
 
-_UNREAD = object()
-
 
 @dataclass
 class Context:
@@ -15,7 +13,8 @@ class Context:
     runtime: Runtime
     lang: str
     request_id: str
-    _session: object = field(default=_UNREAD, repr=False)
+    _session: Session | None = field(default=None, repr=False)
+    _read: bool = field(default=False, repr=False)
 
     @property
     def client(self) -> str:
@@ -24,7 +23,7 @@ class Context:
 
     async def session(self) -> Session | None:
         """The session the bearer token opened, read once per request."""
-        if self._session is _UNREAD:
-            self._session = await sessions.from_authorization(
-                self.runtime, self.request.headers.get("authorization", ""))
-        return self._session  # type: ignore[return-value]
+        if not self._read:
+            self._session, self._read = await sessions.from_authorization(
+                self.runtime, self.request.headers.get("authorization", "")), True
+        return self._session

@@ -3,9 +3,16 @@ mobile teams generate: units, limits and the errors to expect. Filled into every
 argument, enum value and input field that its definition left undescribed (enums come from the
 domain, which knows nothing of GraphQL); a test fails on anything left bare."""
 
+from collections.abc import Iterator
+
 from graphql import (
+    GraphQLArgument,
     GraphQLEnumType,
+    GraphQLEnumValue,
+    GraphQLField,
+    GraphQLInputField,
     GraphQLInputObjectType,
+    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
 )
@@ -373,7 +380,11 @@ def document(schema: GraphQLSchema) -> None:
             item.description = DOCS[key]
 
 
-def items(schema: GraphQLSchema):
+Described = GraphQLNamedType | GraphQLField | GraphQLInputField | GraphQLArgument | (
+    GraphQLEnumValue)
+
+
+def items(schema: GraphQLSchema) -> Iterator[tuple[str, Described]]:
     for name, kind in schema.type_map.items():
         if name.startswith("__") or name in ("String", "Int", "Boolean", "ID", "Float"):
             continue

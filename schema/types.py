@@ -19,11 +19,15 @@ from services.closure.eligibility import WarningCode as WarningCodeModel
 from services.errors import ErrorCode as ErrorCodeModel
 from services.records.audit import AuditAction as AuditActionModel
 
-ErrorCode = strawberry.enum(ErrorCodeModel, name="ErrorCode",
+strawberry.enum(ErrorCodeModel, name="ErrorCode",
                             description="Stable codes the apps switch on.")
-AccountStatus = strawberry.enum(AccountStatusModel, name="AccountStatus")
-CaptchaPurpose = strawberry.enum(Purpose, name="CaptchaPurpose")
-AuditAction = strawberry.enum(AuditActionModel, name="AuditAction")
+ErrorCode = ErrorCodeModel
+strawberry.enum(AccountStatusModel, name="AccountStatus")
+AccountStatus = AccountStatusModel
+strawberry.enum(Purpose, name="CaptchaPurpose")
+CaptchaPurpose = Purpose
+strawberry.enum(AuditActionModel, name="AuditAction")
+AuditAction = AuditActionModel
 
 
 @strawberry.type(description="A business rule said no; `message` is in the request's language.")
@@ -61,7 +65,8 @@ class DeviceSession:
     last_seen_at: datetime
 
 
-WithdrawalStatus = strawberry.enum(WithdrawalStatusModel, name="WithdrawalStatus")
+strawberry.enum(WithdrawalStatusModel, name="WithdrawalStatus")
+WithdrawalStatus = WithdrawalStatusModel
 
 
 @strawberry.type
@@ -83,15 +88,16 @@ class Account:
     bank_cards: list[BankCard]
     sessions: list[DeviceSession]
     load_pending_withdrawals: strawberry.Private[Callable[[], Awaitable[list[Withdrawal]]]]
+    pending_withdrawals: list[Withdrawal] = strawberry.field(
+        resolver=lambda root: root.load_pending_withdrawals(),
+        description="Withdrawals the bank has not answered yet, newest first: the difference "
+                    "between `settledBalance` and `balance`.")
 
-    @strawberry.field(description="Withdrawals the bank has not answered yet, newest first: "
-                                  "the difference between `settledBalance` and `balance`.")
-    async def pending_withdrawals(self) -> list[Withdrawal]:
-        return await self.load_pending_withdrawals()
 
-
-TransactionKind = strawberry.enum(MovementKindModel, name="TransactionKind")
-TransactionStatus = strawberry.enum(EntryStatusModel, name="TransactionStatus")
+strawberry.enum(MovementKindModel, name="TransactionKind")
+TransactionKind = MovementKindModel
+strawberry.enum(EntryStatusModel, name="TransactionStatus")
+TransactionStatus = EntryStatusModel
 
 
 @strawberry.type(description="A movement of the customer's wallet money, newest first.")
@@ -166,10 +172,14 @@ class LoginWithPasswordInput:
     device_name: str = ""
 
 
-ClosureState = strawberry.enum(ClosureStateModel, name="ClosureState")
-ClosureReason = strawberry.enum(ClosureReasonModel, name="ClosureReason")
-BlockerCode = strawberry.enum(BlockerCodeModel, name="BlockerCode")
-WarningCode = strawberry.enum(WarningCodeModel, name="WarningCode")
+strawberry.enum(ClosureStateModel, name="ClosureState")
+ClosureState = ClosureStateModel
+strawberry.enum(ClosureReasonModel, name="ClosureReason")
+ClosureReason = ClosureReasonModel
+strawberry.enum(BlockerCodeModel, name="BlockerCode")
+BlockerCode = BlockerCodeModel
+strawberry.enum(WarningCodeModel, name="WarningCode")
+WarningCode = WarningCodeModel
 
 
 @strawberry.type(description="Stops closure; `message` tells how to clear it.")
@@ -293,8 +303,10 @@ class RestoreAccountInput:
     device_name: str = ""
 
 
-ExportFormat = strawberry.enum(ExportFormatModel, name="ExportFormat")
-ExportStatus = strawberry.enum(ExportStatusModel, name="ExportStatus")
+strawberry.enum(ExportFormatModel, name="ExportFormat")
+ExportFormat = ExportFormatModel
+strawberry.enum(ExportStatusModel, name="ExportStatus")
+ExportStatus = ExportStatusModel
 
 
 @strawberry.type

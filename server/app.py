@@ -12,7 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -64,7 +64,7 @@ class BodySizeLimit:
         await self.app(scope, bounded, send)
 
 
-class WalletGraphQL(GraphQL):
+class WalletGraphQL(GraphQL[Context | StaffContext, None]):
     """The customers' endpoint; `StaffGraphQL` is the same with the desk's schema and context."""
 
     def __init__(self, runtime: Runtime, *, production: bool, trusted_only: bool = False,
@@ -182,7 +182,7 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
                 stack.callback(task.cancel)
             yield
 
-    endpoints = [
+    endpoints: list[BaseRoute] = [
         Route("/graphql", WalletGraphQL(runtime, production=settings.production,
                                         trusted_only=settings.trusted_documents_on)),
         Route("/health", health),

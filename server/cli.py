@@ -253,7 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         print(f"wallet-closure: refusing to start: {error}", file=sys.stderr)
         return 2
-    return args.run(settings, args)
+    command: Callable[[Settings, argparse.Namespace], int] = args.run
+    return command(settings, args)
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ async def pending_migrations(connection: BaseDBAsyncClient) -> list[str]:
     return [name for name in committed_migrations() if name not in applied]
 
 
-async def pending_model_changes() -> list:
+async def pending_model_changes() -> list[Any]:
     """Migration writers for whatever the models have that the migrations lack."""
     config = tortoise_config("sqlite://:memory:")
     async with tortoise_cli_context(config) as context:

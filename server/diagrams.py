@@ -1,5 +1,7 @@
 """docs/state-machines.md, generated from every status table (a test keeps the file equal)."""
 
+from typing import Any
+
 from services.closure.machine import CLOSURE
 from services.money.refunds import REFUND
 from services.money.withdrawals import WITHDRAWAL
@@ -7,7 +9,7 @@ from services.notify.outbox import MESSAGE
 from services.records.exports import EXPORT
 from services.statemachine import Machine
 
-MACHINES: list[Machine] = [CLOSURE, WITHDRAWAL, REFUND, EXPORT, MESSAGE]
+MACHINES: list[Machine[Any, Any]] = [CLOSURE, WITHDRAWAL, REFUND, EXPORT, MESSAGE]
 
 
 def document() -> str:

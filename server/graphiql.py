@@ -4,13 +4,15 @@ compressed with long cache lifetimes."""
 
 import base64
 import hashlib
+import os
 import re
+from os import PathLike
 from pathlib import Path
 
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Scope
 
 FOLDER = Path(__file__).parent / "static" / "graphiql"
 ONE_YEAR = 365 * 24 * 3600
@@ -34,8 +36,9 @@ def page() -> HTMLResponse:
 
 
 class _LongLived(StaticFiles):
-    def file_response(self, *args, **kwargs) -> Response:  # type: ignore[no-untyped-def]
-        response = super().file_response(*args, **kwargs)
+    def file_response(self, full_path: PathLike[str] | str, stat_result: os.stat_result,
+                      scope: Scope, status_code: int = 200) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
         # The files change only with a GraphiQL upgrade, which ships a new index.html too.
         response.headers["cache-control"] = f"public, max-age={ONE_YEAR}, immutable"
         return response

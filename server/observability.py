@@ -4,6 +4,7 @@ headers, /livez, /readyz and Prometheus metrics at /metrics."""
 import logging
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -102,7 +103,7 @@ async def readyz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def metrics_endpoint(runtime: Runtime):
+def metrics_endpoint(runtime: Runtime) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(_: Request) -> Response:
         # Figures that live in the database are read when scraped.
         waiting = await backlog.measure(runtime)

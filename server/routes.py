@@ -1,5 +1,7 @@
 """The two plain-HTTP endpoints beside GraphQL: the bank's callback and export downloads."""
 
+from collections.abc import Awaitable, Callable
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -9,8 +11,10 @@ from services.money import payouts
 from services.records import exports
 from services.runtime import Runtime
 
+Endpoint = Callable[[Request], Awaitable[Response]]
 
-def payout_callback(runtime: Runtime, secret: bytes):
+
+def payout_callback(runtime: Runtime, secret: bytes) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         body = await request.body()
         try:
@@ -25,7 +29,7 @@ def payout_callback(runtime: Runtime, secret: bytes):
     return endpoint
 
 
-def export_download(runtime: Runtime):
+def export_download(runtime: Runtime) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         session = await sessions.from_authorization(
             runtime, request.headers.get("authorization", ""))

@@ -2,7 +2,7 @@
 
 import functools
 from collections.abc import Awaitable, Callable
-from typing import ParamSpec, TypeVar, get_type_hints
+from typing import ParamSpec, TypeVar, cast, get_type_hints
 
 from graphql import GraphQLError
 from strawberry.types import Info
@@ -47,14 +47,14 @@ def errors_as_data(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable
 
     @functools.wraps(resolver)
     async def resolve(*args: P.args, **kwargs: P.kwargs) -> T:
-        info = kwargs["info"]
+        info = cast(StaffInfo, kwargs["info"])
         try:
             validation.printable(kwargs)
             return await resolver(*args, **kwargs)
         except DomainError as error:
-            return payload(errors=staff_errors(info, error))  # type: ignore[arg-type]
+            return cast(T, payload(errors=staff_errors(info, error)))
         except Forbidden:
-            raise forbidden(info) from None  # type: ignore[arg-type]
+            raise forbidden(info) from None
 
     return resolve
 

@@ -6,8 +6,6 @@ from models import StaffSession
 from services.runtime import Runtime
 from services.support import staff
 
-_UNREAD = object()
-
 
 @dataclass
 class StaffContext:
@@ -17,10 +15,11 @@ class StaffContext:
     runtime: Runtime
     lang: str
     request_id: str
-    _session: object = field(default=_UNREAD, repr=False)
+    _session: StaffSession | None = field(default=None, repr=False)
+    _read: bool = field(default=False, repr=False)
 
     async def session(self) -> StaffSession | None:
-        if self._session is _UNREAD:
-            self._session = await staff.from_authorization(
-                self.runtime, self.request.headers.get("authorization", ""))
-        return self._session  # type: ignore[return-value]
+        if not self._read:
+            self._session, self._read = await staff.from_authorization(
+                self.runtime, self.request.headers.get("authorization", "")), True
+        return self._session

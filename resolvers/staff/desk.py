@@ -5,7 +5,7 @@ import strawberry
 from models import ClosureRequest as ClosureRequestModel
 from models import OfflineRefund as OfflineRefundModel
 from models import StaffAuditEntry as StaffAuditEntryModel
-from models import StaffUser
+from models import StaffRole, StaffUser
 from resolvers.common import top_level_error
 from resolvers.pages import connection
 from resolvers.staff.common import StaffInfo, acting, errors_as_data, forbidden
@@ -40,6 +40,8 @@ from schema.staff.types import (
 )
 from services import currency
 from services.actors import Forbidden
+from services.closure.eligibility import BlockerCode
+from services.closure.review import ReviewReason
 from services.errors import DomainError, StaffErrorCode
 from services.identity import phones
 from services.money import refunds
@@ -74,10 +76,12 @@ def customer_of(view: CustomerView, lang: str) -> Customer:
         balance=amount(view.balance.available_fen),
         bank_cards=[CustomerCard(id=strawberry.ID(str(c.id)), bank_name=c.bank_name,
                                  last4=c.last4) for c in view.cards],
-        blockers=[ClosureBlocker(code=f.code, message=f.message(lang)) for f in view.blockers],
+        blockers=[ClosureBlocker(code=BlockerCode(f.code), message=f.message(lang))
+                  for f in view.blockers],
         closure_requests=[CustomerClosureRequest(
             id=strawberry.ID(str(h.request.id)), state=h.request.state, reason=h.request.reason,
-            created_at=h.request.created_at, review_reasons=h.request.review_reasons,
+            created_at=h.request.created_at,
+            review_reasons=[ReviewReason(r) for r in h.request.review_reasons],
             review_note=h.request.review_note,
             timeline=[ClosureStep(state=s.state, at=s.at) for s in h.steps],
         ) for h in view.closure_requests],
@@ -108,7 +112,7 @@ async def customer(info: StaffInfo, phone: str) -> Customer | None:
     try:
         view = await customers.by_phone(info.context.runtime, session.staff, phone)
     except DomainError as error:
-        raise top_level_error(info, error) from None  # type: ignore[arg-type]
+        raise top_level_error(info.context.lang, error) from None
     except Forbidden:
         raise forbidden(info) from None
     return customer_of(view, info.context.lang) if view else None
@@ -129,12 +133,13 @@ async def closure_reviews(info: StaffInfo, first: int | None = 20,
     try:
         page = await reviews.queue(session.staff, first=first, after=after)
     except DomainError as error:
-        raise top_level_error(info, error) from None  # type: ignore[arg-type]
+        raise top_level_error(info.context.lang, error) from None
     except Forbidden:
         raise forbidden(info) from None
     return connection(page, lambda step: ReviewItem(
         id=strawberry.ID(str(step.request.id)), state=step.request.state,
-        review_reasons=step.request.review_reasons, created_at=step.request.created_at,
+        review_reasons=[ReviewReason(r) for r in step.request.review_reasons],
+        created_at=step.request.created_at,
         customer=CustomerRef(id=strawberry.ID(str(step.request.account.id)),
                              phone_masked=phones.mask(step.request.account.phone))))
 
@@ -207,7 +212,7 @@ async def staff_audit_log(info: StaffInfo, first: int | None = 20,
     try:
         page, lines = await staff_audit.page(first=first, after=after)
     except DomainError as error:
-        raise top_level_error(info, error) from None  # type: ignore[arg-type]
+        raise top_level_error(info.context.lang, error) from None
     by_entry = {line.entry.id: line for line in lines}
 
     def node(entry: StaffAuditEntryModel) -> StaffAuditEntry:
@@ -215,6 +220,8 @@ async def staff_audit_log(info: StaffInfo, first: int | None = 20,
         return StaffAuditEntry(
             at=entry.at, action=staff_audit.StaffAuditAction(entry.action), reason=line.reason,
             customer_id=strawberry.ID(str(entry.account_id)) if entry.account_id else None,
-            staff=StaffName(username=line.staff.username, role=line.role) if line.staff else None)
+            staff=StaffName(username=line.staff.username,
+                            role=StaffRole(line.role) if line.role else None)
+            if line.staff else None)
 
     return connection(page, node)

@@ -14,17 +14,26 @@ from services.closure.review import ReviewReason as ReviewReasonModel
 from services.errors import StaffErrorCode as StaffErrorCodeModel
 from services.records.staff_audit import StaffAuditAction as StaffAuditActionModel
 
-StaffErrorCode = strawberry.enum(StaffErrorCodeModel, name="StaffErrorCode",
+strawberry.enum(StaffErrorCodeModel, name="StaffErrorCode",
                                  description="Stable codes of the support desk's refusals.")
-StaffRole = strawberry.enum(StaffRoleModel, name="StaffRole")
-CustomerStatus = strawberry.enum(AccountStatusModel, name="CustomerStatus")
-ClosureRequestState = strawberry.enum(ClosureStateModel, name="ClosureRequestState")
-ClosureRequestReason = strawberry.enum(ClosureReasonModel, name="ClosureRequestReason")
-ClosureBlockerCode = strawberry.enum(BlockerCodeModel, name="ClosureBlockerCode")
-ReviewReason = strawberry.enum(ReviewReasonModel, name="ReviewReason",
+StaffErrorCode = StaffErrorCodeModel
+strawberry.enum(StaffRoleModel, name="StaffRole")
+StaffRole = StaffRoleModel
+strawberry.enum(AccountStatusModel, name="CustomerStatus")
+CustomerStatus = AccountStatusModel
+strawberry.enum(ClosureStateModel, name="ClosureRequestState")
+ClosureRequestState = ClosureStateModel
+strawberry.enum(ClosureReasonModel, name="ClosureRequestReason")
+ClosureRequestReason = ClosureReasonModel
+strawberry.enum(BlockerCodeModel, name="ClosureBlockerCode")
+ClosureBlockerCode = BlockerCodeModel
+strawberry.enum(ReviewReasonModel, name="ReviewReason",
                                description="Why a confirmed closure waits for a supervisor.")
-RefundStatus = strawberry.enum(RefundStatusModel, name="RefundStatus")
-StaffAuditAction = strawberry.enum(StaffAuditActionModel, name="StaffAuditAction")
+ReviewReason = ReviewReasonModel
+strawberry.enum(RefundStatusModel, name="RefundStatus")
+RefundStatus = RefundStatusModel
+strawberry.enum(StaffAuditActionModel, name="StaffAuditAction")
+StaffAuditAction = StaffAuditActionModel
 
 
 @strawberry.type(description="A business rule said no; nothing changed.")

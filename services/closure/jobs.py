@@ -120,12 +120,12 @@ async def remind_due(rt: Runtime) -> int:
 async def purge_due(rt: Runtime) -> int:
     """Accounts past their window (at once with a window of 0 days), once the last SMS
     to their phone has gone out; none under a legal hold (released, it is purged here)."""
-    due = set(await ClosureRequest.filter(
+    due = {r.account_id for r in await ClosureRequest.filter(
         state=State.COMPLETED, recoverable_until__lte=rt.clock.now(),
         account__status=AccountStatus.CLOSED, account__legal_hold=False,
-    ).limit(BATCH).values_list("account_id", flat=True))
-    due -= set(await OutboxMessage.filter(account_id__in=list(due), status=OutboxStatus.PENDING)
-               .values_list("account_id", flat=True))
+    ).limit(BATCH).only("id", "account_id")}
+    due -= {m.account_id for m in await OutboxMessage.filter(
+        account_id__in=list(due), status=OutboxStatus.PENDING).only("id", "account_id")}
     done = await purge.purge_accounts(rt, sorted(due))
     await purge.expire_financial_records(rt)
     return done

@@ -28,6 +28,8 @@ async def send_restore_code(rt: Runtime, *, phone: str, captcha_id: str, captcha
 
 async def restore(rt: Runtime, *, phone: str, code: str, device_name: str, lang: str) -> LoggedIn:
     challenge, account = await prove_phone(rt, phone=phone, purpose=Purpose.RESTORE, code=code)
+    phone_number = account.phone
+    assert phone_number is not None  # proved by the code sent to it
     request = await (ClosureRequest.filter(account_id=account.id,
                                            state__in=[State.UNDER_REVIEW, State.CONFIRMED,
                                                      State.COMPLETED])
@@ -48,7 +50,7 @@ async def restore(rt: Runtime, *, phone: str, code: str, device_name: str, lang:
         account.status = AccountStatus.ACTIVE
         token = await sessions.open_session(rt, account, device_name)
         await audit.login_succeeded(rt, account_id=account.id, method=LoginMethod.SMS_CODE, at=now)
-        await outbox.enqueue(rt, account_id=account.id, to_phone=account.phone,
+        await outbox.enqueue(rt, account_id=account.id, to_phone=phone_number,
                              purpose=SmsPurpose.ACCOUNT_RESTORED, at=now,
                              text=message("SMS_ACCOUNT_RESTORED", lang,
                                           phone=rt.rules.support_phone))

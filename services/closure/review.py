@@ -39,10 +39,11 @@ async def _new_device(rt: Runtime, account: Account, session: Session, now: date
 
 async def _large_recent_withdrawal(rt: Runtime, account: Account, session: Session,
                                    now: datetime) -> bool:
-    amounts = await (Withdrawal.filter(account_id=account.id,
-                                       created_at__gt=now - rt.rules.review_window)
-                     .exclude(status=WithdrawalStatus.FAILED).values_list("amount_fen", flat=True))
-    return sum(amounts) >= rt.rules.review_large_withdrawal_fen
+    withdrawn = await (Withdrawal.filter(account_id=account.id,
+                                         created_at__gt=now - rt.rules.review_window)
+                       .exclude(status=WithdrawalStatus.FAILED))
+    total: int = sum(w.amount_fen for w in withdrawn)
+    return total >= rt.rules.review_large_withdrawal_fen
 
 
 RULES: dict[ReviewReason, Callable[[Runtime, Account, Session, datetime], Awaitable[bool]]] = {

@@ -87,8 +87,9 @@ async def deliver_due(rt: Runtime, sender: SmsSender, *, lane: Lane | None = Non
     several workers at once: each message is claimed with a compare-and-set."""
     await expire_overdue(rt, lane)
     now = rt.clock.now()
-    due = await (OutboxMessage.filter(in_lane(lane), _claimable(now), next_attempt_at__lte=now)
-                 .order_by("id").limit(limit).values_list("id", flat=True))
+    due = [m.id for m in await (
+        OutboxMessage.filter(in_lane(lane), _claimable(now), next_attempt_at__lte=now)
+        .order_by("id").limit(limit).only("id"))]
     slots = asyncio.Semaphore(in_flight)
 
     async def one(message_id: int) -> bool:

@@ -7,7 +7,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from tortoise.transactions import in_transaction
@@ -20,7 +20,7 @@ from services.paging import Page
 from services.runtime import Runtime
 
 GENESIS = "0" * 64
-Chain = type[AuditEntry] | type[StaffAuditEntry]
+Entry = TypeVar("Entry", AuditEntry, StaffAuditEntry)
 # One lock for both chains keeps the one lock order (account, request, audit) simple.
 _CHAIN_LOCK = zlib.crc32(b"wallet-closure audit chain")
 
@@ -65,8 +65,8 @@ def entry_hash(secret: bytes, *, seq: int, at: datetime, account_id: UUID | None
     return hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()
 
 
-async def append(rt: Runtime, chain: Chain, action: StrEnum, *, account_id: UUID | None,
-                 at: datetime, data: dict[str, Any]) -> AuditEntry | StaffAuditEntry:
+async def append(rt: Runtime, chain: type[Entry], action: StrEnum, *, account_id: UUID | None,
+                 at: datetime, data: dict[str, Any]) -> Entry:
     """The next entry of `chain`, inside the caller's transaction when there is one, so that
     it commits with the change it records."""
     async with in_transaction() as connection:
@@ -83,7 +83,7 @@ async def append(rt: Runtime, chain: Chain, action: StrEnum, *, account_id: UUID
 
 
 async def _append(rt: Runtime, action: AuditAction, *, account_id: UUID | None, at: datetime,
-                  **data: Any) -> AuditEntry | StaffAuditEntry:
+                  **data: Any) -> AuditEntry:
     return await append(rt, AuditEntry, action, account_id=account_id, at=at, data=data)
 
 
@@ -175,7 +175,9 @@ class Verification:
 
 
 async def verify_chain(secret: bytes, *, anchor: tuple[int, str] | None = None,
-                       batch: int = 1000, chain: Chain = AuditEntry) -> Verification:
+                       batch: int = 1000,
+                       chain: type[AuditEntry] | type[StaffAuditEntry] = AuditEntry,
+                       ) -> Verification:
     """Every place where the stored chain is not what was appended: edited, removed,
     reordered. Entries removed from the end are found only against an `anchor`, a head
     recorded earlier (seq and hash)."""

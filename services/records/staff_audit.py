@@ -35,9 +35,7 @@ async def record(rt: Runtime, action: StaffAuditAction, *, staff: StaffUser | No
     """`staff` None: the command line did it (staff add / disable)."""
     body = {"staff": str(staff.id) if staff else None,
             "role": staff.role.value if staff else None, "reason": reason, **data}
-    entry = await append(rt, StaffAuditEntry, action, account_id=account_id, at=at, data=body)
-    assert isinstance(entry, StaffAuditEntry)
-    return entry
+    return await append(rt, StaffAuditEntry, action, account_id=account_id, at=at, data=body)
 
 
 @dataclass(frozen=True)
@@ -61,4 +59,5 @@ async def page(*, first: int | None, after: str | None) -> tuple[Page[StaffAudit
                                       first=first, after=after)
     ids = {e.data.get("staff") for _, e in found.edges} - {None}
     staff = {str(s.id): s for s in await StaffUser.filter(id__in=list(ids))}
-    return found, [StaffAuditLine(e, staff.get(e.data.get("staff"))) for _, e in found.edges]
+    return found, [StaffAuditLine(e, staff.get(str(e.data.get("staff"))))
+                   for _, e in found.edges]
