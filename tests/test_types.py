@@ -8,6 +8,7 @@ from pathlib import Path
 from graphql import build_schema
 
 from schema.api import build_schema as served_schema
+from services.records.staff_audit import StaffAuditAction
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,3 +44,14 @@ def test_the_apps_error_codes_did_not_grow_with_the_support_desk() -> None:
     served = served_schema()._schema
     assert set(served.type_map["ErrorCode"].values) == set(
         released.type_map["ErrorCode"].values)
+
+
+def test_staff_actions_stay_out_of_the_apps_audit_enum() -> None:
+    released = build_schema((ROOT / "schema" / "released" / "1.0.graphql").read_text())
+    served = set(served_schema()._schema.type_map["AuditAction"].values)
+    notes = (ROOT / "CHANGELOG.md").read_text()
+    added = served - set(released.type_map["AuditAction"].values)
+    assert all(f"AuditAction.{value} was added" in notes for value in added)
+    # the one name both logs use, each for its own event (the customer's request refused;
+    # a supervisor's decision), from two separate enums
+    assert served & {action.value for action in StaffAuditAction} == {"CLOSURE_REJECTED"}
