@@ -10,6 +10,7 @@ from models.ledger import (
     LedgerEntry,
     MovementKind,
     PayoutCallback,
+    WalletBalance,
     Withdrawal,
     WithdrawalStatus,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "StaffRole",
     "StaffSession",
     "StaffUser",
+    "WalletBalance",
     "Withdrawal",
     "WithdrawalStatus",
 ]

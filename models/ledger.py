@@ -91,3 +91,17 @@ class PayoutCallback(Model):
 
     class Meta:
         table = "payout_callback"
+
+
+# The wallet balance of one account, kept with every leg that changes it (in the same
+# transaction), so that reading it does not grow with the history; the ledger stays the
+# source of truth and `wallet-closure verify-ledger` compares the two.
+class WalletBalance(Model):
+    account: fields.OneToOneRelation["Account"] = fields.OneToOneField(
+        "models.Account", related_name="wallet_balance", primary_key=True)
+    account_id: UUID
+    settled_fen = fields.BigIntField(default=0)
+    pending_out_fen = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "wallet_balance"

@@ -25,6 +25,7 @@ from server.settings import Settings
 from server.wiring import build_runtime, build_worker
 from services.errors import DomainError
 from services.messages import message
+from services.money import ledger
 from services.notify import outbox
 from services.records import audit, purge
 from services.runtime import Runtime
@@ -142,6 +143,22 @@ def verify_audit(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if customers.breaks or desk.breaks else 0
 
 
+def verify_ledger(settings: Settings, _: argparse.Namespace) -> int:
+    """Every kept wallet balance against the sums of its ledger."""
+    async def compare() -> list[str]:
+        kept, summed = await ledger.kept_balances(), await ledger.summed_balances()
+        zero = ledger.Balance(0, 0)
+        return [f"account {account}: kept {kept.get(account, zero)}, "
+                f"ledger {summed.get(account, zero)}"
+                for account in sorted({*kept, *summed}, key=str)
+                if kept.get(account, zero) != summed.get(account, zero)]
+
+    asyncio.run(database.migrate(settings.database_url))  # the kept rows came with 0009
+    problems = asyncio.run(_with_orm(settings, compare))
+    print("\n".join(problems) or "every wallet balance equals its ledger")
+    return 1 if problems else 0
+
+
 def scrub(settings: Settings, _: argparse.Namespace) -> int:
     asyncio.run(_with_orm(settings, purge.rewrite_personal_data_tables))
     print("personal-data tables rewritten")
@@ -220,6 +237,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--anchor", metavar="SEQ:HASH", type=_anchor,
                    help="a head printed earlier: also finds entries removed from the end")
     p.set_defaults(run=verify_audit)
+    commands.add_parser("verify-ledger", help="check the kept balances against the ledger"
+                        ).set_defaults(run=verify_ledger)
     commands.add_parser("scrub", help="rewrite the personal-data tables (PostgreSQL: VACUUM FULL)"
                         ).set_defaults(run=scrub)
     commands.add_parser("outbox", help="list SMS that expired undelivered (exit 1 if any)"

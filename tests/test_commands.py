@@ -4,6 +4,7 @@ import asyncio
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -147,3 +148,20 @@ def test_a_bad_anchor_gets_a_usage_message(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "usage: wallet-closure verify-audit" in result.stderr
     assert "is not SEQ:HASH" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_verify_ledger_finds_a_kept_balance_that_left_its_ledger(tmp_path: Path) -> None:
+    wallet_closure("demo-data", cwd=tmp_path)
+    clean = wallet_closure("verify-ledger", cwd=tmp_path)
+    database = sqlite3.connect(tmp_path / "wallet.sqlite3")
+    with database:
+        database.execute("UPDATE wallet_balance SET settled_fen = settled_fen + 1 "
+                         "WHERE settled_fen = 12850")
+    database.close()
+
+    tampered = wallet_closure("verify-ledger", cwd=tmp_path)
+
+    assert (clean.returncode, clean.stdout.strip()) == (
+        0, "every wallet balance equals its ledger")
+    assert tampered.returncode == 1
+    assert "kept Balance(settled_fen=12851, pending_out_fen=0)" in tampered.stdout

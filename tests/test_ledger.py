@@ -56,3 +56,18 @@ async def test_every_movement_of_every_kind_sums_to_zero(
     # 20,000 + 3,000 - 3,000 - 4,000 (settled) + 500 (corrected) - 16,500 (refunded)
     assert (balance.settled_fen, balance.pending_out_fen) == (0, 0)
     assert await LedgerEntry.filter(status=EntryStatus.VOIDED).count() == 2
+
+
+async def test_the_kept_balances_equal_the_ledger_after_every_kind(
+        runtime: Runtime, clock: FakeClock) -> None:
+    await test_every_movement_of_every_kind_sums_to_zero(runtime, clock)
+    other = await factories.account(runtime, "13900000002", fen=7_000, card_last4="1111")
+    card = await other.cards.all().first()
+    assert card is not None
+    await withdrawals.withdraw(runtime, other, card_id=str(card.id), fen=2_500,
+                               idempotency_key="pending")
+
+    kept, summed = await ledger.kept_balances(), await ledger.summed_balances()
+
+    assert kept == summed
+    assert kept[other.id] == ledger.Balance(settled_fen=7_000, pending_out_fen=2_500)

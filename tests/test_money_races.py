@@ -111,6 +111,9 @@ async def check(account: Account) -> list[str]:
         if total != 0:
             problems.append(f"{status} ledger entries sum to {total}, not 0")
     balance = await ledger.balance(account.id)
+    summed = (await ledger.summed_balances()).get(account.id, ledger.Balance(0, 0))
+    if balance != summed:
+        problems.append(f"kept balance {balance} is not the ledger's {summed}")
     if balance.available_fen < 0:
         problems.append(f"available balance {balance.available_fen} < 0")
     await account.refresh_from_db()

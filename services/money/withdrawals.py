@@ -11,7 +11,6 @@ from models import (
     BankCard,
     Book,
     EntryStatus,
-    LedgerEntry,
     MovementKind,
     Withdrawal,
     WithdrawalStatus,
@@ -105,10 +104,10 @@ async def end(rt: Runtime, withdrawal_id: UUID, *, settled: bool,
                 ended_at=now, failure_reason=None if settled else (reason or "")[:128])
         except DomainError:  # ended meanwhile by another answer
             return False
-        await LedgerEntry.filter(movement_id=withdrawal.movement_id,
-                                 status=EntryStatus.PENDING).update(
-            status=EntryStatus.SETTLED if settled else EntryStatus.VOIDED,
-            settled_at=now if settled else None)
+        if settled:
+            await ledger.settle(withdrawal.movement_id, at=now)
+        else:
+            await ledger.void(withdrawal.movement_id)
         await audit.withdrawal_ended(rt, account_id=withdrawal.account_id,
                                      withdrawal_id=withdrawal.id, settled=settled,
                                      fen=withdrawal.amount_fen, at=now)

@@ -16,6 +16,7 @@ from models import (
     OfflineRefund,
     OutboxMessage,
     Session,
+    WalletBalance,
     Withdrawal,
 )
 from services.database import scrub_freed_space
@@ -72,4 +73,5 @@ async def expire_financial_records(rt: Runtime) -> int:
     async with in_transaction():
         deleted = await Withdrawal.filter(account_id__in=Subquery(expired)).delete()
         deleted += await OfflineRefund.filter(account_id__in=Subquery(expired)).delete()
+        await WalletBalance.filter(account_id__in=Subquery(expired)).delete()
         return deleted + await LedgerEntry.filter(account_id__in=Subquery(expired)).delete()
