@@ -27,6 +27,7 @@ from server import graphiql, observability, refusals, routes
 from server.database import tortoise_config
 from server.refusals import RefusalCode, Refused
 from server.settings import Settings
+from server.wiring import build_worker
 from server.worker import Worker
 from services.messages import negotiate
 from services.runtime import Runtime
@@ -200,3 +201,11 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
     return Starlette(routes=endpoints, lifespan=lifespan,
                      middleware=[Middleware(observability.RequestContext),
                                  Middleware(BodySizeLimit, limit=MAX_BODY_BYTES)])
+
+
+def serving_app(settings: Settings, runtime: Runtime, *, with_worker: bool) -> Starlette:
+    """The app `serve` runs: with the background worker in the same process, unless not."""
+    worker = build_worker(settings, runtime) if with_worker else None
+    if worker is not None:
+        runtime.wake_worker = worker.wake
+    return create_app(settings, runtime, worker=worker)

@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import socket
 import sys
 from collections.abc import Awaitable, Callable
@@ -19,7 +20,7 @@ from schema import documents
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
 from server import database, demo, diagrams
-from server.app import create_app
+from server.app import serving_app
 from server.observability import configure_logging
 from server.settings import Settings
 from server.wiring import build_runtime, build_worker
@@ -57,17 +58,22 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
               f"or choose another port: `make run PORT={args.port + 1}` or "
               f"`wallet-closure serve --port {args.port + 1}`", file=sys.stderr)
         return 2
+    if args.workers > 1 and not database.is_postgres(settings.database_url):
+        print("wallet-closure: --workers needs PostgreSQL; SQLite mode is one process",
+              file=sys.stderr)
+        return 2
     asyncio.run(database.migrate(settings.database_url))
     runtime = build_runtime(settings)
     if args.demo_data:
         _load_demo(settings, runtime)
-    worker = None
-    if not args.no_worker:
-        worker = build_worker(settings, runtime)
-        runtime.wake_worker = worker.wake
-    app = create_app(settings, runtime, worker=worker)
     print(f"GraphQL at http://{args.host}:{args.port}/graphql")
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None, log_level="info")
+    if args.workers > 1:  # each process builds its own app (and worker) from the settings
+        os.environ["WALLET_IN_PROCESS_WORKER"] = "false" if args.no_worker else "true"
+        uvicorn.run("server.asgi:app", factory=True, workers=args.workers, host=args.host,
+                    port=args.port, log_config=None, log_level="info")
+        return 0
+    uvicorn.run(serving_app(settings, runtime, with_worker=not args.no_worker),
+                host=args.host, port=args.port, log_config=None, log_level="info")
     return 0
 
 
@@ -223,6 +229,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--no-worker", action="store_true", help="leave background work to `worker`")
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes on this machine (PostgreSQL only; default 1)")
     p.add_argument("--demo-data", action="store_true", help="load the demo accounts first")
     p.set_defaults(run=serve)
     commands.add_parser("worker", help="the background worker alone").set_defaults(run=work)

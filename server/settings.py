@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     payout_webhook_url: HttpUrl | None = None
     payout_webhook_secret: SecretStr | None = None
     worker_interval_seconds: float = 5
+    in_process_worker: bool = True  # set by `serve --workers N --no-worker` for its processes
     sms_in_flight: int = 16
     sms_notice_deadline_hours: float = 48
     recovery_days: int = 15

@@ -165,3 +165,11 @@ def test_verify_ledger_finds_a_kept_balance_that_left_its_ledger(tmp_path: Path)
         0, "every wallet balance equals its ledger")
     assert tampered.returncode == 1
     assert "kept Balance(settled_fen=12851, pending_out_fen=0)" in tampered.stdout
+
+
+def test_several_workers_need_postgresql(tmp_path: Path) -> None:
+    result = wallet_closure("serve", "--workers", "2", "--port", "0", cwd=tmp_path,
+                            env={"WALLET_DATABASE_URL": "sqlite://wallet.sqlite3"})
+
+    assert (result.returncode, result.stderr.strip()) == (
+        2, "wallet-closure: --workers needs PostgreSQL; SQLite mode is one process")
