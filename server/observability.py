@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -76,7 +77,8 @@ def configure_logging(level: int = logging.INFO) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter(
         "{asctime}{levelname}{name}{message}{request_id}", style="{",
-        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
+        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        reserved_attrs=[*RESERVED_ATTRS, "color_message"]))  # uvicorn's ANSI-coloured copy
     handler.addFilter(_WithRequestId())
     root = logging.getLogger()
     root.handlers[:] = [handler]
