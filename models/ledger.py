@@ -97,9 +97,7 @@ class PayoutCallback(Model):
 # transaction), so that reading it does not grow with the history; the ledger stays the
 # source of truth and `wallet-closure verify-ledger` compares the two.
 class WalletBalance(Model):
-    account: fields.OneToOneRelation["Account"] = fields.OneToOneField(
-        "models.Account", related_name="wallet_balance", primary_key=True)
-    account_id: UUID
+    account_id = fields.UUIDField(primary_key=True)
     settled_fen = fields.BigIntField(default=0)
     pending_out_fen = fields.BigIntField(default=0)
 

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from tortoise.fields.base import OnDelete
+from uuid import uuid4
 from tortoise import fields
 
 class Migration(migrations.Migration):
@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name='WalletBalance',
             fields=[
-                ('account', fields.OneToOneField('models.Account', source_field='account_id', primary_key=True, db_index=True, db_constraint=True, to_field='id', related_name='wallet_balance', on_delete=OnDelete.CASCADE)),
+                ('account_id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),
                 ('settled_fen', fields.BigIntField(default=0)),
                 ('pending_out_fen', fields.BigIntField(default=0)),
             ],
