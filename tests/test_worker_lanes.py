@@ -36,7 +36,7 @@ class BrownoutGateway:
     async def receive(self, request: Request) -> JSONResponse:
         body = await request.json()
         await asyncio.sleep(LATENCY)
-        self.received.append(body)
+        self.received.append({**body, "key": request.headers["idempotency-key"]})
         return JSONResponse({"ok": True})
 
     def notices_so_far(self) -> int:
@@ -104,5 +104,6 @@ async def test_codes_and_completion_overtake_a_thousand_slow_notices(
     finally:
         lanes.cancel()
         await sender.aclose()
-    texts = [m["text"] for m in gateway.received if m["purpose"] == "ACCOUNT_RESTORED"]
-    assert sorted(texts) == sorted(f"notice {i}" for i in range(NOTICES))
+    notices = [m for m in gateway.received if m["purpose"] == "ACCOUNT_RESTORED"]
+    assert sorted(m["text"] for m in notices) == sorted(f"notice {i}" for i in range(NOTICES))
+    assert len({m["key"] for m in notices}) == NOTICES  # once per idempotency key
