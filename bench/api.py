@@ -68,7 +68,7 @@ async def run(url: str, requests: int, concurrency: int) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     workdir = tempfile.mkdtemp()
-    server = subprocess.Popen(  # noqa: S603, ASYNC220 - our own server, started once
+    server = subprocess.Popen(  # noqa: ASYNC220 - our own server, started once
         [sys.executable, "-m", "server.cli", "serve", "--demo-data", "--port", str(port)],
         cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT), "WALLET_DATABASE_URL": url,

@@ -23,7 +23,7 @@ from resolvers.staff.context import StaffContext
 from schema import documents
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
-from server import graphiql, observability, refusals, routes
+from server import bench_routes, graphiql, observability, refusals, routes
 from server.database import tortoise_config
 from server.refusals import RefusalCode, Refused
 from server.settings import Settings
@@ -198,6 +198,8 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
     ]
     if not settings.production:
         endpoints.append(Mount("/static/graphiql", graphiql.assets()))
+    if settings.bench_routes:
+        endpoints += bench_routes.routes(runtime)
     return Starlette(routes=endpoints, lifespan=lifespan,
                      middleware=[Middleware(observability.RequestContext),
                                  Middleware(BodySizeLimit, limit=MAX_BODY_BYTES)])

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     payout_webhook_url: HttpUrl | None = None
     payout_webhook_secret: SecretStr | None = None
     worker_interval_seconds: float = 5
+    bench_routes: bool = False  # bench/wrk.py's reference routes; refused in production
     in_process_worker: bool = True  # set by `serve --workers N --no-worker` for its processes
     sms_in_flight: int = 16
     sms_notice_deadline_hours: float = 48
@@ -59,6 +60,8 @@ class Settings(BaseSettings):
     def _check(self) -> "Settings":
         if self.production and self.captcha_test_answer:
             raise ValueError("WALLET_CAPTCHA_TEST_ANSWER must not be set in production")
+        if self.production and self.bench_routes:
+            raise ValueError("WALLET_BENCH_ROUTES must not be set in production")
         if self.production and not self.secret_key:
             raise ValueError("WALLET_SECRET_KEY is required in production")
         if self.production and self.sms_backend != "webhook":

@@ -31,7 +31,6 @@ async def overview(rt: Runtime, account: Account) -> Overview:
     )
 
 
-
 async def open_account(rt: Runtime, *, phone: str, password: str, display_name: str) -> Account:
     now = rt.clock.now()
     password_hash = await hash_password(password)

@@ -13,7 +13,7 @@ from services.runtime import Runtime
 LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
-def _token_hash(rt: Runtime, token: str) -> str:
+def token_hash(rt: Runtime, token: str) -> str:
     return keyed_hash(rt.secret, "session", token)
 
 
@@ -26,7 +26,7 @@ async def open_session(rt: Runtime, account: Account, device_name: str) -> str:
     token = secrets.token_urlsafe(32)
     now = rt.clock.now()
     await Session.create(
-        account=account, token_hash=_token_hash(rt, token), device_name=device_name,
+        account=account, token_hash=token_hash(rt, token), device_name=device_name,
         created_at=now, last_seen_at=now, expires_at=now + rt.rules.session_lifetime,
     )
     return token
@@ -38,7 +38,7 @@ async def authenticate(rt: Runtime, token: str) -> Session | None:
         return None
     now = rt.clock.now()
     session = await Session.get_or_none(
-        token_hash=_token_hash(rt, token), revoked_at__isnull=True, expires_at__gt=now,
+        token_hash=token_hash(rt, token), revoked_at__isnull=True, expires_at__gt=now,
     ).select_related("account")
     if session is None or session.account.status != AccountStatus.ACTIVE:
         return None
