@@ -1,6 +1,7 @@
 import dataclasses
 import re
 from typing import Any
+from uuid import UUID
 
 from services.errors import DomainError, ErrorCode
 
@@ -15,6 +16,14 @@ def text(value: str, *, field: str, max_length: int, required: bool = True) -> s
     if (required and not value) or len(value) > max_length:
         raise DomainError(ErrorCode.INVALID_INPUT, field=field, max_length=max_length)
     return value
+
+
+def uuid(text: str) -> UUID | None:
+    """The id a client sent, or None when it is not one (then it finds nothing)."""
+    try:
+        return UUID(text)
+    except ValueError:
+        return None
 
 
 def _camel(name: str) -> str:

@@ -36,7 +36,7 @@ async def test_every_movement_of_every_kind_sums_to_zero(
                             role=StaffRole.AGENT)
     checker = await staff.add(runtime, username="checker", password="Check-pass-1",
                               role=StaffRole.SUPERVISOR)
-    refund = await refunds.propose(runtime, maker, account_id=account.id, payee_name="张三",
+    refund = await refunds.propose(runtime, maker, customer_id=str(account.id), payee_name="张三",
                                    payee_bank="中国银行", payee_account="6222020000001234",
                                    note="", idempotency_key="r")
     await refunds.approve(runtime, checker, refund_id=str(refund.id), note="")

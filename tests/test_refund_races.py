@@ -58,7 +58,7 @@ async def test_a_refund_approval_racing_a_withdrawal_and_a_confirmation(
                                        expires_at=now + timedelta(days=30))
         session = await Session.get(id=session.id).select_related("account")
         refund = await refunds.propose(
-            runtime, maker, account_id=account.id, payee_name="张三", payee_bank="中国银行",
+            runtime, maker, customer_id=str(account.id), payee_name="张三", payee_bank="中国银行",
             payee_account="6222020000001234", note="", idempotency_key="r")
 
         await asyncio.gather(

@@ -42,7 +42,7 @@ from services import currency
 from services.actors import Forbidden
 from services.closure.eligibility import BlockerCode
 from services.closure.review import ReviewReason
-from services.errors import DomainError, StaffErrorCode
+from services.errors import DomainError
 from services.identity import phones
 from services.money import refunds
 from services.records import staff_audit
@@ -171,11 +171,9 @@ async def reject_closure(info: StaffInfo, input: ReviewDecisionInput) -> ReviewD
 @errors_as_data
 async def propose_offline_refund(info: StaffInfo, input: ProposeRefundInput) -> RefundPayload:
     session = await acting(info)
-    account = await customers.find(input.customer_id)
-    if account is None:
-        raise DomainError(StaffErrorCode.NOT_FOUND, field="customerId")
     refund = await refunds.propose(
-        info.context.runtime, session.staff, account_id=account.id, payee_name=input.payee_name,
+        info.context.runtime, session.staff, customer_id=input.customer_id,
+        payee_name=input.payee_name,
         payee_bank=input.payee_bank, payee_account=input.payee_account, note=input.note,
         idempotency_key=input.idempotency_key)
     await refund.fetch_related("proposed_by", "decided_by")

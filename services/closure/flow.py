@@ -1,7 +1,6 @@
 """The customer's closure steps (spec §1): start, send code, verify, confirm, cancel."""
 
 from dataclasses import dataclass
-from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
@@ -41,10 +40,9 @@ class Confirmed:
 
 async def find(account: Account, request_id: str) -> ClosureRequest:
     """The account's own request; anybody else's is NOT_FOUND, like one that never existed."""
-    try:
-        request = await ClosureRequest.get_or_none(id=UUID(request_id), account_id=account.id)
-    except ValueError:
-        request = None
+    found_id = validation.uuid(request_id)
+    request = await ClosureRequest.get_or_none(id=found_id, account_id=account.id) if (
+        found_id) else None
     if request is None:
         raise DomainError(ErrorCode.NOT_FOUND, field="requestId")
     return request

@@ -2,12 +2,12 @@
 withdraw (no valid card) to a named payee. The checker decides on what the maker stored."""
 
 from enum import StrEnum
-from uuid import UUID
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models import (
+    Account,
     AccountStatus,
     Book,
     EntryStatus,
@@ -51,7 +51,7 @@ def masked_account(refund: OfflineRefund) -> str:
     return f"****{refund.payee_account[-4:]}"
 
 
-async def propose(rt: Runtime, staff: StaffUser, *, account_id: UUID, payee_name: str,
+async def propose(rt: Runtime, staff: StaffUser, *, customer_id: str, payee_name: str,
                   payee_bank: str, payee_account: str, note: str,
                   idempotency_key: str) -> OfflineRefund:
     """A refund of the whole available balance, waiting for another supervisor; the same
@@ -64,6 +64,9 @@ async def propose(rt: Runtime, staff: StaffUser, *, account_id: UUID, payee_name
     if not payee_account.replace(" ", "").isdigit():
         raise DomainError(StaffErrorCode.INVALID_INPUT, field="payeeAccount", max_length=34)
     note = validation.text(note, field="note", max_length=500, required=False)
+    account_id = validation.uuid(customer_id)
+    if account_id is None or not await Account.exists(id=account_id):
+        raise DomainError(StaffErrorCode.NOT_FOUND, field="customerId")
     now = rt.clock.now()
     async with in_transaction():
         account = await locks.account(account_id)
@@ -91,10 +94,8 @@ async def propose(rt: Runtime, staff: StaffUser, *, account_id: UUID, payee_name
 
 
 async def find(refund_id: str) -> OfflineRefund:
-    try:
-        refund = await OfflineRefund.get_or_none(id=UUID(refund_id))
-    except ValueError:
-        refund = None
+    found_id = validation.uuid(refund_id)
+    refund = await OfflineRefund.get_or_none(id=found_id) if found_id else None
     if refund is None:
         raise DomainError(StaffErrorCode.NOT_FOUND, field="refundId")
     return refund

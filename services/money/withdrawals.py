@@ -76,11 +76,9 @@ async def pending(account_id: UUID) -> list[Withdrawal]:
 
 
 async def _card(account: Account, card_id: str) -> BankCard:
-    try:
-        card = await BankCard.get_or_none(id=UUID(card_id), account_id=account.id,
-                                          unbound_at__isnull=True)
-    except ValueError:
-        card = None
+    found_id = validation.uuid(card_id)
+    card = await BankCard.get_or_none(id=found_id, account_id=account.id,
+                                      unbound_at__isnull=True) if found_id else None
     if card is None:
         raise DomainError(ErrorCode.NOT_FOUND, field="cardId")
     return card

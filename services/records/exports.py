@@ -6,7 +6,6 @@ import io
 import json
 from datetime import timedelta
 from enum import StrEnum
-from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
@@ -20,7 +19,7 @@ from models import (
     LedgerEntry,
     Withdrawal,
 )
-from services import currency, locks
+from services import currency, locks, validation
 from services.errors import DomainError, ErrorCode
 from services.records import audit
 from services.runtime import Runtime
@@ -47,10 +46,9 @@ async def request(rt: Runtime, account: Account, export_format: ExportFormat) ->
 
 
 async def find(account: Account, export_id: str) -> DataExport | None:
-    try:
-        return await DataExport.get_or_none(id=UUID(export_id), account_id=account.id)
-    except ValueError:
-        return None
+    found_id = validation.uuid(export_id)
+    return await DataExport.get_or_none(id=found_id, account_id=account.id) if (
+        found_id) else None
 
 
 def link(export: DataExport) -> str | None:

@@ -2,7 +2,6 @@
 with a reason; legal holds."""
 
 from dataclasses import dataclass
-from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
@@ -68,10 +67,8 @@ async def by_phone(rt: Runtime, staff: StaffUser, phone: str) -> CustomerView | 
 
 
 async def find(customer_id: str) -> Account | None:
-    try:
-        return await Account.get_or_none(id=UUID(customer_id))
-    except ValueError:
-        return None
+    account_id = validation.uuid(customer_id)
+    return await Account.get_or_none(id=account_id) if account_id else None
 
 
 async def by_id(rt: Runtime, staff: StaffUser, customer_id: str) -> CustomerView | None:

@@ -1,11 +1,10 @@
 """A supervisor decides on a closure held for review (spec §9)."""
 
-from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
 from models import Account, AccountStatus, ClosureRequest, ClosureStep, StaffRole, StaffUser
-from services import locks, paging
+from services import locks, paging, validation
 from services.actors import require_role
 from services.closure.machine import Event, State, apply
 from services.errors import DomainError, StaffErrorCode
@@ -31,10 +30,8 @@ async def queue(staff: StaffUser, *, first: int | None, after: str | None) -> Pa
 
 
 async def _held(request_id: str) -> ClosureRequest:
-    try:
-        request = await ClosureRequest.get_or_none(id=UUID(request_id))
-    except ValueError:
-        request = None
+    held_id = validation.uuid(request_id)
+    request = await ClosureRequest.get_or_none(id=held_id) if held_id else None
     if request is None:
         raise DomainError(StaffErrorCode.NOT_FOUND, field="requestId")
     if request.state != State.UNDER_REVIEW:
