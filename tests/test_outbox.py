@@ -67,6 +67,27 @@ async def test_a_delivered_code_is_not_kept(runtime: Runtime, sms: FileSms) -> N
         OutboxStatus.SENT, None, "message 0 ******")
 
 
+async def test_one_customers_messages_arrive_in_the_order_they_were_written(
+        runtime: Runtime) -> None:
+    class SlowFirst(Gateway):  # answers a customer's first message last, if it could
+        async def receive(self, request: Request) -> JSONResponse:
+            if (await request.json())["text"] == "confirmed":
+                await asyncio.sleep(0.05)
+            return await super().receive(request)
+
+    gateway = SlowFirst()
+    for phone, text in [("+8613900000001", "confirmed"), ("+8613900000002", "other"),
+                        ("+8613900000001", "completed")]:
+        await outbox.enqueue(runtime, account_id=None, to_phone=phone, text=text,
+                             purpose=SmsPurpose.ACCOUNT_RESTORED, at=runtime.clock.now())
+
+    assert await outbox.deliver_due(runtime, gateway.sender()) == 3
+
+    assert [(m["to"], m["text"]) for m in gateway.received] == [
+        ("+8613900000002", "other"), ("+8613900000001", "confirmed"),
+        ("+8613900000001", "completed")]
+
+
 async def test_a_failed_delivery_is_retried_later(runtime: Runtime, clock: FakeClock) -> None:
     gateway = Gateway(failures=2)
     await queue(runtime)
