@@ -1,14 +1,18 @@
-"""What each layer costs: `Me` and `ClosureEligibility` through /graphql against the same reads
-as hand-written SQL on the bare driver and a static answer, served by the same process.
+"""What each layer costs: `Me`, `ClosureEligibility`, `SecurityLogPage` and `LoginWithPassword`
+through /graphql, each beside the same reads as hand-written SQL on the bare driver, and a
+static answer, all served by the same process from the same database.
 
     apt-get install wrk   # the load generator (compiled: never the bottleneck)
     .venv/bin/python bench/wrk.py [--seconds 10] [--connections 16]
     WALLET_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/wrk.py
 
 Starts `wallet-closure serve --demo-data --no-worker` with WALLET_BENCH_ROUTES=on pinned to
-core 0 (a fresh SQLite file, or a PostgreSQL database of its own, dropped afterwards) and runs
-wrk pinned to core 1. Every answer is checked (a non-200 or an `"errors"` counts as a failure)
-before req/s and p50/p99 are printed, with the ratio to the driver route.
+core 0 (a fresh SQLite file, or a PostgreSQL database of its own, dropped afterwards; or
+`--database-url` of one already seeded, see bench/seed.py) and runs wrk pinned to core 1.
+Every answer is checked (a non-200 or an `"errors"` counts as a failure) before req/s and
+p50/p99 are printed with the ratio to the driver route; then `Me` and `ClosureEligibility`
+and their driver routes again at half the /graphql peak rate (p99 there is the latency
+target), and the logins one at a time beside argon2's own verify.
 """
 
 import argparse
@@ -31,7 +35,12 @@ import asyncpg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.operations import CLOSURE_ELIGIBILITY, LOGIN_WITH_PASSWORD, ME  # noqa: E402
+from tests.operations import (  # noqa: E402
+    CLOSURE_ELIGIBILITY,
+    LOGIN_WITH_PASSWORD,
+    ME,
+    SECURITY_LOG_PAGE,
+)
 
 LUA = """
 wrk.method = "POST"
@@ -41,8 +50,10 @@ wrk.headers["Authorization"] = "Bearer {token}"
 local threads = {{}}
 function setup(thread) table.insert(threads, thread) end
 function init() failures = 0 end
+function delay() return {pause_ms} end
 function response(status, headers, body)
-  if status ~= 200 or string.find(body, '"errors"', 1, true) then failures = failures + 1 end
+  -- a top-level error or a payload's: any non-empty "errors" list
+  if status ~= 200 or string.find(body, '"errors":%s*%[%s*{{') then failures = failures + 1 end
 end
 function done(summary, latency, requests)
   local total = 0
@@ -65,9 +76,14 @@ def post(url: str, body: dict) -> dict:
         return json.load(answer)
 
 
-def run_wrk(url: str, body: dict, token: str, seconds: int, connections: int) -> dict:
+def run_wrk(url: str, body: dict, token: str, seconds: int, connections: int,
+            rate: float | None = None) -> dict:
+    """wrk against one route; with `rate`, each connection pauses so that all of them together
+    send about that many requests a second (the achieved rate is what is printed)."""
+    pause_ms = round(connections * 1000 / rate) if rate else 0
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA.format(body=json.dumps(json.dumps(body)), token=token))
+        script.write(LUA.format(body=json.dumps(json.dumps(body)), token=token,
+                                pause_ms=pause_ms))
     out = subprocess.run(
         ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
          "-s", script.name, url], capture_output=True, text=True, check=True).stdout
@@ -96,54 +112,98 @@ async def drop_database(base: str, name: str) -> None:
     await admin.close()
 
 
+def graphql(query: str, variables: dict | None = None) -> dict:
+    return {"query": query, "variables": variables or {}}
+
+
+LOGIN = graphql(LOGIN_WITH_PASSWORD, {"input": {
+    "phone": "13800000002", "password": "Demo-pass-2", "deviceName": "bench"}})
+HALF = " at half /graphql's peak"
+# (label, path, body, the row it is compared with, and by what: throughput or latency)
+READS = [
+    ("Me", "/graphql", graphql(ME), "Me, bare driver", "rps"),
+    ("Me, bare driver", "/bench/driver/me", {}, "Me, bare driver", "rps"),
+    ("ClosureEligibility", "/graphql", graphql(CLOSURE_ELIGIBILITY),
+     "ClosureEligibility, bare driver", "rps"),
+    ("ClosureEligibility, bare driver", "/bench/driver/closure-eligibility", {},
+     "ClosureEligibility, bare driver", "rps"),
+    ("SecurityLogPage", "/graphql", graphql(SECURITY_LOG_PAGE, {"first": 20}),
+     "SecurityLogPage, bare driver", "rps"),
+    ("SecurityLogPage, bare driver", "/bench/driver/security-log", {},
+     "SecurityLogPage, bare driver", "rps"),
+    ("static JSON", "/bench/static", {}, "Me, bare driver", "rps"),
+]
+LOGINS = [  # one at a time: argon2 is meant to be slow, the question is what is added to it
+    ("LoginWithPassword", "/graphql", LOGIN, "argon2 verify alone", "p50"),
+    ("LoginWithPassword, bare driver", "/bench/driver/login", LOGIN, "argon2 verify alone",
+     "p50"),
+    ("argon2 verify alone", "/bench/argon2", LOGIN, "argon2 verify alone", "p50"),
+]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--database-url", help="a database already seeded (bench/seed.py); "
+                        "otherwise a fresh one with the demo data")
+    parser.add_argument("--phone", default="13800000001", help="whose token the reads carry")
+    parser.add_argument("--password", default="Demo-pass-1")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench/wrk.py needs wrk: apt-get install wrk")
     base = os.environ.get("WALLET_BENCH_DATABASE_URL")
     workdir = tempfile.mkdtemp()
-    url, name = (asyncio.run(fresh_database(base)) if base
-                 else (f"sqlite://{workdir}/bench.sqlite3", None))
+    name = None
+    if args.database_url:
+        url = args.database_url
+    elif base:
+        url, name = asyncio.run(fresh_database(base))
+    else:
+        url = f"sqlite://{workdir}/bench.sqlite3"
     port = free_port()
     server = subprocess.Popen(
-        ["taskset", "-c", "0", sys.executable, "-m", "server.cli", "serve", "--demo-data",
-         "--no-worker", "--port", str(port)], cwd=workdir, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        ["taskset", "-c", "0", sys.executable, "-m", "server.cli", "serve",
+         *([] if args.database_url else ["--demo-data"]), "--no-worker", "--port", str(port)],
+        cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT), "WALLET_DATABASE_URL": url,
              "WALLET_BENCH_ROUTES": "true"})
     root = f"http://127.0.0.1:{port}"
+    rows: list[tuple[str, dict, str, str]] = []  # label, figures, compared with, by
     try:
-        for _ in range(150):
+        for _ in range(300):
             try:
                 urllib.request.urlopen(f"{root}/livez", timeout=2)
                 break
             except OSError:
                 time.sleep(0.2)
-        token = post(f"{root}/graphql", {"query": LOGIN_WITH_PASSWORD, "variables": {"input": {
-            "phone": "13800000001", "password": "Demo-pass-1", "deviceName": "bench"}}}
+        token = post(f"{root}/graphql", graphql(LOGIN_WITH_PASSWORD, {"input": {
+            "phone": args.phone, "password": args.password, "deviceName": "bench"}}),
         )["data"]["loginWithPassword"]["token"]
-        rows = [("Me /graphql", f"{root}/graphql", {"query": ME}),
-                ("ClosureEligibility /graphql", f"{root}/graphql",
-                 {"query": CLOSURE_ELIGIBILITY}),
-                ("Me reads, bare driver", f"{root}/bench/driver/me", {}),
-                ("static JSON", f"{root}/bench/static", {})]
-        results = {label: run_wrk(target, body, token, args.seconds, args.connections)
-                   for label, target, body in rows}
+        peak = {}
+        for label, path, body, reference, by in READS:
+            peak[label] = run_wrk(root + path, body, token, args.seconds, args.connections)
+            rows.append((label, peak[label], reference, by))
+        for label, path, body, reference, _ in READS[:4]:  # the latency target's rows
+            rate = peak[label.split(",")[0]]["rps"] / 2  # half what /graphql can do, for both
+            figures = run_wrk(root + path, body, token, args.seconds, args.connections, rate)
+            rows.append((label + HALF, figures, reference + HALF, "p99"))
+        for label, path, body, reference, by in LOGINS:
+            rows.append((label, run_wrk(root + path, body, token, args.seconds, 1),
+                         reference, by))
     finally:
         server.terminate()
         server.wait(timeout=20)
         if name and base:
             asyncio.run(drop_database(base, name))
-    driver = results["Me reads, bare driver"]["rps"]
-    print(f"{'database':<10} {'route':<30} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'x driver':>9} {'failures':>9}")
-    for label, r in results.items():
-        print(f"{'postgresql' if base else 'sqlite':<10} {label:<30} {r['rps']:>8.0f} "
-              f"{r['p50']:>8.2f} {r['p99']:>8.2f} {r['rps'] / driver:>9.2f} "
-              f"{r['failures']:>9}")
+    database = "postgresql" if url.startswith("postgres") else "sqlite"
+    figures_of = {label: figures for label, figures, _, _ in rows}
+    print(f"{'database':<10} {'route':<52} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'ratio':>10} {'failures':>8}")
+    for label, figures, reference, by in rows:
+        ratio = figures[by] / figures_of[reference][by]
+        print(f"{database:<10} {label:<52} {figures['rps']:>7.0f} {figures['p50']:>8.2f} "
+              f"{figures['p99']:>8.2f} {ratio:>6.2f} {by:<3} {figures['failures']:>8}")
 
 
 if __name__ == "__main__":

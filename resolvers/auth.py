@@ -1,7 +1,7 @@
 import strawberry
 from strawberry.types import Info
 
-from resolvers.common import errors_as_data, require_session, top_level_error
+from resolvers.common import errors_as_data, require_caller, top_level_error
 from resolvers.context import Context
 from schema.types import (
     AccountRef,
@@ -61,12 +61,12 @@ async def login_with_password(info: Ctx, input: LoginWithPasswordInput) -> Login
 
 
 async def logout(info: Ctx) -> LogoutPayload:
-    await auth.logout(info.context.runtime, await require_session(info))
+    await auth.logout(info.context.runtime, await require_caller(info))
     return LogoutPayload()
 
 
 async def logout_all_devices(info: Ctx) -> LogoutAllDevicesPayload:
-    revoked = await auth.logout_all(info.context.runtime, await require_session(info))
+    revoked = await auth.logout_all(info.context.runtime, await require_caller(info))
     return LogoutAllDevicesPayload(revoked_sessions=revoked)
 
 

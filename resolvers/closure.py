@@ -2,7 +2,7 @@ import strawberry
 from strawberry.types import Info
 
 from models import ClosureRequest as ClosureRequestModel
-from resolvers.common import errors_as_data, require_session
+from resolvers.common import errors_as_data, require_account, require_caller
 from resolvers.context import Context
 from schema.types import (
     Blocker,
@@ -52,9 +52,9 @@ def not_eligible(findings: list[Finding], lang: str) -> list[UserError]:
 
 
 async def closure_eligibility(info: Ctx) -> ClosureEligibility:
-    session = await require_session(info)
+    caller = await require_caller(info)
     lang = info.context.lang
-    found = await eligibility.assess(info.context.runtime, session.account)
+    found = await eligibility.assess(info.context.runtime, caller.account_id)
     return ClosureEligibility(
         can_close=found.can_close, blockers=blockers(found.blockers, lang),
         warnings=warnings(found.warnings, lang),
@@ -62,9 +62,9 @@ async def closure_eligibility(info: Ctx) -> ClosureEligibility:
 
 
 async def closure_request(info: Ctx, id: strawberry.ID) -> ClosureRequest | None:
-    session = await require_session(info)
+    caller = await require_caller(info)
     try:
-        request = await flow.find(session.account, id)
+        request = await flow.find(caller.account_id, id)
     except DomainError:
         return None
     return ClosureRequest(
@@ -77,9 +77,9 @@ async def closure_request(info: Ctx, id: strawberry.ID) -> ClosureRequest | None
 
 @errors_as_data
 async def start_closure(info: Ctx, input: StartClosureInput) -> StartClosurePayload:
-    session = await require_session(info)
+    account = await require_account(info)
     lang = info.context.lang
-    started = await flow.start(info.context.runtime, session.account, reason=input.reason,
+    started = await flow.start(info.context.runtime, account, reason=input.reason,
                                   comment=input.comment, idempotency_key=input.idempotency_key)
     return StartClosurePayload(request=ref(started.request),
                                blockers=blockers(started.blockers, lang),
@@ -88,9 +88,9 @@ async def start_closure(info: Ctx, input: StartClosureInput) -> StartClosurePayl
 
 @errors_as_data
 async def send_closure_code(info: Ctx, input: SendClosureCodeInput) -> SendClosureCodePayload:
-    session = await require_session(info)
+    account = await require_account(info)
     request, wait = await flow.send_code(
-        info.context.runtime, session.account, request_id=input.request_id,
+        info.context.runtime, account, request_id=input.request_id,
         captcha_id=input.captcha_id, captcha_answer=input.captcha_answer,
         lang=info.context.lang)
     return SendClosureCodePayload(request=ref(request), resend_after_seconds=wait)
@@ -99,8 +99,8 @@ async def send_closure_code(info: Ctx, input: SendClosureCodeInput) -> SendClosu
 @errors_as_data
 async def verify_closure_identity(info: Ctx, input: VerifyClosureIdentityInput,
                                   ) -> VerifyClosureIdentityPayload:
-    session = await require_session(info)
-    request, found = await flow.verify(info.context.runtime, session.account,
+    account = await require_account(info)
+    request, found = await flow.verify(info.context.runtime, account,
                                           request_id=input.request_id, code=input.code)
     return VerifyClosureIdentityPayload(request=ref(request),
                                         warnings=warnings(found, info.context.lang))
@@ -108,7 +108,7 @@ async def verify_closure_identity(info: Ctx, input: VerifyClosureIdentityInput,
 
 @errors_as_data
 async def confirm_closure(info: Ctx, input: ConfirmClosureInput) -> ClosureRequestPayload:
-    session = await require_session(info)
+    session = await (await require_caller(info)).session()
     confirmed = await flow.confirm(
         info.context.runtime, session, request_id=input.request_id,
         acknowledged=input.acknowledge_irreversible, lang=info.context.lang)
@@ -118,7 +118,7 @@ async def confirm_closure(info: Ctx, input: ConfirmClosureInput) -> ClosureReque
 
 @errors_as_data
 async def cancel_closure(info: Ctx, input: CancelClosureInput) -> ClosureRequestPayload:
-    session = await require_session(info)
-    request = await flow.cancel(info.context.runtime, session.account,
+    account = await require_account(info)
+    request = await flow.cancel(info.context.runtime, account,
                                    request_id=input.request_id)
     return ClosureRequestPayload(request=ref(request))

@@ -8,11 +8,12 @@ from typing import ParamSpec, TypeVar, cast, get_type_hints
 from graphql import GraphQLError
 from strawberry.types import Info
 
-from models import Session
+from models import Account
 from resolvers.context import Context
 from schema.types import UserError
 from services import metrics, validation
 from services.errors import DomainError, ErrorCode
+from services.identity.sessions import Caller
 from services.messages import message
 
 P = ParamSpec("P")
@@ -43,13 +44,18 @@ def top_level_error(lang: str, error: DomainError) -> GraphQLError:
     return GraphQLError(message(error.message_key, lang, **error.params), extensions=extensions)
 
 
-async def require_session(info: Info[Context, None]) -> Session:
+async def require_caller(info: Info[Context, None]) -> Caller:
     """The caller's session, or the error on which the apps go back to login."""
-    session = await info.context.session()
-    if session is None:
+    caller = await info.context.caller()
+    if caller is None:
         raise GraphQLError(message("UNAUTHENTICATED", info.context.lang),
                            extensions={"code": "UNAUTHENTICATED"})
-    return session
+    return caller
+
+
+async def require_account(info: Info[Context, None]) -> Account:
+    """The caller's account as a model, for the mutations that change it."""
+    return await (await require_caller(info)).account()
 
 
 def errors_as_data(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:

@@ -2,8 +2,8 @@ from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
-from models import Session
 from services.identity import sessions
+from services.identity.sessions import Caller
 from services.runtime import Runtime
 
 
@@ -13,7 +13,7 @@ class Context:
     runtime: Runtime
     lang: str
     request_id: str
-    _session: Session | None = field(default=None, repr=False)
+    _caller: Caller | None = field(default=None, repr=False)
     _read: bool = field(default=False, repr=False)
 
     @property
@@ -21,9 +21,9 @@ class Context:
         """The caller's address (run uvicorn with --proxy-headers behind a proxy)."""
         return self.request.client.host if self.request.client else ""
 
-    async def session(self) -> Session | None:
+    async def caller(self) -> Caller | None:
         """The session the bearer token opened, read once per request."""
         if not self._read:
-            self._session, self._read = await sessions.from_authorization(
+            self._caller, self._read = await sessions.from_authorization(
                 self.runtime, self.request.headers.get("authorization", "")), True
-        return self._session
+        return self._caller

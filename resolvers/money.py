@@ -3,7 +3,7 @@ from strawberry.types import Info
 
 from models import DataExport as DataExportModel
 from models import Withdrawal as WithdrawalModel
-from resolvers.common import errors_as_data, require_session
+from resolvers.common import errors_as_data, require_account, require_caller
 from resolvers.context import Context
 from schema.types import (
     DataExport,
@@ -39,9 +39,9 @@ def export_of(info: Ctx, export: DataExportModel) -> DataExport:
 
 @errors_as_data
 async def withdraw_balance(info: Ctx, input: WithdrawBalanceInput) -> WithdrawBalancePayload:
-    session = await require_session(info)
+    account = await require_account(info)
     withdrawal = await withdrawals.withdraw(
-        info.context.runtime, session.account, card_id=input.card_id, fen=input.fen,
+        info.context.runtime, account, card_id=input.card_id, fen=input.fen,
         idempotency_key=input.idempotency_key)
     return WithdrawBalancePayload(withdrawal=withdrawal_of(withdrawal))
 
@@ -49,12 +49,12 @@ async def withdraw_balance(info: Ctx, input: WithdrawBalanceInput) -> WithdrawBa
 @errors_as_data
 async def request_data_export(info: Ctx, input: RequestDataExportInput,
                               ) -> RequestDataExportPayload:
-    session = await require_session(info)
-    export = await exports.request(info.context.runtime, session.account, input.format)
+    account = await require_account(info)
+    export = await exports.request(info.context.runtime, account, input.format)
     return RequestDataExportPayload(export=export_of(info, export))
 
 
 async def data_export(info: Ctx, id: strawberry.ID) -> DataExport | None:
-    session = await require_session(info)
-    export = await exports.find(session.account, id)
+    caller = await require_caller(info)
+    export = await exports.find(caller.account_id, id)
     return export_of(info, export) if export else None

@@ -1,67 +1,165 @@
 """Reference routes for bench/wrk.py (WALLET_BENCH_ROUTES=on, never in production): the reads of
-`Me` as hand-written SQL on the bare driver connection, and a static answer, served by the
-same process from the same database, so the benchmark can show what the layers above cost."""
+`Me`, `ClosureEligibility`, `SecurityLogPage` and `LoginWithPassword` as the same hand-written
+SQL on the bare driver under Tortoise (asyncpg's pool, aiosqlite's connection), argon2's verify
+alone, and a static answer, served by the same process from the same database, so the
+benchmark can show what the layers above cost."""
 
+import asyncio
+import json
+import secrets
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from tortoise import connections
 
+from models import AccountStatus
 from services import currency
-from services.database import is_postgres
-from services.identity import phones, sessions
+from services.closure import eligibility
+from services.closure.machine import State
+from services.crypto import verify_password
+from services.database import dialect_sql, is_postgres
+from services.identity import accounts, phones, sessions
+from services.records import audit
 from services.runtime import Runtime
 
 STATIC = {"data": {"me": {"id": "00000000-0000-4000-8000-000000000000",
                           "phoneMasked": "138****0001", "status": "ACTIVE"}}}
 
-SESSION = ("SELECT s.id, s.account_id, s.expires_at, a.phone, a.status FROM session s "
-           "JOIN account a ON a.id = s.account_id WHERE s.token_hash = {0} "
-           "AND s.revoked_at IS NULL")
-BALANCE = "SELECT settled_fen, pending_out_fen FROM wallet_balance WHERE account_id = {0}"
-CARDS = ("SELECT id, bank_name, last4 FROM bank_card WHERE account_id = {0} "
-         "AND unbound_at IS NULL ORDER BY bound_at")
-SESSIONS = ("SELECT id, device_name, last_seen_at FROM session WHERE account_id = {0} "
-            "AND revoked_at IS NULL ORDER BY last_seen_at DESC")
+SECURITY_LOG = """
+SELECT seq, at, action, data FROM audit_entry WHERE account_id = {} ORDER BY seq DESC LIMIT 21
+"""
+ACCOUNT_BY_PHONE = "SELECT id, password_hash FROM account WHERE phone = {} AND status = {}"
+NEW_SESSION = """
+INSERT INTO session (id, account_id, token_hash, device_name, created_at, last_seen_at,
+                     expires_at)
+VALUES ({}, {}, {}, {}, {}, {}, {})
+"""
+
+
+class Driver:
+    """The driver under Tortoise's connection, used bare."""
+
+    def __init__(self) -> None:
+        client = connections.get("default")
+        self.postgres = is_postgres(client)
+        self.raw = client._pool if self.postgres else client._connection
+
+    async def rows(self, sql: str, *values: Any) -> list[Any]:
+        text = dialect_sql(sql, self.postgres)
+        if self.postgres:
+            async with self.raw.acquire() as connection:
+                return list(await connection.fetch(text, *values))
+        values = tuple(str(v) if isinstance(v, UUID) else v for v in values)
+        async with self.raw.execute(text, values) as cursor:
+            return list(await cursor.fetchall())
 
 
 def routes(runtime: Runtime) -> list[Route]:
-    async def static(_: Request) -> Response:
-        return JSONResponse(STATIC)
+    def driver_route(path: str, handle: Callable[[Driver, Request], Awaitable[dict[str, Any]]],
+                     ) -> Route:
+        async def endpoint(request: Request) -> Response:
+            return JSONResponse(await handle(Driver(), request))
+        return Route(path, endpoint, methods=["POST"])
 
-    async def driver_me(request: Request) -> Response:
-        connection = connections.get("default")
-        postgres = is_postgres(connection)
-        mark = "$1" if postgres else "?"
-
-        async def rows(sql: str, value: Any) -> list[Any]:
-            return list((await connection.execute_query(sql.format(mark), [value]))[1])
-
+    async def caller(db: Driver, request: Request) -> Any:
         _, _, token = request.headers.get("authorization", "").partition(" ")
-        found = await rows(SESSION, sessions.token_hash(runtime, token.strip()))
-        if not found:
-            return JSONResponse({"errors": [{"extensions": {"code": "UNAUTHENTICATED"}}]})
-        session = found[0]
-        account = session["account_id"] if postgres else str(UUID(str(session["account_id"])))
-        balance = await rows(BALANCE, account)
-        settled, pending = (balance[0]["settled_fen"], balance[0]["pending_out_fen"]) if (
-            balance) else (0, 0)
-        available = settled - pending
-        return JSONResponse({"data": {"me": {
-            "id": str(session["account_id"]), "phoneMasked": phones.mask(session["phone"]),
-            "status": session["status"],
+        found = await db.rows(sessions.CALLER, sessions.token_hash(runtime, token.strip()),
+                              runtime.clock.now(), AccountStatus.ACTIVE.value)
+        return found[0] if found else None
+
+    async def me(db: Driver, request: Request) -> dict[str, Any]:
+        row = await caller(db, request)
+        if row is None:
+            return {"errors": [{"extensions": {"code": "UNAUTHENTICATED"}}]}
+        account = row["account_id"]
+        available = (row["settled_fen"] or 0) - (row["pending_out_fen"] or 0)
+        cards = await db.rows(accounts.LIVE_CARDS, account)
+        devices = await db.rows(accounts.LIVE_DEVICES, account, runtime.clock.now())
+        return {"data": {"me": {
+            "id": str(account), "phoneMasked": phones.mask(row["phone"]), "status": "ACTIVE",
             "balance": {"fen": available, "currency": currency.CURRENCY,
                         "display": currency.display(available)},
             "bankCards": [{"id": str(c["id"]), "bankName": c["bank_name"], "last4": c["last4"]}
-                          for c in await rows(CARDS, account)],
-            "sessions": [{"id": str(s["id"]), "deviceName": s["device_name"],
-                          "current": str(s["id"]) == str(session["id"]),
-                          "lastSeenAt": str(s["last_seen_at"])}
-                         for s in await rows(SESSIONS, account)],
-        }}})
+                          for c in cards],
+            "sessions": [{"id": str(d["id"]), "deviceName": d["device_name"],
+                          "current": str(d["id"]) == str(row["id"]),
+                          "lastSeenAt": str(d["last_seen_at"])} for d in devices],
+        }}}
 
-    return [Route("/bench/static", static, methods=["GET", "POST"]),
-            Route("/bench/driver/me", driver_me, methods=["GET", "POST"])]
+    async def closure_eligibility(db: Driver, request: Request) -> dict[str, Any]:
+        row = await caller(db, request)
+        if row is None:
+            return {"errors": [{"extensions": {"code": "UNAUTHENTICATED"}}]}
+        account = row["account_id"]
+        standing = (await db.rows(eligibility.STANDING, *eligibility.standing_values(account)))[0]
+        open_id = standing["open_request_id"]
+        open_state = None
+        if open_id is not None:
+            open_state = State((await db.rows("SELECT state FROM closure_request WHERE id = {}",
+                                              open_id))[0]["state"])
+        found = eligibility.blockers_of(runtime, standing, open_state)
+        losses = await db.rows(eligibility.LOSSES, account, account)
+        return {"data": {"closureEligibility": {
+            "canClose": not found,
+            "blockers": [{"code": f.code.value, "message": f.message("zh-CN")} for f in found],
+            "warnings": [{"code": f.code.value, "message": f.message("zh-CN")}
+                         for f in eligibility.warnings_of(runtime, losses)],
+            "recoveryWindowDays": runtime.rules.recovery_window.days,
+            "openRequest": {"id": str(open_id), "state": open_state} if open_state else None,
+        }}}
+
+    async def security_log(db: Driver, request: Request) -> dict[str, Any]:
+        row = await caller(db, request)
+        if row is None:
+            return {"errors": [{"extensions": {"code": "UNAUTHENTICATED"}}]}
+        entries = await db.rows(SECURITY_LOG, row["account_id"])
+        return {"data": {"securityLog": {
+            "edges": [{"cursor": str(e["seq"]), "node": {
+                "at": str(e["at"]), "action": e["action"],
+                "detail": audit.describe(e["action"], json.loads(e["data"]), "zh-CN")}}
+                for e in entries[:20]],
+            "pageInfo": {"hasNextPage": len(entries) > 20,
+                         "endCursor": str(entries[-1]["seq"]) if entries else None}}}}
+
+    async def login(db: Driver, request: Request) -> dict[str, Any]:
+        body = (await request.json())["variables"]["input"]
+        found = await db.rows(ACCOUNT_BY_PHONE, phones.normalize(body["phone"]),
+                              AccountStatus.ACTIVE.value)
+        if not found or not await verify_password(found[0]["password_hash"], body["password"]):
+            return {"errors": [{"extensions": {"code": "INVALID_CREDENTIALS"}}]}
+        token, now = secrets.token_urlsafe(32), runtime.clock.now()
+        await db.rows(NEW_SESSION, uuid4(), found[0]["id"], sessions.token_hash(runtime, token),
+                      body.get("deviceName", ""), now, now, now + timedelta(days=30))
+        return {"data": {"loginWithPassword": {"token": token, "errors": []}}}
+
+    async def argon2_verify(request: Request) -> Response:
+        """argon2's own verify on the demo hash: the floor of LoginWithPassword."""
+        body = (await request.json())["variables"]["input"]
+        found = await Driver().rows(ACCOUNT_BY_PHONE, phones.normalize(body["phone"]),
+                                    AccountStatus.ACTIVE.value)
+        ok = await asyncio.to_thread(_verify_now, found[0]["password_hash"], body["password"])
+        return JSONResponse({"data": {"ok": ok}} if ok else {"errors": [{"message": "wrong"}]})
+
+    async def static(_: Request) -> Response:
+        return JSONResponse(STATIC)
+
+    return [driver_route("/bench/driver/me", me),
+            driver_route("/bench/driver/closure-eligibility", closure_eligibility),
+            driver_route("/bench/driver/security-log", security_log),
+            driver_route("/bench/driver/login", login),
+            Route("/bench/argon2", argon2_verify, methods=["POST"]),
+            Route("/bench/static", static, methods=["GET", "POST"])]
+
+
+def _verify_now(password_hash: str, password: str) -> bool:
+    try:  # the cost parameters are those written in the hash
+        return PasswordHasher().verify(password_hash, password)
+    except VerificationError:
+        return False

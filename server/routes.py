@@ -31,13 +31,13 @@ def payout_callback(runtime: Runtime, secret: bytes) -> Endpoint:
 
 def export_download(runtime: Runtime) -> Endpoint:
     async def endpoint(request: Request) -> Response:
-        session = await sessions.from_authorization(
+        caller = await sessions.from_authorization(
             runtime, request.headers.get("authorization", ""))
-        if session is None:
+        if caller is None:
             return JSONResponse({"error": "log in first"}, status_code=401)
         try:
             content, content_type, name = await exports.download(
-                runtime, session.account, request.path_params["export_id"])
+                runtime, await caller.account(), request.path_params["export_id"])
         except DomainError:
             return JSONResponse({"error": "not found, expired or already downloaded"},
                                 status_code=404)

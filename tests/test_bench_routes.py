@@ -1,5 +1,6 @@
-"""The benchmark's reference route does the same reads as `Me` (by hand-written SQL on the
-driver connection) and answers the same, on both databases; production refuses it."""
+"""The benchmark's reference routes do the same reads as the operations they stand beside (by
+hand-written SQL on the bare driver) and answer the same, on both databases; production
+refuses them."""
 
 import httpx
 import pytest
@@ -12,28 +13,49 @@ from tests import factories
 from tests.conftest import TEST_SECRET
 from tests.customer import Customer
 from tests.helpers import GraphQL
-from tests.operations import ME
+from tests.operations import CLOSURE_ELIGIBILITY, ME, SECURITY_LOG_PAGE
 
 
-async def test_the_driver_route_answers_what_me_answers(
+async def test_the_driver_routes_answer_what_the_operations_answer(
         orm: str, api: GraphQL, runtime: Runtime) -> None:
-    await factories.account(runtime, fen=12_850, card_last4="6789")
+    await factories.account(runtime, fen=12_850, card_last4="6789", auto_pay=True)
     person = Customer(api, "+8613900000001")
     await person.log_in()
     settings = Settings(database_url=orm, secret_key=TEST_SECRET.decode(), bench_routes=True)
     app = create_app(settings, runtime, manage_orm=False)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                  base_url="http://wallet.test") as client:
-        headers = {"authorization": f"Bearer {person.token}"}
-        driver = (await client.post("/bench/driver/me", headers=headers)).json()["data"]["me"]
-        graphql = (await client.post("/graphql", headers=headers,
-                                     json={"query": ME})).json()["data"]["me"]
+        async def both(route: str, query: str, field: str, token: str | None = None,
+                       variables: dict | None = None) -> tuple[dict, dict]:
+            headers = {"authorization": f"Bearer {token or person.token}"}
+            body = {"query": query, "variables": variables or {}}
+            driver = (await client.post(route, headers=headers, json=body)).json()
+            graphql = (await client.post("/graphql", headers=headers, json=body)).json()
+            return driver["data"][field], graphql["data"][field]
 
-    for answer in (driver, graphql):
+        me = await both("/bench/driver/me", ME, "me")
+        eligibility = await both("/bench/driver/closure-eligibility", CLOSURE_ELIGIBILITY,
+                                 "closureEligibility")
+        log = await both("/bench/driver/security-log", SECURITY_LOG_PAGE, "securityLog")
+        login = {"input": {"phone": "13900000001", "password": factories.PASSWORD,
+                           "deviceName": "bench"}}
+        token = (await client.post("/bench/driver/login", json={"variables": login})).json()[
+            "data"]["loginWithPassword"]["token"]
+        me_again = await both("/bench/driver/me", ME, "me", token=token)
+
+    for answer in (*me, *me_again):
         for device in answer["sessions"]:
             device.pop("lastSeenAt")
-    assert driver == graphql
-    assert driver["balance"]["fen"] == 12_850
+    assert me[0] == me[1]
+    assert me[0]["balance"]["fen"] == 12_850
+    assert eligibility[0] == eligibility[1]
+    assert [b["code"] for b in eligibility[0]["blockers"]] == ["BALANCE_NOT_ZERO"]
+    assert "水费代扣" in str(eligibility[0]["warnings"])
+    nodes = [[{**e["node"], "at": None} for e in answer["edges"]] for answer in log]
+    assert nodes[0] == nodes[1]
+    assert [n["action"] for n in nodes[0]] == ["LOGIN_SUCCEEDED", "ACCOUNT_CREATED"]
+    assert me_again[0] == me_again[1]
+    assert sorted(d["current"] for d in me_again[0]["sessions"]) == [False, True]
 
 
 def test_production_refuses_the_bench_routes() -> None:

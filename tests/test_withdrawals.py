@@ -9,7 +9,6 @@ from models import Account, AccountStatus, Withdrawal, WithdrawalStatus
 from server import demo
 from services.clock import FakeClock
 from services.errors import DomainError, ErrorCode
-from services.identity import accounts
 from services.money import ledger, withdrawals
 from services.runtime import Runtime
 from tests import factories
@@ -127,7 +126,7 @@ async def test_a_closing_account_cannot_withdraw(runtime: Runtime) -> None:
         refusal = error.code
 
     assert refusal == ErrorCode.ACCOUNT_NOT_ACTIVE
-    assert (await accounts.overview(runtime, account)).balance.available_fen == 5000
+    assert (await ledger.balance(account.id)).available_fen == 5000
 
 
 @pytest.mark.postgres

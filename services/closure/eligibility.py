@@ -1,23 +1,16 @@
 """What blocks closing an account and what the customer must know first (spec §3)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
-from models import (
-    Account,
-    AutoPayAgreement,
-    BankCard,
-    Book,
-    ClosureRequest,
-    EntryStatus,
-    LedgerEntry,
-)
+from models import Book, ClosureRequest, EntryStatus
 from services import currency
-from services.closure.machine import OPEN
+from services.closure.machine import OPEN, State
+from services.database import fetch, read_uuid
 from services.messages import message
-from services.money import ledger
 from services.runtime import Runtime
 
 
@@ -66,40 +59,77 @@ def _support(rt: Runtime) -> dict[str, str]:
     return {"phone": rt.rules.support_phone, "hours": rt.rules.support_hours}
 
 
-async def blockers(rt: Runtime, account: Account, *,
+NO_REQUEST = UUID(int=0)
+
+# What blocks closing, in one round trip (every app launch asks): the balance, movements
+# still pending, whether a card is bound, and the newest open request but `ignoring`.
+STANDING = f"""
+SELECT
+  (SELECT settled_fen - pending_out_fen FROM wallet_balance WHERE account_id = {{}})
+    AS available_fen,
+  (SELECT COUNT(*) FROM ledger_entry WHERE account_id = {{}} AND book = {{}} AND status = {{}})
+    AS pending,
+  EXISTS (SELECT 1 FROM bank_card WHERE account_id = {{}} AND unbound_at IS NULL) AS has_card,
+  (SELECT id FROM closure_request
+   WHERE account_id = {{}} AND state IN ({", ".join("{}" for _ in OPEN)}) AND id <> {{}}
+   ORDER BY created_at DESC LIMIT 1) AS open_request_id
+"""  # noqa: S608 (only placeholders are formatted in)
+# What the customer loses: bound cards, then auto-pay agreements, as the names they know.
+LOSSES = """
+SELECT 'card' AS kind, bank_name || ' ****' || last4 AS label, bound_at AS since
+FROM bank_card WHERE account_id = {} AND unbound_at IS NULL
+UNION ALL
+SELECT 'agreement', merchant, created_at
+FROM auto_pay_agreement WHERE account_id = {} AND ended_at IS NULL
+ORDER BY kind DESC, since
+"""
+
+
+async def blockers(rt: Runtime, account_id: UUID, *,
                    ignoring: UUID | None = None) -> tuple[list[Finding], ClosureRequest | None]:
     """The blockers, and the open request if there is one (other than `ignoring`)."""
+    standing = (await fetch(STANDING, *standing_values(account_id, ignoring)))[0]
+    open_request = None
+    if standing["open_request_id"] is not None:
+        open_request = await ClosureRequest.get(id=read_uuid(standing["open_request_id"]))
+    return blockers_of(rt, standing, open_request.state if open_request else None), open_request
+
+
+def standing_values(account_id: UUID, ignoring: UUID | None = None) -> list[Any]:
+    return [account_id, account_id, Book.WALLET.value, EntryStatus.PENDING.value, account_id,
+            account_id, *(state.value for state in OPEN), ignoring or NO_REQUEST]
+
+
+def blockers_of(rt: Runtime, standing: Mapping[str, Any],
+                open_state: State | None) -> list[Finding]:
+    """The rules of spec §3 over a row of STANDING."""
+    available, pending = standing["available_fen"] or 0, standing["pending"]
     found = []
-    balance = await ledger.balance(account.id)
-    pending = await LedgerEntry.filter(account_id=account.id, book=Book.WALLET,
-                                       status=EntryStatus.PENDING).count()
-    has_card = await BankCard.exists(account_id=account.id, unbound_at__isnull=True)
-    if balance.available_fen > 0:
-        found.append(Finding(BlockerCode.BALANCE_NOT_ZERO,
-                             {"amount": currency.display(balance.available_fen)}))
+    if available > 0:
+        found.append(Finding(BlockerCode.BALANCE_NOT_ZERO, {"amount": currency.display(available)}))
     if pending:
         found.append(Finding(BlockerCode.PENDING_TRANSACTIONS, {"count": pending}))
-    if balance.available_fen > 0 and not has_card:
+    if available > 0 and not standing["has_card"]:
         found.append(Finding(BlockerCode.NO_CARD_FOR_WITHDRAWAL,
-                             {"amount": currency.display(balance.available_fen), **_support(rt)}))
-    open_request = await (ClosureRequest.filter(account_id=account.id, state__in=list(OPEN))
-                          .exclude(id=ignoring).order_by("-created_at").first())
-    if open_request:
-        found.append(Finding(BlockerCode.CLOSURE_IN_PROGRESS, {"state": open_request.state.value}))
-    return found, open_request
+                             {"amount": currency.display(available), **_support(rt)}))
+    if open_state is not None:
+        found.append(Finding(BlockerCode.CLOSURE_IN_PROGRESS, {"state": open_state.value}))
+    return found
 
 
-async def warnings(rt: Runtime, account: Account) -> list[Finding]:
-    cards = await BankCard.filter(account_id=account.id, unbound_at__isnull=True).order_by(
-        "bound_at")
-    agreements = await AutoPayAgreement.filter(account_id=account.id, ended_at__isnull=True)
+async def warnings(rt: Runtime, account_id: UUID) -> list[Finding]:
+    return warnings_of(rt, await fetch(LOSSES, account_id, account_id))
+
+
+def warnings_of(rt: Runtime, losses: list[Mapping[str, Any]]) -> list[Finding]:
+    """What the customer must know first, with the rows of LOSSES named."""
+    cards = [loss["label"] for loss in losses if loss["kind"] == "card"]
+    agreements = [loss["label"] for loss in losses if loss["kind"] == "agreement"]
     found = [Finding(WarningCode.HISTORY_DELETED)]
     if cards:
-        found.append(Finding(WarningCode.CARDS_UNBOUND, {
-            "cards": "、".join(f"{c.bank_name} ****{c.last4}" for c in cards)}))
+        found.append(Finding(WarningCode.CARDS_UNBOUND, {"cards": "、".join(cards)}))
     if agreements:
-        found.append(Finding(WarningCode.AUTO_PAY_ENDED, {
-            "agreements": "、".join(a.merchant for a in agreements)}))
+        found.append(Finding(WarningCode.AUTO_PAY_ENDED, {"agreements": "、".join(agreements)}))
     found += [
         Finding(WarningCode.OTHER_POSTAL_SERVICES_UNAFFECTED),
         Finding(WarningCode.RECOVERY_WINDOW, {"days": rt.rules.recovery_window.days}),
@@ -109,8 +139,8 @@ async def warnings(rt: Runtime, account: Account) -> list[Finding]:
     return found
 
 
-async def assess(rt: Runtime, account: Account) -> Eligibility:
-    found, open_request = await blockers(rt, account)
-    return Eligibility(blockers=found, warnings=await warnings(rt, account),
+async def assess(rt: Runtime, account_id: UUID) -> Eligibility:
+    found, open_request = await blockers(rt, account_id)
+    return Eligibility(blockers=found, warnings=await warnings(rt, account_id),
                        open_request=open_request,
                        recovery_window_days=rt.rules.recovery_window.days)

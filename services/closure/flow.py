@@ -1,6 +1,7 @@
 """The customer's closure steps (spec §1): start, send code, verify, confirm, cancel."""
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
@@ -38,10 +39,10 @@ class Confirmed:
     blockers: list[Finding]  # not empty: the request was REJECTED
 
 
-async def find(account: Account, request_id: str) -> ClosureRequest:
+async def find(account_id: UUID, request_id: str) -> ClosureRequest:
     """The account's own request; anybody else's is NOT_FOUND, like one that never existed."""
     found_id = validation.uuid(request_id)
-    request = await ClosureRequest.get_or_none(id=found_id, account_id=account.id) if (
+    request = await ClosureRequest.get_or_none(id=found_id, account_id=account_id) if (
         found_id) else None
     if request is None:
         raise DomainError(ErrorCode.NOT_FOUND, field="requestId")
@@ -50,7 +51,7 @@ async def find(account: Account, request_id: str) -> ClosureRequest:
 
 async def _live(rt: Runtime, account: Account, request_id: str, event: Event) -> ClosureRequest:
     """The request, if it may take `event` now; one past its 30 minutes expires here."""
-    request = await find(account, request_id)
+    request = await find(account.id, request_id)
     if request.state in EXPIRING and request.expires_at <= rt.clock.now():
         async with in_transaction():
             await apply(rt, request, Event.EXPIRE, at=rt.clock.now())
@@ -69,7 +70,7 @@ async def start(rt: Runtime, account: Account, *, reason: ClosureReason, comment
         replayed = await ClosureRequest.get_or_none(account_id=account.id, idempotency_key=key)
         if replayed:
             return Started(replayed, [])
-        blockers, _ = await eligibility.blockers(rt, account)
+        blockers, _ = await eligibility.blockers(rt, account.id)
         if blockers:
             return Started(None, blockers)
         request = await ClosureRequest.create(
@@ -110,7 +111,7 @@ async def verify(rt: Runtime, account: Account, *, request_id: str,
     async with in_transaction():
         await codes.consume(rt, challenge)
         await apply(rt, request, Event.VERIFY, at=rt.clock.now(), verified_at=rt.clock.now())
-    return request, await eligibility.warnings(rt, account)
+    return request, await eligibility.warnings(rt, account.id)
 
 
 async def confirm(rt: Runtime, session: Session, *, request_id: str, acknowledged: bool,
@@ -130,7 +131,7 @@ async def confirm(rt: Runtime, session: Session, *, request_id: str, acknowledge
         # Balance read, check and state change under the account's lock: a payment or a
         # withdrawal racing this confirmation waits, so no money is left in a closed account.
         locked = await locks.account(account.id)
-        blockers, _ = await eligibility.blockers(rt, locked, ignoring=request.id)
+        blockers, _ = await eligibility.blockers(rt, locked.id, ignoring=request.id)
         if blockers:
             await apply(rt, request, Event.REJECT, at=now)
             return Confirmed(request, blockers)

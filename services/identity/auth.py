@@ -12,12 +12,12 @@ from models import (
     Challenge,
     FailedLogin,
     Purpose,
-    Session,
 )
 from services import validation
 from services.crypto import keyed_hash, verify_password
 from services.errors import DomainError, ErrorCode
 from services.identity import captcha, codes, phones, sessions, throttle
+from services.identity.sessions import Caller
 from services.messages import message
 from services.notify import outbox
 from services.notify.sms import SmsPurpose
@@ -146,15 +146,15 @@ async def _open(rt: Runtime, account: Account, device_name: str, method: LoginMe
 
 
 
-async def logout(rt: Runtime, session: Session) -> None:
+async def logout(rt: Runtime, caller: Caller) -> None:
     async with in_transaction():
-        if await sessions.revoke(rt, session):
-            await audit.logged_out(rt, account_id=session.account_id, at=rt.clock.now())
+        if await sessions.revoke(rt, caller.session_id):
+            await audit.logged_out(rt, account_id=caller.account_id, at=rt.clock.now())
 
 
-async def logout_all(rt: Runtime, session: Session) -> int:
+async def logout_all(rt: Runtime, caller: Caller) -> int:
     async with in_transaction():
-        revoked = await sessions.revoke_all(rt, session.account_id)
-        await audit.logged_out_everywhere(rt, account_id=session.account_id, sessions=revoked,
+        revoked = await sessions.revoke_all(rt, caller.account_id)
+        await audit.logged_out_everywhere(rt, account_id=caller.account_id, sessions=revoked,
                                           at=rt.clock.now())
     return revoked

@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import json
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -142,14 +143,14 @@ async def data_export_downloaded(rt: Runtime, *, account_id: UUID, export_id: UU
                          export=str(export_id))
 
 
-def describe(entry: AuditEntry, lang: str) -> str:
-    """The entry as the customer reads it in their security log."""
-    params = dict(entry.data)
+def describe(action: str, data: Mapping[str, Any], lang: str) -> str:
+    """An entry as the customer reads it in their security log."""
+    params = dict(data)
     if "method" in params:
         params["method"] = message(f"METHOD_{params['method']}", lang)
     if "fen" in params:
         params["amount"] = currency.display(params["fen"])
-    return message(f"AUDIT_{entry.action}", lang, **params)
+    return message(f"AUDIT_{action}", lang, **params)
 
 
 async def recent(account_id: UUID, first: int) -> list[AuditEntry]:

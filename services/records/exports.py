@@ -6,6 +6,7 @@ import io
 import json
 from datetime import timedelta
 from enum import StrEnum
+from uuid import UUID
 
 from tortoise.transactions import in_transaction
 
@@ -45,9 +46,9 @@ async def request(rt: Runtime, account: Account, export_format: ExportFormat) ->
     return export
 
 
-async def find(account: Account, export_id: str) -> DataExport | None:
+async def find(account_id: UUID, export_id: str) -> DataExport | None:
     found_id = validation.uuid(export_id)
-    return await DataExport.get_or_none(id=found_id, account_id=account.id) if (
+    return await DataExport.get_or_none(id=found_id, account_id=account_id) if (
         found_id) else None
 
 
@@ -93,7 +94,7 @@ async def build_due(rt: Runtime) -> int:
 
 async def download(rt: Runtime, account: Account, export_id: str) -> tuple[str, str, str]:
     """(content, content type, file name), once; NOT_FOUND for anything else."""
-    export = await find(account, export_id)
+    export = await find(account.id, export_id)
     if (export is None or export.status != ExportStatus.READY or export.expires_at is None
             or export.expires_at <= rt.clock.now()):
         raise DomainError(ErrorCode.NOT_FOUND)

@@ -49,7 +49,7 @@ class CustomerView:
 async def _view(rt: Runtime, account: Account) -> CustomerView:
     requests = await ClosureRequest.filter(account_id=account.id).order_by("-created_at")
     steps = await ClosureStep.filter(request_id__in=[r.id for r in requests]).order_by("id")
-    found, _ = await eligibility.blockers(rt, account)
+    found, _ = await eligibility.blockers(rt, account.id)
     return CustomerView(
         account=account, balance=await ledger.balance(account.id),
         cards=await BankCard.filter(account_id=account.id, unbound_at__isnull=True),
