@@ -43,6 +43,7 @@ class BankCard(Model):
 
     class Meta:
         table = "bank_card"
+        indexes = (("account_id",),)
 
 
 class AutoPayAgreement(Model):
@@ -56,3 +57,4 @@ class AutoPayAgreement(Model):
 
     class Meta:
         table = "auto_pay_agreement"
+        indexes = (("account_id",),)

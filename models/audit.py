@@ -23,3 +23,4 @@ class ChainedEntry(Model):
 class AuditEntry(ChainedEntry):
     class Meta:
         table = "audit_entry"
+        indexes = (("account_id", "seq"),)  # the security log, newest first, page by page

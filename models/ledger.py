@@ -50,7 +50,8 @@ class LedgerEntry(Model):
 
     class Meta:
         table = "ledger_entry"
-        indexes = (("account_id", "book", "status"),)
+        # what is pending, and the transactions page newest first
+        indexes = (("account_id", "book", "status"), ("account_id", "book", "id"))
 
 
 class WithdrawalStatus(StrEnum):

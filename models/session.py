@@ -23,3 +23,4 @@ class Session(Model):
 
     class Meta:
         table = "session"
+        indexes = (("account_id",),)
