@@ -3,6 +3,7 @@
 import zlib
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 from tortoise import Tortoise
@@ -18,8 +19,17 @@ import models.migrations as migrations_package
 MIGRATION_LOCK = zlib.crc32(b"wallet-closure migrations")
 
 
+# Per process, unless the URL says otherwise (`?minsize=..&maxsize=..`): one core's worth of
+# requests keeps about this many queries in flight; `serve --workers N` opens N times as many.
+POOL_MIN, POOL_MAX = 2, 10
+POOL_PARAMETERS = ("minsize", "maxsize", "max_queries", "max_inactive_connection_lifetime")
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     connection = expand_db_url(database_url)
+    if is_postgres(database_url):
+        connection["credentials"].setdefault("minsize", POOL_MIN)
+        connection["credentials"].setdefault("maxsize", POOL_MAX)
     if connection["engine"] == "tortoise.backends.sqlite":
         # Deleted and overwritten content is zeroed, so purged personal data is gone
         # from the database file, not only from query results.
@@ -49,12 +59,19 @@ async def migrate(database_url: str) -> None:
         return
     # The advisory lock lives on its own connection, outside Tortoise's pool, so that
     # a second `serve` starting at the same moment waits instead of migrating twice.
-    lock = await asyncpg.connect(database_url.replace("asyncpg://", "postgres://", 1))
+    lock = await asyncpg.connect(driver_url(database_url))
     try:
         await lock.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
         await _migrate(database_url)
     finally:
         await lock.close()
+
+
+def driver_url(database_url: str) -> str:
+    """The URL as asyncpg itself takes it: without Tortoise's pool parameters."""
+    url = urlsplit(database_url.replace("asyncpg://", "postgres://", 1))
+    query = [(k, v) for k, v in parse_qsl(url.query) if k not in POOL_PARAMETERS]
+    return urlunsplit(url._replace(query=urlencode(query)))
 
 
 async def _migrate(database_url: str) -> None:

@@ -113,10 +113,12 @@ async def test_two_processes_migrating_and_loading_demo_data_at_once_both_succee
     await admin.execute(f'CREATE DATABASE "{name}"')
     url = base.rsplit("/", 1)[0] + "/" + name
     try:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "WALLET_DATABASE_URL": url}
+        # the second sizes its pool in the URL, as an operator may
         processes = [await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "server.cli", "demo-data", cwd=tmp_path, env=env,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE) for _ in range(2)]
+            sys.executable, "-m", "server.cli", "demo-data", cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "WALLET_DATABASE_URL": database_url},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+            for database_url in (url, url + "?minsize=1&maxsize=3")]
         results = [await p.communicate() for p in processes]
 
         assert [p.returncode for p in processes] == [0, 0], results
