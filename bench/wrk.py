@@ -7,8 +7,8 @@ static answer, all served by the same process from the same database.
     WALLET_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/wrk.py
 
 Starts `wallet-closure serve --demo-data --no-worker` with WALLET_BENCH_ROUTES=on pinned to
-core 0 (a fresh SQLite file, or a PostgreSQL database of its own, dropped afterwards; or
-`--database-url` of one already seeded, see bench/seed.py) and runs wrk pinned to core 1.
+core 0 (a fresh SQLite file, or a PostgreSQL database of its own, dropped afterwards) and runs
+wrk pinned to core 1.
 Every answer is checked (a non-200 or an `"errors"` counts as a failure) before req/s and
 p50/p99 are printed with the ratio to the driver route; then `Me` and `ClosureEligibility`
 and their driver routes again at half the /graphql peak rate (p99 there is the latency
@@ -17,6 +17,7 @@ target), and the logins one at a time beside argon2's own verify.
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -28,6 +29,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import asyncpg
@@ -141,35 +143,17 @@ LOGINS = [  # one at a time: argon2 is meant to be slow, the question is what is
 ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--database-url", help="a database already seeded (bench/seed.py); "
-                        "otherwise a fresh one with the demo data")
-    parser.add_argument("--phone", default="13800000001", help="whose token the reads carry")
-    parser.add_argument("--password", default="Demo-pass-1")
-    args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("bench/wrk.py needs wrk: apt-get install wrk")
-    base = os.environ.get("WALLET_BENCH_DATABASE_URL")
-    workdir = tempfile.mkdtemp()
-    name = None
-    if args.database_url:
-        url = args.database_url
-    elif base:
-        url, name = asyncio.run(fresh_database(base))
-    else:
-        url = f"sqlite://{workdir}/bench.sqlite3"
+@contextlib.contextmanager
+def serving(url: str, *, demo_data: bool) -> Iterator[str]:
+    """`wallet-closure serve` on `url`, pinned to core 0; yields its root URL."""
     port = free_port()
     server = subprocess.Popen(
         ["taskset", "-c", "0", sys.executable, "-m", "server.cli", "serve",
-         *([] if args.database_url else ["--demo-data"]), "--no-worker", "--port", str(port)],
-        cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+         *(["--demo-data"] if demo_data else []), "--no-worker", "--port", str(port)],
+        cwd=tempfile.mkdtemp(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT), "WALLET_DATABASE_URL": url,
              "WALLET_BENCH_ROUTES": "true"})
     root = f"http://127.0.0.1:{port}"
-    rows: list[tuple[str, dict, str, str]] = []  # label, figures, compared with, by
     try:
         for _ in range(300):
             try:
@@ -177,23 +161,45 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.2)
-        token = post(f"{root}/graphql", graphql(LOGIN_WITH_PASSWORD, {"input": {
-            "phone": args.phone, "password": args.password, "deviceName": "bench"}}),
-        )["data"]["loginWithPassword"]["token"]
-        peak = {}
-        for label, path, body, reference, by in READS:
-            peak[label] = run_wrk(root + path, body, token, args.seconds, args.connections)
-            rows.append((label, peak[label], reference, by))
-        for label, path, body, reference, _ in READS[:4]:  # the latency target's rows
-            rate = peak[label.split(",")[0]]["rps"] / 2  # half what /graphql can do, for both
-            figures = run_wrk(root + path, body, token, args.seconds, args.connections, rate)
-            rows.append((label + HALF, figures, reference + HALF, "p99"))
-        for label, path, body, reference, by in LOGINS:
-            rows.append((label, run_wrk(root + path, body, token, args.seconds, 1),
-                         reference, by))
+        yield root
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def log_in(root: str, phone: str, password: str) -> str:
+    return post(f"{root}/graphql", graphql(LOGIN_WITH_PASSWORD, {"input": {
+        "phone": phone, "password": password, "deviceName": "bench"}}),
+    )["data"]["loginWithPassword"]["token"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("bench/wrk.py needs wrk: apt-get install wrk")
+    base = os.environ.get("WALLET_BENCH_DATABASE_URL")
+    url, name = (asyncio.run(fresh_database(base)) if base
+                 else (f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3", None))
+    rows: list[tuple[str, dict, str, str]] = []  # label, figures, compared with, by
+    try:
+        with serving(url, demo_data=True) as root:
+            token = log_in(root, "13800000001", "Demo-pass-1")
+            peak = {}
+            for label, path, body, reference, by in READS:
+                peak[label] = run_wrk(root + path, body, token, args.seconds, args.connections)
+                rows.append((label, peak[label], reference, by))
+            for label, path, body, reference, _ in READS[:4]:  # the latency target's rows
+                rate = peak[label.split(",")[0]]["rps"] / 2  # half what /graphql can do
+                figures = run_wrk(root + path, body, token, args.seconds, args.connections,
+                                  rate)
+                rows.append((label + HALF, figures, reference + HALF, "p99"))
+            for label, path, body, reference, by in LOGINS:
+                rows.append((label, run_wrk(root + path, body, token, args.seconds, 1),
+                             reference, by))
+    finally:
         if name and base:
             asyncio.run(drop_database(base, name))
     database = "postgresql" if url.startswith("postgres") else "sqlite"

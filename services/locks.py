@@ -14,3 +14,9 @@ async def account(account_id: UUID) -> Account:
     audit chain — so that two transactions never wait for each other.
     """
     return await Account.select_for_update().get(id=account_id)
+
+
+async def account_unless_busy(account_id: UUID) -> Account | None:
+    """`account`, or None at once when another transaction holds the row: workers that share
+    a queue pass over each other's accounts instead of waiting for them."""
+    return await Account.select_for_update(skip_locked=True).get_or_none(id=account_id)

@@ -1,7 +1,7 @@
 """What the worker does for closure: expire, complete, remind, purge. Each job re-checks
 the state with a compare-and-set, so several workers never do one thing twice."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tortoise.functions import Count
@@ -44,10 +44,9 @@ async def expire_due(rt: Runtime) -> int:
     return done
 
 
-def last_day(request: ClosureRequest) -> str:
+def last_day(recoverable_until: datetime) -> str:
     """The last day, in the customer's time zone, on which the account can be restored."""
-    assert request.recoverable_until is not None
-    return (request.recoverable_until - timedelta(microseconds=1)).astimezone(
+    return (recoverable_until - timedelta(microseconds=1)).astimezone(
         CUSTOMER_TIME).date().isoformat()
 
 
@@ -68,24 +67,27 @@ async def _complete(rt: Runtime, request: ClosureRequest) -> None:
     window = rt.rules.recovery_window
     async with in_transaction():
         # Locks in the one order every transaction takes them: account, request, audit chain.
-        account = await locks.account(request.account_id)
-        # The claim: of two workers, one moves the request; the other gets INVALID_STATE.
-        await apply(rt, request, Event.COMPLETE, at=now, completed_at=now,
-                    recoverable_until=now + window)
-        closed = await Account.filter(id=account.id, status=AccountStatus.CLOSING).update(
+        # A worker passes over an account another worker holds instead of queueing behind it.
+        account = await locks.account_unless_busy(request.account_id)
+        closed = account and await Account.filter(
+            id=account.id, status=AccountStatus.CLOSING).update(
             status=AccountStatus.CLOSED, closed_at=now)
-        if not closed:
+        if not account or not closed:
             raise DomainError(ErrorCode.INVALID_STATE)
         # Unbound with the closure itself, so that no payout can start on a closed account.
         await BankCard.filter(account_id=account.id, unbound_at__isnull=True).update(
             unbound_at=now)
         await AutoPayAgreement.filter(account_id=account.id, ended_at__isnull=True).update(
             ended_at=now)
-        text = (message("SMS_CLOSURE_COMPLETED", account.locale, until=last_day(request))
+        text = (message("SMS_CLOSURE_COMPLETED", account.locale, until=last_day(now + window))
                 if window else message("SMS_CLOSURE_COMPLETED_FINAL", account.locale))
         assert account.phone is not None
         await outbox.enqueue(rt, account_id=account.id, to_phone=account.phone,
                              purpose=SmsPurpose.CLOSURE_COMPLETED, text=text, at=now)
+        # The claim, last: of two workers one moves the request, the other gets
+        # INVALID_STATE; and the audit chain is held only for its entry and the commit.
+        await apply(rt, request, Event.COMPLETE, at=now, completed_at=now,
+                    recoverable_until=now + window)
 
 
 async def remind_due(rt: Runtime) -> int:
@@ -109,10 +111,12 @@ async def remind_due(rt: Runtime) -> int:
             account = await Account.get(id=request.account_id)
             if account.status != AccountStatus.CLOSED or account.phone is None:
                 continue
+            assert request.recoverable_until is not None
+            until = last_day(request.recoverable_until)
             await outbox.enqueue(rt,
                 account_id=account.id, to_phone=account.phone, at=now,
                 purpose=SmsPurpose.RECOVERY_ENDING,
-                text=message("SMS_RECOVERY_ENDING", account.locale, until=last_day(request)))
+                text=message("SMS_RECOVERY_ENDING", account.locale, until=until))
             done += 1
     return done
 
