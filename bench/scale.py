@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--base", default="postgres://postgres@127.0.0.1:5432/")
     parser.add_argument("--rate", type=float, default=100, help="requests a second, all told")
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=4)
     args = parser.parse_args()
     figures: dict[tuple[str, str], dict] = {}
     for database, _, _ in CASES:

@@ -52,7 +52,8 @@ wrk.headers["Authorization"] = "Bearer {token}"
 local threads = {{}}
 function setup(thread) table.insert(threads, thread) end
 function init() failures = 0 end
-function delay() return {pause_ms} end
+-- paced connections pause a random time around the mean, not all at once
+function delay() return math.random(0, 2 * {pause_ms}) end
 function response(status, headers, body)
   -- a top-level error or a payload's: any non-empty "errors" list
   if status ~= 200 or string.find(body, '"errors":%s*%[%s*{{') then failures = failures + 1 end

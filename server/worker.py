@@ -80,9 +80,12 @@ class Worker:
         wake = self._wake.setdefault(job.name, asyncio.Event())
         while True:
             try:
-                await job.run()
+                done = await job.run()
             except Exception:  # the lane outlives a bad pass; the next one retries
                 log.exception("worker lane %s failed", job.name)
+                done = 0
+            if done:  # a pass takes one batch: there may be more behind it, look again now
+                continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), self.interval)
             wake.clear()

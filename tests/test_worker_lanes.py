@@ -1,6 +1,7 @@
 """The worker under a brownout: an SMS gateway that answers every message slowly while a
 thousand notices are queued. One-time codes and closure completion must not wait behind them,
-and every notice still goes out exactly once."""
+and every notice still goes out exactly once. And a lane with more due than one pass takes
+keeps going instead of waiting for the next tick."""
 
 import asyncio
 from datetime import timedelta
@@ -11,12 +12,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from models import ClosureRequest
+from models import Account, AccountStatus, ClosureReason, ClosureRequest
 from server.worker import Worker
 from services.closure.machine import State
 from services.money.payouts import SimulatedBank
 from services.notify import outbox
-from services.notify.sms import SmsPurpose, WebhookSms
+from services.notify.sms import FileSms, SmsPurpose, WebhookSms
 from services.runtime import Runtime
 from tests import factories
 from tests.conftest import CAPTCHA_TEST_ANSWER
@@ -107,3 +108,24 @@ async def test_codes_and_completion_overtake_a_thousand_slow_notices(
     notices = [m for m in gateway.received if m["purpose"] == "ACCOUNT_RESTORED"]
     assert sorted(m["text"] for m in notices) == sorted(f"notice {i}" for i in range(NOTICES))
     assert len({m["key"] for m in notices}) == NOTICES  # once per idempotency key
+
+
+async def test_a_lane_with_more_than_a_batch_due_does_not_wait_for_the_interval(
+        runtime: Runtime, sms: FileSms) -> None:
+    # given 250 confirmed closures due at once (a pass completes at most 100)
+    now = runtime.clock.now()
+    for i in range(250):
+        account = await Account.create(phone=f"+86139{i:08d}", status=AccountStatus.CLOSING,
+                                       created_at=now)
+        await ClosureRequest.create(account=account, state=State.CONFIRMED, confirmed_at=now,
+                                    reason=ClosureReason.OTHER, idempotency_key="k",
+                                    created_at=now, expires_at=now + timedelta(minutes=30))
+    worker = Worker(runtime, sms, SimulatedBank(timedelta(seconds=5)), interval_seconds=3600)
+    lanes = asyncio.create_task(worker.run_forever())
+    try:
+        # then all are completed without a second pass waiting an hour for its turn
+        async def all_completed() -> bool:
+            return await ClosureRequest.filter(state=State.COMPLETED).count() == 250
+        await eventually(all_completed, 60)
+    finally:
+        lanes.cancel()
