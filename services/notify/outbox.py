@@ -89,30 +89,33 @@ async def deliver_due(rt: Runtime, sender: SmsSender, *, lane: Lane | None = Non
     workers at once: each message is claimed with a compare-and-set."""
     await expire_overdue(rt, lane)
     now = rt.clock.now()
-    by_phone: dict[str | None, list[int]] = {}
-    for message_id, phone in await (
+    by_phone: dict[str | None, list[OutboxMessage]] = {}
+    for message in await (
             OutboxMessage.filter(in_lane(lane), _claimable(now), next_attempt_at__lte=now)
-            .order_by("id").limit(limit).values_list("id", "to_phone")):
-        by_phone.setdefault(phone, []).append(message_id)
+            .order_by("id").limit(limit)):
+        by_phone.setdefault(message.to_phone, []).append(message)
     slots = asyncio.Semaphore(in_flight)
 
-    async def in_order(message_ids: list[int]) -> int:
+    async def in_order(messages: list[OutboxMessage]) -> int:
         sent = 0
-        for message_id in message_ids:
+        for message in messages:
             async with slots:
-                sent += await _deliver(rt, sender, message_id)
+                sent += await _deliver(rt, sender, message)
         return sent
 
-    return sum(await asyncio.gather(*(in_order(ids) for ids in by_phone.values())))
+    return sum(await asyncio.gather(*(in_order(queued) for queued in by_phone.values())))
 
 
-async def _deliver(rt: Runtime, sender: SmsSender, message_id: int) -> bool:
+async def _deliver(rt: Runtime, sender: SmsSender, message: OutboxMessage) -> bool:
     now = rt.clock.now()
-    # Claiming is a compare-and-set: of two workers that saw the same row, one wins.
-    if not await OutboxMessage.filter(_claimable(now), id=message_id).update(
+    # Claiming is a compare-and-set: of two workers that saw the same row, one wins. The row
+    # is as it was read unless a purge erased its number since: then the claim fails, and the
+    # next pass reads it again.
+    if not await OutboxMessage.filter(
+            _claimable(now), id=message.id, to_phone=message.to_phone).update(
             claimed_until=now + CLAIM_LEASE, attempts=F("attempts") + 1):
         return False
-    message = await OutboxMessage.get(id=message_id)
+    message.attempts += 1
     if message.to_phone is None:  # erased with its account: nobody left to tell
         await MESSAGE.move(message, MessageEvent.NO_RECIPIENT, last_error="no phone number")
         return False

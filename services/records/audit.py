@@ -72,8 +72,8 @@ async def append(rt: Runtime, chain: type[Entry], action: StrEnum, *, account_id
     it commits with the change it records."""
     async with in_transaction() as connection:
         await lock_for_transaction(connection, _CHAIN_LOCK)
-        last = await chain.all().order_by("-seq").first()
-        seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
+        last = await chain.all().order_by("-seq").first().values_list("seq", "hash")
+        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
         at = at.astimezone(UTC)  # hashed exactly as it reads back
         return await chain.create(
             seq=seq, at=at, account_id=account_id, action=action.value, data=data,
