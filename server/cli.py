@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import uvicorn
+import uvloop
 from pydantic import ValidationError
 from tortoise import Tortoise
 
@@ -81,8 +82,8 @@ def work(settings: Settings, _: argparse.Namespace) -> int:
     asyncio.run(database.migrate(settings.database_url))  # it may start before any `serve`
     runtime = build_runtime(settings)
     worker = build_worker(settings, runtime)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_with_orm(settings, worker.run_forever))
+    with contextlib.suppress(KeyboardInterrupt):  # on uvloop, as `serve` runs under uvicorn
+        uvloop.run(_with_orm(settings, worker.run_forever))
     return 0
 
 

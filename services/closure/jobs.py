@@ -1,6 +1,7 @@
 """What the worker does for closure: expire, complete, remind, purge. Each job re-checks
 the state with a compare-and-set, so several workers never do one thing twice."""
 
+import secrets
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -52,8 +53,11 @@ def last_day(recoverable_until: datetime) -> str:
 
 async def complete_due(rt: Runtime) -> int:
     due = await ClosureRequest.filter(state=State.CONFIRMED).order_by("confirmed_at").limit(BATCH)
+    # Workers that share the queue start at different places in the batch, so that one
+    # seldom tries a request the other has just completed.
+    start = secrets.randbelow(len(due)) if due else 0
     done = 0
-    for request in due:
+    for request in due[start:] + due[:start]:
         try:
             await _complete(rt, request)
         except DomainError:  # another worker completed it, or it was restored meanwhile
