@@ -29,6 +29,7 @@ from services.identity import accounts, phones, sessions
 from services.records import audit
 from services.runtime import Runtime
 
+UNAUTHENTICATED = {"errors": [{"extensions": {"code": "UNAUTHENTICATED"}}]}
 STATIC = {"data": {"me": {"id": "00000000-0000-4000-8000-000000000000",
                           "phoneMasked": "138****0001", "status": "ACTIVE"}}}
 
@@ -77,7 +78,7 @@ def routes(runtime: Runtime) -> list[Route]:
     async def me(db: Driver, request: Request) -> dict[str, Any]:
         row = await caller(db, request)
         if row is None:
-            return {"errors": [{"extensions": {"code": "UNAUTHENTICATED"}}]}
+            return UNAUTHENTICATED
         account = row["account_id"]
         available = (row["settled_fen"] or 0) - (row["pending_out_fen"] or 0)
         cards = await db.rows(accounts.LIVE_CARDS, account)
@@ -96,7 +97,7 @@ def routes(runtime: Runtime) -> list[Route]:
     async def closure_eligibility(db: Driver, request: Request) -> dict[str, Any]:
         row = await caller(db, request)
         if row is None:
-            return {"errors": [{"extensions": {"code": "UNAUTHENTICATED"}}]}
+            return UNAUTHENTICATED
         account = row["account_id"]
         standing = (await db.rows(eligibility.STANDING, *eligibility.standing_values(account)))[0]
         open_id = standing["open_request_id"]
@@ -118,7 +119,7 @@ def routes(runtime: Runtime) -> list[Route]:
     async def security_log(db: Driver, request: Request) -> dict[str, Any]:
         row = await caller(db, request)
         if row is None:
-            return {"errors": [{"extensions": {"code": "UNAUTHENTICATED"}}]}
+            return UNAUTHENTICATED
         entries = await db.rows(SECURITY_LOG, row["account_id"])
         return {"data": {"securityLog": {
             "edges": [{"cursor": str(e["seq"]), "node": {
