@@ -41,7 +41,6 @@ class Caller:
     one row of values. Mutations load the models they change (`account()`, `session()`)."""
     session_id: UUID
     account_id: UUID
-    device_name: str
     phone: str
     balance: Balance
 
@@ -54,7 +53,7 @@ class Caller:
 
 # Every request runs it: hand-written, one round trip (models/ holds the tables).
 CALLER = """
-SELECT s.id, s.account_id, s.device_name, s.last_seen_at, a.phone,
+SELECT s.id, s.account_id, s.last_seen_at, a.phone,
        b.settled_fen, b.pending_out_fen
 FROM session s
 JOIN account a ON a.id = s.account_id
@@ -73,7 +72,7 @@ async def authenticate(rt: Runtime, token: str) -> Caller | None:
         return None
     row = rows[0]
     caller = Caller(session_id=read_uuid(row["id"]), account_id=read_uuid(row["account_id"]),
-                    device_name=row["device_name"], phone=row["phone"],
+                    phone=row["phone"],
                     balance=Balance(settled_fen=row["settled_fen"] or 0,
                                     pending_out_fen=row["pending_out_fen"] or 0))
     if now - read_time(row["last_seen_at"]) > LAST_SEEN_PRECISION:
