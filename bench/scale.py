@@ -19,17 +19,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from wrk import (
+from harness import graphql, log_in, serving
+from wrk import run_wrk
+
+from tests.operations import (
     CLOSURE_ELIGIBILITY,
     ME,
     SECURITY_LOG_PAGE,
-    graphql,
-    log_in,
-    run_wrk,
-    serving,
+    TRANSACTIONS,
 )
-
-from tests.operations import TRANSACTIONS
 
 READS = [("Me", graphql(ME)), ("ClosureEligibility", graphql(CLOSURE_ELIGIBILITY)),
          ("SecurityLogPage", graphql(SECURITY_LOG_PAGE, {"first": 20})),
@@ -51,7 +49,8 @@ def main() -> None:
     args = parser.parse_args()
     figures: dict[tuple[str, str], dict] = {}
     for database, _, _ in CASES:
-        with serving(args.base.rstrip("/") + "/" + database, demo_data=False) as root:
+        with serving(args.base.rstrip("/") + "/" + database, demo_data=False, core=0) as (
+                root, _):
             token = log_in(root, "13800000001", "Demo-pass-1")
             for label, body in READS:
                 figures[database, label] = run_wrk(root + "/graphql", body, token, args.seconds,

@@ -2,7 +2,7 @@
 become due at once and the time until every one is COMPLETED is printed, for 1,000 and
 10,000 requests with one worker process and with two.
 
-    .venv/bin/python bench/worker.py [--base postgres://postgres@127.0.0.1:5432/] \\
+    .venv/bin/python bench/worker.py [--base postgres://postgres@127.0.0.1:5432/test] \\
         [--sizes 1000 10000] [--workers 1 2]
 
 Each run gets a fresh database (dropped afterwards). The worker processes start first, on an
@@ -22,11 +22,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
+from harness import ROOT, scratch_database
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from server.database import driver_url, migrate  # noqa: E402
+from server.database import driver_url, migrate
 
 
 async def due_requests(db: asyncpg.Connection, count: int) -> None:
@@ -49,21 +47,16 @@ async def due_requests(db: asyncpg.Connection, count: int) -> None:
                      "review_reasons", "review_note"))
 
 
-async def run(base: str, count: int, workers: int) -> float:
-    name = f"wallet_worker_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(driver_url(base.rstrip("/") + "/postgres"))
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = base.rstrip("/") + "/" + name
-    processes = []
+async def run(url: str, count: int, workers: int) -> float:
+    await migrate(url)
+    workdir = Path(tempfile.mkdtemp())
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WALLET_DATABASE_URL": url,
+           "WALLET_SMS_BACKEND": "file", "WALLET_SMS_FILE": str(workdir / "sms.jsonl"),
+           "WALLET_WORKER_INTERVAL_SECONDS": "0.2"}
+    processes = [await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "server.cli", "worker", cwd=workdir, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
     try:
-        await migrate(url)
-        workdir = Path(tempfile.mkdtemp())
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "WALLET_DATABASE_URL": url,
-               "WALLET_SMS_BACKEND": "file", "WALLET_SMS_FILE": str(workdir / "sms.jsonl"),
-               "WALLET_WORKER_INTERVAL_SECONDS": "0.2"}
-        processes = [await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "server.cli", "worker", cwd=workdir, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(workers)]
         await asyncio.sleep(4)  # started and idle
         db = await asyncpg.connect(driver_url(url))
         await due_requests(db, count)
@@ -84,20 +77,20 @@ async def run(base: str, count: int, workers: int) -> float:
         for process in processes:
             process.terminate()
             await process.wait()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--base", default="postgres://postgres@127.0.0.1:5432/")
+    parser.add_argument("--base", default="postgres://postgres@127.0.0.1:5432/test",
+                        help="a database beside which each run makes and drops its own")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args()
     print(f"{'requests':>9} {'workers':>8} {'seconds':>8} {'completions/s':>14}")
     for workers in args.workers:
         for count in args.sizes:
-            seconds = asyncio.run(run(args.base, count, workers))
+            with scratch_database(args.base) as url:
+                seconds = asyncio.run(run(url, count, workers))
             print(f"{count:>9,} {workers:>8} {seconds:>8.1f} {count / seconds:>14.0f}",
                   flush=True)
 

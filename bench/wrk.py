@@ -16,28 +16,18 @@ target), and the logins one at a time beside argon2's own verify.
 """
 
 import argparse
-import asyncio
 import contextlib
 import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
-import asyncpg
+from harness import graphql, log_in, scratch_database, serving
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.operations import (  # noqa: E402
+from tests.operations import (
     CLOSURE_ELIGIBILITY,
     LOGIN_WITH_PASSWORD,
     ME,
@@ -66,19 +56,6 @@ end
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def post(url: str, body: dict) -> dict:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(),
-                                     headers={"content-type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as answer:
-        return json.load(answer)
-
-
 def run_wrk(url: str, body: dict, token: str, seconds: int, connections: int,
             rate: float | None = None) -> dict:
     """wrk against one route; with `rate`, each connection pauses so that all of them together
@@ -99,24 +76,6 @@ def run_wrk(url: str, body: dict, token: str, seconds: int, connections: int,
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "p50": ms("50%"), "p99": ms("99%"),
             "failures": int(re.search(r"FAILURES (\d+)", out).group(1))}
-
-
-async def fresh_database(base: str) -> tuple[str, str]:
-    name = f"wallet_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(base)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    return base.rsplit("/", 1)[0] + "/" + name, name
-
-
-async def drop_database(base: str, name: str) -> None:
-    admin = await asyncpg.connect(base)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.close()
-
-
-def graphql(query: str, variables: dict | None = None) -> dict:
-    return {"query": query, "variables": variables or {}}
 
 
 LOGIN = graphql(LOGIN_WITH_PASSWORD, {"input": {
@@ -144,34 +103,20 @@ LOGINS = [  # one at a time: argon2 is meant to be slow, the question is what is
 ]
 
 
-@contextlib.contextmanager
-def serving(url: str, *, demo_data: bool) -> Iterator[str]:
-    """`wallet-closure serve` on `url`, pinned to core 0; yields its root URL."""
-    port = free_port()
-    server = subprocess.Popen(
-        ["taskset", "-c", "0", sys.executable, "-m", "server.cli", "serve",
-         *(["--demo-data"] if demo_data else []), "--no-worker", "--port", str(port)],
-        cwd=tempfile.mkdtemp(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "WALLET_DATABASE_URL": url,
-             "WALLET_BENCH_ROUTES": "true"})
-    root = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{root}/livez", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield root
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-
-
-def log_in(root: str, phone: str, password: str) -> str:
-    return post(f"{root}/graphql", graphql(LOGIN_WITH_PASSWORD, {"input": {
-        "phone": phone, "password": password, "deviceName": "bench"}}),
-    )["data"]["loginWithPassword"]["token"]
+def measure(root: str, seconds: int, connections: int) -> list[tuple[str, dict, str, str]]:
+    """Every row: its label, figures, the row it is compared with, and by what."""
+    token = log_in(root, "13800000001", "Demo-pass-1")
+    rows, peak = [], {}
+    for label, path, body, reference, by in READS:
+        peak[label] = run_wrk(root + path, body, token, seconds, connections)
+        rows.append((label, peak[label], reference, by))
+    for label, path, body, reference, _ in READS[:4]:  # the latency target's rows
+        rate = peak[label.split(",")[0]]["rps"] / 2  # half what /graphql can do, for both
+        figures = run_wrk(root + path, body, token, seconds, connections, rate)
+        rows.append((label + HALF, figures, reference + HALF, "p99"))
+    for label, path, body, reference, by in LOGINS:
+        rows.append((label, run_wrk(root + path, body, token, seconds, 1), reference, by))
+    return rows
 
 
 def main() -> None:
@@ -182,27 +127,11 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("bench/wrk.py needs wrk: apt-get install wrk")
     base = os.environ.get("WALLET_BENCH_DATABASE_URL")
-    url, name = (asyncio.run(fresh_database(base)) if base
-                 else (f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3", None))
-    rows: list[tuple[str, dict, str, str]] = []  # label, figures, compared with, by
-    try:
-        with serving(url, demo_data=True) as root:
-            token = log_in(root, "13800000001", "Demo-pass-1")
-            peak = {}
-            for label, path, body, reference, by in READS:
-                peak[label] = run_wrk(root + path, body, token, args.seconds, args.connections)
-                rows.append((label, peak[label], reference, by))
-            for label, path, body, reference, _ in READS[:4]:  # the latency target's rows
-                rate = peak[label.split(",")[0]]["rps"] / 2  # half what /graphql can do
-                figures = run_wrk(root + path, body, token, args.seconds, args.connections,
-                                  rate)
-                rows.append((label + HALF, figures, reference + HALF, "p99"))
-            for label, path, body, reference, by in LOGINS:
-                rows.append((label, run_wrk(root + path, body, token, args.seconds, 1),
-                             reference, by))
-    finally:
-        if name and base:
-            asyncio.run(drop_database(base, name))
+    with (scratch_database(base) if base
+          else contextlib.nullcontext(f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3")) as url, \
+            serving(url, demo_data=True, core=0, env={"WALLET_BENCH_ROUTES": "true"}) as (
+                root, _):
+        rows = measure(root, args.seconds, args.connections)
     database = "postgresql" if url.startswith("postgres") else "sqlite"
     figures_of = {label: figures for label, figures, _, _ in rows}
     print(f"{'database':<10} {'route':<52} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} "
