@@ -73,11 +73,9 @@ async def _complete(rt: Runtime, request: ClosureRequest) -> None:
         # Locks in the one order every transaction takes them: account, request, audit chain.
         # A worker passes over an account another worker holds instead of queueing behind it.
         account = await locks.account_unless_busy(request.account_id)
-        closed = account and await Account.filter(
-            id=account.id, status=AccountStatus.CLOSING).update(
-            status=AccountStatus.CLOSED, closed_at=now)
-        if not account or not closed:
+        if account is None or account.status != AccountStatus.CLOSING:  # held, or done
             raise DomainError(ErrorCode.INVALID_STATE)
+        await Account.filter(id=account.id).update(status=AccountStatus.CLOSED, closed_at=now)
         # Unbound with the closure itself, so that no payout can start on a closed account.
         await BankCard.filter(account_id=account.id, unbound_at__isnull=True).update(
             unbound_at=now)
