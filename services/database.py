@@ -6,7 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from tortoise import connections
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 
 
 def is_postgres(connection: BaseDBAsyncClient) -> bool:
@@ -38,14 +38,33 @@ async def scrub_freed_space(connection: BaseDBAsyncClient, tables: list[str], *,
 
 
 async def fetch(sql: str, *values: Any) -> list[Any]:
-    """The rows of hand-written SQL on Tortoise's own connection (inside a transaction, that
-    transaction's), for the reads of every request: no query builder, no model objects.
-    `{}` marks each value, in order."""
+    """The rows of hand-written SQL for the reads of every request: no query builder, no
+    model objects. `{}` marks each value, in order. Inside a transaction it runs on that
+    transaction's connection; outside one, on the driver under Tortoise's own connection."""
     connection = connections.get("default")
     postgres = is_postgres(connection)
+    text = dialect_sql(sql, postgres)
     if not postgres:  # sqlite3 adapts datetimes (Tortoise registers it) but not UUIDs
         values = tuple(str(v) if isinstance(v, UUID) else v for v in values)
-    return list((await connection.execute_query(dialect_sql(sql, postgres), list(values)))[1])
+    connected = (connection._pool if postgres else connection._connection) is not None
+    if isinstance(connection, TransactionalDBClient) or not connected:  # Tortoise connects
+        return list((await connection.execute_query(text, list(values)))[1])
+    if postgres:
+        async with connection._pool.acquire() as driver:
+            return list(await driver.fetch(text, *values))
+    return await _read_sqlite(connection, text, values)
+
+
+async def _read_sqlite(client: Any, text: str, values: tuple[Any, ...]) -> list[Any]:
+    """Tortoise holds its lock on SQLite's one connection for each statement and for a whole
+    transaction. A read only has to keep out of a transaction, so it takes the lock only when
+    someone holds it: aiosqlite runs statements in the order they were sent, so a read sent
+    while the lock is free runs before any transaction that takes it later, and reads no longer
+    wait for each other."""
+    if client._lock.locked():
+        async with client._lock:
+            return list(await client._connection.execute_fetchall(text, values))
+    return list(await client._connection.execute_fetchall(text, values))
 
 
 @functools.cache

@@ -1,3 +1,5 @@
+import functools
+
 import phonenumbers
 
 from services.errors import DomainError, ErrorCode
@@ -18,6 +20,7 @@ def normalize(raw: str, *, field: str = "phone") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@functools.lru_cache(maxsize=4096)  # parsing is a tenth of `Me`; the same callers come back
 def mask(e164: str | None) -> str:
     """+8613800000002 -> 138****0002."""
     if not e164:
