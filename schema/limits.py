@@ -59,22 +59,38 @@ def is_unexpected(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
+MASKED_MESSAGE = "Internal error; quote the request id to support."
+
+
+def masked(error: GraphQLError, request_id: str | None) -> GraphQLError:
+    """An unexpected error as the client sees it; its traceback goes to the log."""
+    log.error("request %s failed", request_id, exc_info=error.original_error)
+    return GraphQLError(MASKED_MESSAGE, nodes=error.nodes, source=error.source,
+                        positions=error.positions, path=error.path,
+                        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id})
+
+
 class MaskUnexpectedErrors(MaskErrors):
     def __init__(self) -> None:
-        super().__init__(should_mask_error=is_unexpected,
-                         error_message="Internal error; quote the request id to support.")
+        super().__init__(should_mask_error=is_unexpected, error_message=MASKED_MESSAGE)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        request_id = getattr(self.execution_context.context, "request_id", None)
-        log.error("request %s failed", request_id, exc_info=error.original_error)
-        masked = super().anonymise_error(error)
-        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
-        return masked
+        return masked(error, getattr(self.execution_context.context, "request_id", None))
+
+
+def observe(endpoint: str, operation_name: str | None, errors: list[GraphQLError],
+            seconds: float) -> None:
+    """Counts and times one operation by endpoint, name and outcome."""
+    name = operation_name or "anonymous"
+    codes = {(e.extensions or {}).get("code") for e in errors}
+    outcome = ("ok" if not errors else "error" if "INTERNAL_SERVER_ERROR" in codes
+               else next(iter(sorted(c for c in codes if c))) if codes - {None}
+               else "invalid")
+    metrics.graphql_requests.labels(endpoint, name, outcome).inc()
+    metrics.graphql_seconds.labels(endpoint, name).observe(seconds)
 
 
 class Observed(SchemaExtension):
-    """Counts and times every operation by endpoint, name and outcome."""
-
     def __init__(self, *, execution_context: ExecutionContext | None = None,
                  endpoint: str = "customer") -> None:
         self.endpoint = endpoint
@@ -83,16 +99,9 @@ class Observed(SchemaExtension):
         started = time.perf_counter()
         yield
         context = self.execution_context
-        name = context.operation_name or "anonymous"
         result = context.result
         errors = list(getattr(result, "errors", None) or context.pre_execution_errors or [])
-        codes = {(e.extensions or {}).get("code") for e in errors}
-        outcome = ("ok" if not errors else "error" if "INTERNAL_SERVER_ERROR" in codes
-                   else next(iter(sorted(c for c in codes if c))) if codes - {None}
-                   else "invalid")
-        metrics.graphql_requests.labels(self.endpoint, name, outcome).inc()
-        metrics.graphql_seconds.labels(self.endpoint, name).observe(
-            time.perf_counter() - started)
+        observe(self.endpoint, context.operation_name, errors, time.perf_counter() - started)
 
 
 class WalletSchema(strawberry.Schema):
