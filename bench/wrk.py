@@ -3,7 +3,7 @@ through /graphql, each beside the same reads as hand-written SQL on the bare dri
 static answer, all served by the same process from the same database.
 
     apt-get install wrk   # the load generator (compiled: never the bottleneck)
-    .venv/bin/python bench/wrk.py [--seconds 10] [--connections 16]
+    .venv/bin/python bench/wrk.py [--seconds 12] [--connections 16]
     WALLET_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/wrk.py
 
 Starts `wallet-closure serve --demo-data --no-worker` with WALLET_BENCH_ROUTES=on pinned to
@@ -12,18 +12,23 @@ wrk pinned to core 1.
 Every answer is checked (a non-200 or an `"errors"` counts as a failure) before req/s and
 p50/p99 are printed with the ratio to the driver route; then `Me` and `ClosureEligibility`
 and their driver routes again at half the /graphql peak rate (p99 there is the latency
-target), and the logins one at a time beside argon2's own verify.
+target), and the logins one at a time beside argon2's own verify. Each group of rows runs in
+three alternating rounds (the figures are their medians), so that a slow spell of the machine
+falls on both sides of a ratio.
 """
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 
 from harness import graphql, log_in, scratch_database, serving
 
@@ -103,27 +108,53 @@ LOGINS = [  # one at a time: argon2 is meant to be slow, the question is what is
 ]
 
 
+ROUNDS = 3
+
+
+def interleaved(runs: list[tuple[str, Callable[[int], dict]]], seconds: int,
+                ) -> dict[str, dict]:
+    """Rows whose ratios compare runs made one after the other: in ROUNDS alternating rounds,
+    so that a slow spell of this shared machine falls on all of them alike; each figure is the
+    median of its rounds, failures their sum."""
+    rounds: dict[str, list[dict]] = {label: [] for label, _ in runs}
+    for _ in range(ROUNDS):
+        for label, run in runs:
+            rounds[label].append(run(max(1, round(seconds / ROUNDS))))
+    return {label: {"rps": statistics.median(f["rps"] for f in found),
+                    "p50": statistics.median(f["p50"] for f in found),
+                    "p99": statistics.median(f["p99"] for f in found),
+                    "failures": sum(f["failures"] for f in found)}
+            for label, found in rounds.items()}
+
+
 def measure(root: str, seconds: int, connections: int) -> list[tuple[str, dict, str, str]]:
     """Every row: its label, figures, the row it is compared with, and by what."""
     token = log_in(root, "13800000001", "Demo-pass-1")
     for _, path, body, _, _ in READS:  # not counted: the pool opens its connections, the
         run_wrk(root + path, body, token, 2, connections)  # caches fill, whichever comes first
-    rows, peak = [], {}
-    for label, path, body, reference, by in READS:
-        peak[label] = run_wrk(root + path, body, token, seconds, connections)
-        rows.append((label, peak[label], reference, by))
-    for label, path, body, reference, _ in READS[:4]:  # the latency target's rows
-        rate = peak[label.split(",")[0]]["rps"] / 2  # half what /graphql can do, for both
-        figures = run_wrk(root + path, body, token, seconds, connections, rate)
-        rows.append((label + HALF, figures, reference + HALF, "p99"))
-    for label, path, body, reference, by in LOGINS:
-        rows.append((label, run_wrk(root + path, body, token, seconds, 1), reference, by))
+    peak = interleaved([
+        (label, functools.partial(
+            lambda path, body, s: run_wrk(root + path, body, token, s, connections), path, body))
+        for label, path, body, _, _ in READS], seconds)
+    rows = [(label, peak[label], reference, by) for label, _, _, reference, by in READS]
+    paced = interleaved([
+        (label + HALF, functools.partial(
+            lambda path, body, rate, s: run_wrk(root + path, body, token, s, connections, rate),
+            path, body, peak[label.split(",")[0]]["rps"] / 2))  # half what /graphql can do
+        for label, path, body, _, _ in READS[:4]], seconds)  # the latency target's rows
+    rows += [(label + HALF, paced[label + HALF], reference + HALF, "p99")
+             for label, _, _, reference, _ in READS[:4]]
+    logins = interleaved([
+        (label, functools.partial(lambda path, body, s: run_wrk(root + path, body, token, s, 1),
+                                  path, body))
+        for label, path, body, _, _ in LOGINS], seconds)
+    rows += [(label, logins[label], reference, by) for label, _, _, reference, by in LOGINS]
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=12)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
     if not shutil.which("wrk"):
