@@ -188,7 +188,8 @@ class PreparedOperations:
 
     def find(self, request: dict[str, Any]) -> Prepared | None:
         """The prepared operation this request asks for, if it asks in the plain way."""
-        prepared = self.operations.get(request.get("query"))  # type: ignore[arg-type]
+        query = request.get("query")
+        prepared = self.operations.get(query) if isinstance(query, str) else None
         if prepared is None:
             return None
         variables = request.get("variables")

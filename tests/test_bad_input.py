@@ -13,6 +13,7 @@ from tests.operations import (
     CREATE_CAPTCHA,
     LOGIN_WITH_CODE,
     LOGIN_WITH_PASSWORD,
+    ME,
     SECURITY_LOG,
     SEND_LOGIN_CODE,
 )
@@ -91,6 +92,10 @@ async def test_wrong_types_are_refused_before_running(
     (b"{not json", "application/json"),
     (b"[]", "application/json"),
     (b'{"query": 5}', "application/json"),
+    (b'{"query": ["{ me { id } }"]}', "application/json"),
+    (b'{"query": {"text": "{ me { id } }"}}', "application/json"),
+    (json.dumps({"query": ME, "operationName": ["Me"]}).encode(), "application/json"),
+    (json.dumps({"query": ME, "variables": ["x"]}).encode(), "application/json"),
     (b'"just a string"', "application/json"),
     (b"\xff\xfe\x00", "application/json"),
     (b"query={me{id}}", "application/x-www-form-urlencoded"),
