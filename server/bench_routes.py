@@ -33,9 +33,6 @@ UNAUTHENTICATED = {"errors": [{"extensions": {"code": "UNAUTHENTICATED"}}]}
 STATIC = {"data": {"me": {"id": "00000000-0000-4000-8000-000000000000",
                           "phoneMasked": "138****0001", "status": "ACTIVE"}}}
 
-SECURITY_LOG = """
-SELECT seq, at, action, data FROM audit_entry WHERE account_id = {} ORDER BY seq DESC LIMIT 21
-"""
 ACCOUNT_BY_PHONE = "SELECT id, password_hash FROM account WHERE phone = {} AND status = {}"
 NEW_SESSION = """
 INSERT INTO session (id, account_id, token_hash, device_name, created_at, last_seen_at,
@@ -120,7 +117,7 @@ def routes(runtime: Runtime) -> list[Route]:
         row = await caller(db, request)
         if row is None:
             return UNAUTHENTICATED
-        entries = await db.rows(SECURITY_LOG, row["account_id"])
+        entries = await db.rows(audit.NEWEST_ENTRIES, row["account_id"], audit.BEYOND_EVERY_SEQ, 21)
         return {"data": {"securityLog": {
             "edges": [{"cursor": str(e["seq"]), "node": {
                 "at": str(e["at"]), "action": e["action"],

@@ -1,8 +1,9 @@
 """Relay-style pages over a growing list: keyset cursors, so inserts never shift a page."""
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
@@ -10,13 +11,14 @@ from tortoise.queryset import QuerySet
 from services.errors import DomainError, ErrorCode
 
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 MAX_FIRST = 100
 DEFAULT_FIRST = 20
 
 
 @dataclass(frozen=True)
-class Page(Generic[M]):
-    edges: list[tuple[str, M]]  # (cursor, row), in page order
+class Page(Generic[R]):
+    edges: list[tuple[str, R]]  # (cursor, row), in page order
     has_next_page: bool
 
     @property
@@ -53,15 +55,26 @@ async def oldest_first(query: QuerySet[M], *, key: str, list_name: str, first: i
                        descending=False)
 
 
-async def _page(query: QuerySet[M], *, key: str, list_name: str, first: int | None,
-                after: str | None, descending: bool) -> Page[M]:
+def window(list_name: str, first: int | None, after: str | None) -> tuple[int, int | None]:
+    """The page size, and the key the page starts after (None: from the first row)."""
     first = DEFAULT_FIRST if first is None else first
     if not 1 <= first <= MAX_FIRST:
         raise DomainError(ErrorCode.INVALID_INPUT, field="first", message_key="INVALID_PAGE_SIZE",
                           max=MAX_FIRST)
-    if after is not None:
-        beyond = "lt" if descending else "gt"
-        query = query.filter(**{f"{key}__{beyond}": _key(list_name, after)})
-    rows = await query.order_by(f"-{key}" if descending else key).limit(first + 1)
-    return Page(edges=[(_cursor(list_name, getattr(row, key)), row) for row in rows[:first]],
+    return first, None if after is None else _key(list_name, after)
+
+
+def page_of(rows: list[R], key_of: Callable[[R], int], *, list_name: str, first: int,
+            ) -> Page[R]:
+    """The page of `rows`, read with one more than `first` to know whether more follow."""
+    return Page(edges=[(_cursor(list_name, key_of(row)), row) for row in rows[:first]],
                 has_next_page=len(rows) > first)
+
+
+async def _page(query: QuerySet[M], *, key: str, list_name: str, first: int | None,
+                after: str | None, descending: bool) -> Page[M]:
+    first, beyond = window(list_name, first, after)
+    if beyond is not None:
+        query = query.filter(**{f"{key}__{'lt' if descending else 'gt'}": beyond})
+    rows: list[Any] = await query.order_by(f"-{key}" if descending else key).limit(first + 1)
+    return page_of(rows, lambda row: getattr(row, key), list_name=list_name, first=first)
