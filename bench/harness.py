@@ -4,12 +4,8 @@ project, and a login through the contract's operation."""
 import asyncio
 import contextlib
 import json
-import os
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -21,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from server.database import driver_url  # noqa: E402
+from tests.helpers import served  # noqa: E402
 from tests.operations import LOGIN_WITH_PASSWORD  # noqa: E402
 
 
@@ -41,36 +38,12 @@ def scratch_database(base: str) -> Iterator[str]:
         asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
 def serving(url: str, *, demo_data: bool, core: int | None = None,
-            env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
-    """`wallet-closure serve --no-worker` on `url` (pinned to `core` when given) until it
-    answers /livez; yields its root URL and process id."""
-    port = free_port()
-    command = [sys.executable, "-m", "server.cli", "serve",
-               *(["--demo-data"] if demo_data else []), "--no-worker", "--port", str(port)]
-    server = subprocess.Popen(
-        ["taskset", "-c", str(core), *command] if core is not None else command,
-        cwd=tempfile.mkdtemp(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "WALLET_DATABASE_URL": url, **(env or {})})
-    root = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{root}/livez", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
-        yield root, server.pid
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+            env: dict[str, str] | None = None) -> contextlib.AbstractContextManager[
+                tuple[str, int]]:
+    """The project's `serve` on the database at `url` (tests/helpers.served)."""
+    return served(Path(tempfile.mkdtemp()), demo_data=demo_data, core=core,
+                  env={"WALLET_DATABASE_URL": url, **(env or {})})
 
 
 def graphql(query: str, variables: dict | None = None) -> dict:

@@ -1,7 +1,17 @@
-"""Talking to the app the way the mobile apps do, and reading what the SMS gateway got."""
+"""Talking to the app the way the mobile apps do, and reading what the SMS gateway got; and
+a `serve` process of the project for what needs a real server (a browser, the benchmark)."""
 
+import contextlib
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -62,3 +72,34 @@ def unauthenticated(body: dict[str, Any]) -> bool:
 
 async def account_by_phone(e164: str) -> Account:
     return await Account.get(phone=e164)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextlib.contextmanager
+def served(cwd: Path, *, demo_data: bool = True, core: int | None = None,
+           env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    """`wallet-closure serve --no-worker` on a free port (pinned to `core` when given) until
+    it answers /livez; yields its root URL and process id, and stops it afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "server.cli", "serve",
+               *(["--demo-data"] if demo_data else []), "--no-worker", "--port", str(port)]
+    server = subprocess.Popen(
+        ["taskset", "-c", str(core), *command] if core is not None else command,
+        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+    root = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{root}/livez", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield root, server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -3,19 +3,16 @@ installs): log in as a demo customer, run ClosureEligibility, read the answer on
 under a Content-Security-Policy that allows nothing but our own origin."""
 
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 
+from tests.helpers import served
 from tests.operations import CLOSURE_ELIGIBILITY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,24 +25,9 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromiu
 
 
 @pytest.fixture
-def server(tmp_path: Path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--demo-data", "--no-worker",
-         "--port", str(port)], cwd=tmp_path, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"{base}/livez", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+def server(tmp_path: Path) -> Iterator[str]:
+    with served(tmp_path) as (root, _):
+        yield root
 
 
 async def run_in_graphiql(browser, url: str, expect: str, problems: list[str]) -> str:
