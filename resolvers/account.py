@@ -54,7 +54,8 @@ async def my_audit_log(info: Ctx, first: int = 20) -> list[AuditLogEntry]:
     if not 1 <= first <= MAX_AUDIT_PAGE:
         raise GraphQLError(f"first must be between 1 and {MAX_AUDIT_PAGE}",
                            extensions={"code": "BAD_USER_INPUT"})
-    entries = await audit.recent(caller.account_id, first)
+    entries = [line for _, line in
+               (await audit.page(caller.account_id, first=first, after=None)).edges]
     lang = info.context.lang
     return [AuditLogEntry(at=e.at, action=audit.AuditAction(e.action),
                           detail=audit.describe(e.action, e.data, lang)) for e in entries]

@@ -153,10 +153,6 @@ def describe(action: str, data: Mapping[str, Any], lang: str) -> str:
     return message(f"AUDIT_{action}", lang, **params)
 
 
-async def recent(account_id: UUID, first: int) -> list[AuditEntry]:
-    return await AuditEntry.filter(account_id=account_id).order_by("-seq").limit(first)
-
-
 NEWEST_ENTRIES = """
 SELECT seq, at, action, data FROM audit_entry
 WHERE account_id = {} AND seq < {} ORDER BY seq DESC LIMIT {}
