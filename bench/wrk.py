@@ -19,7 +19,6 @@ by request, so that a slow spell of the machine falls on both sides of a ratio.
 
 import argparse
 import contextlib
-import functools
 import json
 import os
 import re
@@ -29,7 +28,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 
 from harness import graphql, log_in, post, scratch_database, serving
 
@@ -112,15 +110,16 @@ LOGINS = [  # one at a time: argon2 is meant to be slow, the question is what is
 ROUNDS = 3
 
 
-def interleaved(runs: list[tuple[str, Callable[[int], dict]]], seconds: int,
-                ) -> dict[str, dict]:
-    """Rows whose ratios compare runs made one after the other: in ROUNDS alternating rounds,
-    so that a slow spell of this shared machine falls on all of them alike; each figure is the
-    median of its rounds, failures their sum."""
-    rounds: dict[str, list[dict]] = {label: [] for label, _ in runs}
+def interleaved(root: str, token: str, runs: list[tuple[str, str, dict, float | None]],
+                seconds: int, connections: int) -> dict[str, dict]:
+    """Rows (label, path, body, paced rate) whose ratios compare runs made one after the
+    other: in ROUNDS alternating rounds, so that a slow spell of this shared machine falls on
+    all of them alike; each figure is the median of its rounds, failures their sum."""
+    rounds: dict[str, list[dict]] = {label: [] for label, *_ in runs}
     for _ in range(ROUNDS):
-        for label, run in runs:
-            rounds[label].append(run(max(1, round(seconds / ROUNDS))))
+        for label, path, body, rate in runs:
+            rounds[label].append(run_wrk(root + path, body, token, max(1, round(
+                seconds / ROUNDS)), connections, rate))
     return {label: {"rps": statistics.median(f["rps"] for f in found),
                     "p50": statistics.median(f["p50"] for f in found),
                     "p99": statistics.median(f["p99"] for f in found),
@@ -151,16 +150,12 @@ def measure(root: str, seconds: int, connections: int) -> list[tuple[str, dict, 
     token = log_in(root, "13800000001", "Demo-pass-1")
     for _, path, body, _, _ in READS:  # not counted: the pool opens its connections, the
         run_wrk(root + path, body, token, 2, connections)  # caches fill, whichever comes first
-    peak = interleaved([
-        (label, functools.partial(
-            lambda path, body, s: run_wrk(root + path, body, token, s, connections), path, body))
-        for label, path, body, _, _ in READS], seconds)
+    peak = interleaved(root, token, [(label, path, body, None)
+                                     for label, path, body, _, _ in READS], seconds, connections)
     rows = [(label, peak[label], reference, by) for label, _, _, reference, by in READS]
-    paced = interleaved([
-        (label + HALF, functools.partial(
-            lambda path, body, rate, s: run_wrk(root + path, body, token, s, connections, rate),
-            path, body, peak[label.split(",")[0]]["rps"] / 2))  # half what /graphql can do
-        for label, path, body, _, _ in READS[:4]], seconds)  # the latency target's rows
+    paced = interleaved(root, token, [  # the latency target's rows, at half what /graphql can do
+        (label + HALF, path, body, peak[label.split(",")[0]]["rps"] / 2)
+        for label, path, body, _, _ in READS[:4]], seconds, connections)
     rows += [(label + HALF, paced[label + HALF], reference + HALF, "p99")
              for label, _, _, reference, _ in READS[:4]]
     logins = one_at_a_time(root, 2 * seconds)
