@@ -23,7 +23,6 @@ from models import AccountStatus
 from services import currency
 from services.closure import eligibility
 from services.closure.machine import State
-from services.crypto import verify_password
 from services.database import dialect_sql, is_postgres
 from services.identity import accounts, phones, sessions
 from services.records import audit
@@ -130,7 +129,8 @@ def routes(runtime: Runtime) -> list[Route]:
         body = (await request.json())["variables"]["input"]
         found = await db.rows(ACCOUNT_BY_PHONE, phones.normalize(body["phone"]),
                               AccountStatus.ACTIVE.value)
-        if not found or not await verify_password(found[0]["password_hash"], body["password"]):
+        hashed = found[0]["password_hash"] if found else None
+        if not await runtime.passwords.verify(hashed, body["password"]):
             return {"errors": [{"extensions": {"code": "INVALID_CREDENTIALS"}}]}
         token, now = secrets.token_urlsafe(32), runtime.clock.now()
         await db.rows(NEW_SESSION, uuid4(), found[0]["id"], sessions.token_hash(runtime, token),

@@ -25,12 +25,15 @@ from server.worker import Worker
 from services.clock import FakeClock
 from services.money.payouts import SimulatedBank
 from services.notify.sms import FileSms
+from services.passwords import Passwords
 from services.runtime import Runtime
 from tests.helpers import GraphQL
 
 TEST_SECRET = b"test-secret-key"
 PAYOUT_SECRET = b"the-bank-and-us"
 CAPTCHA_TEST_ANSWER = "TEST"
+# One hasher for the run: tests pay for argon2 only where they test it (test_passwords.py).
+CHEAP_PASSWORDS = Passwords.cheap()
 MODELS = [m for m in vars(models).values() if isinstance(m, type) and issubclass(m, Model)]
 
 
@@ -95,7 +98,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def runtime(clock: FakeClock) -> Runtime:
-    return Runtime(clock=clock, secret=TEST_SECRET, captcha_test_answer=CAPTCHA_TEST_ANSWER)
+    return Runtime(clock=clock, secret=TEST_SECRET, captcha_test_answer=CAPTCHA_TEST_ANSWER,
+                   passwords=CHEAP_PASSWORDS)
 
 
 @pytest.fixture

@@ -1,11 +1,47 @@
-"""Argon2 under a flood: a bounded number at once, a bounded queue, the rest refused."""
+"""Passwords: argon2id with its real parameters, equal work for unknown accounts, and a bounded
+queue under a flood. (Every other test runs on cheap parameters, see conftest.)"""
 
 import asyncio
 import time
 from collections import Counter
 
-from services.crypto import _Gate
+from argon2 import PasswordHasher, extract_parameters
+
 from services.errors import DomainError, ErrorCode
+from services.passwords import Passwords, _Gate
+
+
+async def test_the_runtime_hashes_with_argon2ids_recommended_parameters() -> None:
+    passwords = Passwords()
+    made = await passwords.hash("Right-pass-1")
+
+    assert extract_parameters(made) == extract_parameters(PasswordHasher().hash("x"))
+    assert made.startswith("$argon2id$")
+    assert await passwords.verify(made, "Right-pass-1") is True
+    assert await passwords.verify(made, "Wrong-pass-1") is False
+
+
+async def test_a_check_without_an_account_does_the_same_work_as_one_with() -> None:
+    passwords = Passwords()
+    made = await passwords.hash("Right-pass-1")
+
+    async def seconds(password_hash: str | None) -> float:
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            assert await passwords.verify(password_hash, "Wrong-pass-1") is False
+            timings.append(time.perf_counter() - started)
+        return min(timings)
+
+    known, unknown = await seconds(made), await seconds(None)
+
+    assert 0.5 < unknown / known < 2, (known, unknown)
+
+
+async def test_cheap_parameters_still_check_a_real_hash() -> None:
+    real = await Passwords().hash("Right-pass-1")
+
+    assert await Passwords.cheap().verify(real, "Right-pass-1") is True
 
 
 async def test_a_flood_of_password_checks_queues_up_to_the_bound_then_is_refused() -> None:

@@ -7,7 +7,6 @@ from uuid import UUID
 from tortoise.transactions import in_transaction
 
 from models import Account
-from services.crypto import hash_password
 from services.database import fetch, read_time, read_uuid
 from services.identity import phones
 from services.identity.sessions import Caller
@@ -61,7 +60,7 @@ async def overview(rt: Runtime, caller: Caller) -> Overview:
 
 async def open_account(rt: Runtime, *, phone: str, password: str, display_name: str) -> Account:
     now = rt.clock.now()
-    password_hash = await hash_password(password)
+    password_hash = await rt.passwords.hash(password)
     async with in_transaction():
         account = await Account.create(phone=phones.normalize(phone), password_hash=password_hash,
                                        display_name=display_name, created_at=now)

@@ -14,7 +14,7 @@ from models import (
     Purpose,
 )
 from services import validation
-from services.crypto import keyed_hash, verify_password
+from services.crypto import keyed_hash
 from services.errors import DomainError, ErrorCode
 from services.identity import captcha, codes, phones, sessions, throttle
 from services.identity.sessions import Caller
@@ -106,7 +106,7 @@ async def login_with_password(rt: Runtime, *, phone: str, password: str, device_
     attempt = await throttle.reserve(rt, key, phone_limit)
     account = await Account.get_or_none(phone=e164)
     # Verified against a dummy hash when there is no account: same work, same answer.
-    if not await verify_password(account.password_hash if account else None, password):
+    if not await rt.passwords.verify(account.password_hash if account else None, password):
         await FailedLogin.create(phone_key=key, at=rt.clock.now())
         await throttle.failed(rt, key, attempt, phone_limit)
         await throttle.failed(rt, address_key, address_attempt, address_limit)

@@ -14,7 +14,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import StaffRole, StaffSession, StaffUser
-from services.crypto import hash_password, keyed_hash, verify_password
+from services.crypto import keyed_hash
 from services.errors import DomainError, StaffErrorCode
 from services.records import staff_audit
 from services.records.staff_audit import StaffAuditAction
@@ -46,7 +46,7 @@ async def add(rt: Runtime, *, username: str, password: str, role: StaffRole) -> 
     if not 10 <= len(password) <= 128:
         raise DomainError(StaffErrorCode.INVALID_INPUT, field="password",
                           message_key="STAFF_PASSWORD_RULE")
-    password_hash = await hash_password(password)
+    password_hash = await rt.passwords.hash(password)
     now = rt.clock.now()
     try:
         async with in_transaction():
@@ -100,7 +100,7 @@ async def log_in(rt: Runtime, *, username: str, password: str, totp_code: str) -
         raise DomainError(StaffErrorCode.ACCOUNT_LOCKED, message_key="STAFF_ACCOUNT_LOCKED",
                           minutes=minutes)
     # Verified against a dummy hash for an unknown name: same work, same answer.
-    if not await verify_password(staff.password_hash if staff else None, password[:128]):
+    if not await rt.passwords.verify(staff.password_hash if staff else None, password[:128]):
         await _count_failure(rt, staff)
         raise DomainError(StaffErrorCode.INVALID_CREDENTIALS, field="password",
                           message_key="STAFF_INVALID_CREDENTIALS")
