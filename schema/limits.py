@@ -1,6 +1,7 @@
 """Bounds on a document before it runs (spec §6), and masking of unexpected errors."""
 
 import logging
+import re
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -104,6 +105,22 @@ class Observed(SchemaExtension):
         observe(self.endpoint, context.operation_name, errors, time.perf_counter() - started)
 
 
+VARIABLE = re.compile(r"Variable '(\$\w+)'")
+AT_PATH = re.compile(r" at '?([\w.\[\]]+)'?")
+STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def redacted(message: str) -> str:
+    """A refusal's message fit for the log: a variable's value never appears (graphql-core
+    quotes it whole, a password or a phone number included), only its name and where it
+    failed; string literals typed into a document are blanked too."""
+    variable = VARIABLE.match(message)
+    if variable:
+        at = AT_PATH.search(message)
+        return f"Variable '{variable[1]}' is invalid" + (f" at {at[1]}" if at else "")
+    return STRING_LITERAL.sub('"…"', message)
+
+
 class WalletSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError],
                        execution_context: ExecutionContext | None = None) -> None:
@@ -112,7 +129,7 @@ class WalletSchema(strawberry.Schema):
         for error in errors:
             if not is_unexpected(error):
                 code = (error.extensions or {}).get("code", "INVALID")
-                log.info("refused %s: %s", code, error.message)
+                log.info("refused %s: %s", code, redacted(error.message))
 
 
 def hardening(*, production: bool, endpoint: str = "customer") -> dict[str, Any]:

@@ -16,6 +16,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from tests.operations import OPERATIONS, STAFF_OPERATIONS
+
 ROOT = Path(__file__).resolve().parents[1]
 PHONE = "13800000001"
 
@@ -161,3 +163,45 @@ def test_readyz_fails_while_the_database_is_unreachable(tmp_path: Path) -> None:
     assert ready[0] == 200
     assert unreachable[0] == 503 and json.loads(unreachable[2])["status"] == "unavailable"
     assert alive[0] == 200
+
+
+def test_no_variable_value_reaches_the_log_in_production(tmp_path: Path) -> None:
+    # a malformed variable makes graphql-core quote the whole value in its message
+    secrets = ["Secret-pass-9", "13812345678", "Staff-secret-9", "654321"]
+    log_file = (tmp_path / "server.log").open("w")
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "serve", "--no-worker", "--port", str(port)],
+        cwd=tmp_path, stdout=log_file, stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "WALLET_ENV": "production",
+             "WALLET_SECRET_KEY": "a-production-secret", "WALLET_SMS_BACKEND": "webhook",
+             "WALLET_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms", "WALLET_STAFF_API": "on"})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if call(f"{base}/livez")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        customer = call(f"{base}/graphql", {"query": OPERATIONS["LoginWithPassword"],
+                                            "variables": {"input": {
+                                                "phone": secrets[1], "password": secrets[0],
+                                                "deviceName": 5}}})
+        desk = call(f"{base}/staff/graphql", {"query": STAFF_OPERATIONS["StaffLogin"],
+                                              "variables": {"input": {
+                                                  "username": "agent", "password": secrets[2],
+                                                  "totpCode": [secrets[3]]}}})
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log_file.close()
+
+    answers = [(status, len(json.loads(body)["errors"])) for status, _, body in (customer, desk)]
+    log = (tmp_path / "server.log").read_text()
+    refusals = [json.loads(line)["message"] for line in log.splitlines()
+                if line.startswith("{") and "refused" in line]
+    assert answers == [(200, 1), (200, 1)]
+    assert len(refusals) == 2, log
+    assert all("Variable '$input' is invalid" in r for r in refusals), refusals
+    assert [s for s in secrets if s in log] == []
