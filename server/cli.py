@@ -29,7 +29,7 @@ from services.errors import DomainError
 from services.messages import message
 from services.money import ledger
 from services.notify import outbox
-from services.records import audit, purge
+from services.records import audit, certificates, purge
 from services.runtime import Runtime
 from services.support import staff
 
@@ -45,7 +45,10 @@ async def _with_orm(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
 
 
 def _port_is_free(host: str, port: int) -> bool:
+    """Binds as uvicorn will: with SO_REUSEADDR, so that the connections a crashed server
+    left in TIME_WAIT do not keep it from coming back at once."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:
@@ -122,31 +125,44 @@ def _load_demo(settings: Settings, runtime: Runtime) -> None:
         print(f"  {username:<12} {role:<11} {password:<13} TOTP secret {secret}")
 
 
-def _anchor(text: str) -> tuple[int, str]:
-    """SEQ:HASH as `verify-audit` prints its head, e.g. 42:9f86d08…"""
+Anchor = tuple[int, str] | None
+EMPTY_CHAIN = f"0:{audit.GENESIS}"
+
+
+def _head(text: str) -> Anchor:
     seq, _, digest = text.partition(":")
     if not seq.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not SEQ:HASH (the `head:` line of an earlier verify-audit)")
-    return int(seq), digest
+            f"{text!r} is not SEQ:HASH+SEQ:HASH (the `head:` line of an earlier verify-audit)")
+    return (int(seq), digest) if int(seq) else None
+
+
+def _anchor(text: str) -> tuple[Anchor, Anchor]:
+    """The customers' and the staff chain's heads as `verify-audit` prints them,
+    SEQ:HASH+SEQ:HASH; a lone SEQ:HASH (as the second release printed it) anchors the
+    customers' chain only."""
+    customers, _, desk = text.partition("+")
+    return _head(customers), _head(desk) if desk else None
 
 
 def verify_audit(settings: Settings, args: argparse.Namespace) -> int:
-    anchor = args.anchor
+    customers_anchor, desk_anchor = args.anchor or (None, None)
 
     async def both() -> tuple[audit.Verification, audit.Verification]:
-        return (await audit.verify_chain(settings.secret(), anchor=anchor),
-                await audit.verify_chain(settings.secret(), chain=StaffAuditEntry))
+        return (await audit.verify_chain(settings.secret(), anchor=customers_anchor),
+                await audit.verify_chain(settings.secret(), anchor=desk_anchor,
+                                         chain=StaffAuditEntry))
 
     customers, desk = asyncio.run(_with_orm(settings, both))
     for b in customers.breaks:
         print(f"entry {b.seq}: {b.problem}")
     print("audit chain is broken" if customers.breaks else "audit chain verifies")
-    if customers.head:
-        print(f"head: {customers.head[0]}:{customers.head[1]}")
     for b in desk.breaks:
         print(f"staff entry {b.seq}: {b.problem}")
     print("staff audit chain is broken" if desk.breaks else "staff audit chain verifies")
+    heads = [f"{head[0]}:{head[1]}" if head else EMPTY_CHAIN
+             for head in (customers.head, desk.head)]
+    print(f"head: {'+'.join(heads)}")
     return 1 if customers.breaks or desk.breaks else 0
 
 
@@ -199,6 +215,34 @@ def export_operations(_: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def certificate_keys(settings: Settings, _: argparse.Namespace) -> int:
+    """`certificate-keys rotate`: a new signing key; the old public keys stay published."""
+    asyncio.run(database.migrate(settings.database_url))
+    runtime = build_runtime(settings)
+    key = asyncio.run(_with_orm(settings, lambda: certificates.rotate(runtime)))
+    print(f"signing with key {key.id}; every earlier key stays in the JWKS")
+    return 0
+
+
+def verify_certificate(settings: Settings, args: argparse.Namespace) -> int:
+    """The offline check a bank or a court makes: the JWS against the published keys (a JWKS
+    file, or this deployment's own keys)."""
+    token = Path(args.file).read_text().strip()
+    if args.keys:
+        key_set = json.loads(Path(args.keys).read_text())
+    else:
+        key_set = asyncio.run(_with_orm(settings, certificates.key_set))
+    try:
+        checked = certificates.check(token, key_set)
+    except certificates.NotValid as refused:
+        print(f"not valid: {refused}")
+        return 1
+    print(f"valid {checked.claims.get('kind', '?').lower()} certificate, signed with key "
+          f"{checked.key_id}")
+    print(json.dumps(checked.claims, indent=2, ensure_ascii=False))
+    return 0
+
+
 def staff_command(settings: Settings, args: argparse.Namespace) -> int:
     asyncio.run(database.migrate(settings.database_url))
     runtime = build_runtime(settings)
@@ -243,8 +287,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("demo-data", help="create the demo accounts (idempotent)").set_defaults(
         run=demo_data)
     p = commands.add_parser("verify-audit", help="check the audit hash chain")
-    p.add_argument("--anchor", metavar="SEQ:HASH", type=_anchor,
-                   help="a head printed earlier: also finds entries removed from the end")
+    p.add_argument("--anchor", metavar="SEQ:HASH+SEQ:HASH", type=_anchor,
+                   help="a head printed earlier: also finds entries removed from the end of "
+                        "either chain")
     p.set_defaults(run=verify_audit)
     commands.add_parser("verify-ledger", help="check the kept balances against the ledger"
                         ).set_defaults(run=verify_ledger)
@@ -252,6 +297,13 @@ def _parser() -> argparse.ArgumentParser:
                         ).set_defaults(run=scrub)
     commands.add_parser("outbox", help="list SMS that expired undelivered (exit 1 if any)"
                         ).set_defaults(run=outbox_command)
+    p = commands.add_parser("certificate-keys", help="rotate the certificates' signing key")
+    p.add_argument("action", choices=["rotate"])
+    p.set_defaults(run=certificate_keys)
+    p = commands.add_parser("verify-certificate", help="check a certificate (JWS) offline")
+    p.add_argument("file", help="the certificate as downloaded (the compact JWS)")
+    p.add_argument("--keys", help="a JWKS file (default: this deployment's published keys)")
+    p.set_defaults(run=verify_certificate)
     commands.add_parser("state-diagrams", help="print docs/state-machines.md from the tables"
                         ).set_defaults(run=state_diagrams)
     p = commands.add_parser("export-schema", help="print the GraphQL SDL")

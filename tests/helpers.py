@@ -77,14 +77,23 @@ async def account_by_phone(e164: str) -> Account:
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def wallet_closure(*args: str, cwd: Path, env: dict[str, str] | None = None,
+                   ) -> subprocess.CompletedProcess[str]:
+    """The console script in a process of its own, as an operator runs it."""
+    return subprocess.run([sys.executable, "-m", "server.cli", *args], cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
 @contextlib.contextmanager
 def served(cwd: Path, *, demo_data: bool = True, core: int | None = None,
-           env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
-    """`wallet-closure serve --no-worker` on a free port (pinned to `core` when given) until
-    it answers /livez; yields its root URL and process id, and stops it afterwards."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+           env: dict[str, str] | None = None, port: int = 0) -> Iterator[tuple[str, int]]:
+    """`wallet-closure serve --no-worker` on `port` or a free one (pinned to `core` when given)
+    until it answers /livez; yields its root URL and process id, and stops it afterwards."""
+    if not port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
     command = [sys.executable, "-m", "server.cli", "serve",
                *(["--demo-data"] if demo_data else []), "--no-worker", "--port", str(port)]
     server = subprocess.Popen(
@@ -98,6 +107,8 @@ def served(cwd: Path, *, demo_data: bool = True, core: int | None = None,
                 urllib.request.urlopen(f"{root}/livez", timeout=2)
                 break
             except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError(f"serve exited with {server.returncode}") from None
                 time.sleep(0.2)
         yield root, server.pid
     finally:

@@ -6,9 +6,10 @@ import sys
 
 from tortoise.transactions import in_transaction
 
-from models import AuditEntry
+from models import AuditEntry, StaffAuditEntry, StaffRole
 from services.records import audit
 from services.runtime import Runtime
+from services.support import staff
 from tests import factories
 from tests.conftest import TEST_SECRET
 
@@ -34,22 +35,43 @@ async def test_an_untouched_chain_verifies(orm: str, runtime: Runtime) -> None:
 
     last = await AuditEntry.get(seq=4)
     assert result.returncode == 0
-    assert result.stdout.splitlines() == ["audit chain verifies", f"head: 4:{last.hash}",
-                                          "staff audit chain verifies"]
+    assert result.stdout.splitlines() == [
+        "audit chain verifies", "staff audit chain verifies",
+        f"head: 4:{last.hash}+0:{audit.GENESIS}"]
 
 
 async def test_entries_removed_from_the_end_are_found_against_an_anchor(
         orm: str, runtime: Runtime) -> None:
     await write_entries(runtime, 4)
-    head = verify_audit(orm).stdout.splitlines()[1].removeprefix("head: ")
+    head = verify_audit(orm).stdout.splitlines()[-1].removeprefix("head: ")
     await AuditEntry.filter(seq=4).delete()
 
     without_anchor = verify_audit(orm)
     with_anchor = verify_audit(orm, "--anchor", head)
+    with_old_anchor = verify_audit(orm, "--anchor", head.partition("+")[0])
 
     assert without_anchor.returncode == 0
-    assert with_anchor.returncode == 1
+    assert with_anchor.returncode == with_old_anchor.returncode == 1
     assert "entry 4: the anchored entry is gone or different" in with_anchor.stdout
+
+
+async def test_staff_entries_removed_from_the_end_are_found_against_an_anchor(
+        orm: str, runtime: Runtime) -> None:
+    await write_entries(runtime, 2)
+    for username in ("wang", "lihua", "zhao"):
+        await staff.add(runtime, username=username, password="Staff-pass-1",
+                        role=StaffRole.AGENT)
+    head = verify_audit(orm).stdout.splitlines()[-1].removeprefix("head: ")
+    await StaffAuditEntry.filter(seq__gte=2).delete()
+
+    without_anchor = verify_audit(orm)
+    with_anchor = verify_audit(orm, "--anchor", head)
+
+    assert head.partition("+")[2].startswith("3:")
+    assert without_anchor.returncode == 0
+    assert with_anchor.returncode == 1
+    assert "staff entry 3: the anchored entry is gone or different" in with_anchor.stdout
+    assert "audit chain verifies" in with_anchor.stdout.splitlines()
 
 
 async def test_an_edited_entry_is_found(orm: str, runtime: Runtime) -> None:

@@ -3,6 +3,7 @@
 import asyncio
 import json
 import os
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -15,15 +16,9 @@ import asyncpg
 import pytest
 
 from server.database import is_postgres
+from tests.helpers import served, wallet_closure
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def wallet_closure(*args: str, cwd: Path, env: dict[str, str] | None = None,
-                   ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "server.cli", *args], cwd=cwd,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_demo_data_is_idempotent(tmp_path: Path) -> None:
@@ -144,12 +139,29 @@ def test_serve_on_a_busy_port_says_so_instead_of_a_traceback(tmp_path: Path) -> 
     assert f"make run PORT={port + 1}" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_serve_comes_back_on_its_port_at_once_after_kill_9(tmp_path: Path) -> None:
+    with served(tmp_path, demo_data=False) as (root, pid):
+        port = int(root.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            client.sendall(b"GET /livez HTTP/1.1\r\nHost: wallet\r\n\r\n")
+            assert client.recv(1024).startswith(b"HTTP/1.1 200")
+            os.kill(pid, signal.SIGKILL)  # the server's side closes first: TIME_WAIT
+            assert client.recv(1024) == b""
+    with socket.socket() as plain, pytest.raises(OSError):  # what the old probe did
+        plain.bind(("127.0.0.1", port))
+
+    with served(tmp_path, demo_data=False, port=port) as (again, _):
+        answer = urllib.request.urlopen(f"{again}/livez", timeout=5)
+
+    assert (again, answer.status) == (root, 200)
+
+
 def test_a_bad_anchor_gets_a_usage_message(tmp_path: Path) -> None:
     result = wallet_closure("verify-audit", "--anchor", "12", cwd=tmp_path)
 
     assert result.returncode == 2
     assert "usage: wallet-closure verify-audit" in result.stderr
-    assert "is not SEQ:HASH" in result.stderr and "Traceback" not in result.stderr
+    assert "is not SEQ:HASH+SEQ:HASH" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_verify_ledger_finds_a_kept_balance_that_left_its_ledger(tmp_path: Path) -> None:
