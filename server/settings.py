@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     trusted_documents: Literal["on", "off"] | None = None  # unset: on in production
     review_failed_logins: int = 5
     review_large_withdrawal_fen: int = 500_000
+    certificate_issuer: str = "wallet-closure"
+    password_failures_per_client: int = 300
 
     @property
     def production(self) -> bool:
@@ -104,4 +106,6 @@ class Settings(BaseSettings):
             notice_deadline=timedelta(hours=self.sms_notice_deadline_hours),
             review_failed_logins=self.review_failed_logins,
             review_large_withdrawal_fen=self.review_large_withdrawal_fen,
+            certificate_issuer=self.certificate_issuer,
+            password_failures_per_client=self.password_failures_per_client,
         )

@@ -17,9 +17,10 @@ class Rules:
     password_max_failures: int = 10
     password_failure_window: timedelta = timedelta(minutes=15)
     password_lockout: timedelta = timedelta(minutes=15)
-    # Per client address, within the same window: generous for a carrier NAT, and still a
-    # wall for spraying many phones with common passwords.
-    password_attempts_per_client: int = 100
+    # Wrong passwords per client address, within the same window (a right one never counts):
+    # thousands of customers behind one carrier NAT make typos, and spraying many phones with
+    # common passwords still hits this wall.
+    password_failures_per_client: int = 300
     session_lifetime: timedelta = timedelta(days=30)
     verified_step_valid_for: timedelta = timedelta(minutes=10)
     request_lifetime: timedelta = timedelta(minutes=30)
@@ -28,6 +29,11 @@ class Rules:
     notice_deadline: timedelta = timedelta(days=2)
     recovery_window: timedelta = timedelta(days=15)
     retention: timedelta = timedelta(days=3653)
+    # A closure receipt works until this long after the purge (or the request's end).
+    receipt_kept_for: timedelta = timedelta(days=90)
+    receipt_reads_per_client_per_minute: int = 60
+    # Who signs closure certificates (their `iss`): the operator's name.
+    certificate_issuer: str = "wallet-closure"
     support_phone: str = "11185"
     support_hours: str = "8:00–20:00"
     # Review before completion (spec §9): a confirmation that trips one waits for a supervisor.

@@ -3,13 +3,15 @@ together through two app instances on one PostgreSQL database."""
 
 import asyncio
 from collections import Counter
+from dataclasses import replace
 
 import httpx
 import pytest
 
-from models import Challenge, ChallengeKind
+from models import Challenge, ChallengeKind, PasswordThrottle
 from server.app import create_app
 from server.settings import Settings
+from services.crypto import keyed_hash
 from services.runtime import Runtime
 from tests import factories
 from tests.conftest import TEST_SECRET
@@ -60,3 +62,31 @@ async def test_sixty_captchas_at_once_issue_exactly_thirty(orm: str, runtime: Ru
     refused = [e["extensions"]["code"] for a in answers for e in a.get("errors", [])]
     assert (len(issued), refused) == (30, ["RATE_LIMITED"] * 30)
     assert await Challenge.filter(kind=ChallengeKind.CAPTCHA).count() == 30
+
+
+async def test_right_passwords_at_once_never_count_against_their_address(
+        orm: str, runtime: Runtime) -> None:
+    # given 24 customers behind one carrier NAT, logging in at once, and 6 typos among them
+    runtime.rules = replace(runtime.rules, password_failures_per_client=10)
+    phones = [f"1390000{n:04d}" for n in range(24)]
+    for phone in phones:
+        await factories.account(runtime, phone)
+    bodies = [{"query": LOGIN_WITH_PASSWORD, "variables": {"input": {
+        "phone": phone, "password": password, "deviceName": "phone"}}}
+        for phone, password in [*((p, factories.PASSWORD) for p in phones),
+                                *((p, "Typo-pass-1") for p in phones[:6])]]
+    clients = await two_instances(orm, runtime)
+    try:
+        answers = await asyncio.gather(*(clients[i % 2].post("/graphql", json=body)
+                                         for i, body in enumerate(bodies)))
+    finally:
+        for client in clients:
+            await client.aclose()
+
+    payloads = [a.json()["data"]["loginWithPassword"] for a in answers]
+    assert [p["errors"] for p in payloads[:24]] == [[]] * 24
+    assert Counter(e["code"] for p in payloads[24:] for e in p["errors"]) == {
+        "INVALID_CREDENTIALS": 6}
+    address = await PasswordThrottle.get(
+        phone_key=keyed_hash(runtime.secret, "password-client", "127.0.0.1"))
+    assert address.failures == 6

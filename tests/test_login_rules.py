@@ -206,7 +206,7 @@ async def test_old_codes_and_captchas_are_forgotten_after_a_day(
 async def test_spraying_many_phones_from_one_address_is_stopped(
         api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
     # given a limit of 5 password attempts per address (100 outside this test)
-    runtime.rules = dataclasses.replace(runtime.rules, password_attempts_per_client=5)
+    runtime.rules = dataclasses.replace(runtime.rules, password_failures_per_client=5)
     await factories.account(runtime)
     phones = [f"1390000{n:04d}" for n in range(10, 17)]
 

@@ -13,10 +13,10 @@ from models import (
     FailedLogin,
     Purpose,
 )
-from services import validation
+from services import throttle, validation
 from services.crypto import keyed_hash
 from services.errors import DomainError, ErrorCode
-from services.identity import captcha, codes, phones, sessions, throttle
+from services.identity import captcha, codes, phones, sessions
 from services.identity.sessions import Caller
 from services.messages import message
 from services.notify import outbox
@@ -94,27 +94,28 @@ async def login_with_code(rt: Runtime, *, phone: str, code: str, device_name: st
 
 async def login_with_password(rt: Runtime, *, phone: str, password: str, device_name: str,
                               lang: str, client: str = "") -> LoggedIn:
-    """Counted per phone (10 failures in 15 minutes lock it) and per client address (spraying
-    many phones from one address), each attempt before its password is checked."""
+    """Counted per phone, each attempt before its password is checked (10 in 15 minutes lock
+    it; a right one clears the count), and per client address, failures only (spraying many
+    phones from one address; thousands of customers behind one carrier NAT are not held back
+    by each other's right passwords)."""
     e164 = phones.normalize(phone)
     password = validation.text(password, field="password", max_length=128)
     sessions.device(device_name)  # bad input is refused before anything is counted
     key = codes.phone_key(rt, e164)
     address_key = keyed_hash(rt.secret, "password-client", client)
     address_limit, phone_limit = _address_limit(rt), _phone_limit(rt)
-    address_attempt = await throttle.reserve(rt, address_key, address_limit)
+    await throttle.refuse_if_locked(rt, address_key, address_limit)
     attempt = await throttle.reserve(rt, key, phone_limit)
     account = await Account.get_or_none(phone=e164)
     # Verified against a dummy hash when there is no account: same work, same answer.
     if not await rt.passwords.verify(account.password_hash if account else None, password):
         await FailedLogin.create(phone_key=key, at=rt.clock.now())
-        await throttle.failed(rt, key, attempt, phone_limit)
-        await throttle.failed(rt, address_key, address_attempt, address_limit)
+        await throttle.failed(rt, attempt, phone_limit)
+        await throttle.count_failure(rt, address_key, address_limit)
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, field="password")
     assert account is not None
     async with in_transaction():
         await throttle.clear(key)
-        await throttle.release(address_key)
         return await _open(rt, account, device_name, LoginMethod.PASSWORD, lang)
 
 
@@ -127,7 +128,7 @@ def _phone_limit(rt: Runtime) -> throttle.Limit:
 
 def _address_limit(rt: Runtime) -> throttle.Limit:
     return throttle.Limit(
-        rt.rules.password_attempts_per_client, rt.rules.password_failure_window,
+        rt.rules.password_failures_per_client, rt.rules.password_failure_window,
         rt.rules.password_lockout,
         lambda left: DomainError(ErrorCode.RATE_LIMITED, seconds=math.ceil(left.total_seconds())))
 
