@@ -2,6 +2,7 @@
 
 from models.account import Account, AccountStatus, AutoPayAgreement, BankCard
 from models.audit import AuditEntry
+from models.certificate import Certificate, CertificateKind, SigningKey
 from models.closure import ClosureReason, ClosureRequest, ClosureState, ClosureStep
 from models.export import DataExport, ExportFormat, ExportStatus
 from models.ledger import (
@@ -33,6 +34,8 @@ __all__ = [
     "AutoPayAgreement",
     "BankCard",
     "Book",
+    "Certificate",
+    "CertificateKind",
     "Challenge",
     "ChallengeKind",
     "ClosureReason",
@@ -54,6 +57,7 @@ __all__ = [
     "Purpose",
     "RefundStatus",
     "Session",
+    "SigningKey",
     "StaffAuditEntry",
     "StaffRole",
     "StaffSession",

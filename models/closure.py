@@ -49,6 +49,9 @@ class ClosureRequest(Model):
     # The review rules that fired at confirmation (codes; shown to staff, never the customer).
     review_reasons: fields.JSONField[list[str]] = fields.JSONField(default=list)
     review_note = fields.CharField(max_length=500, default="")
+    # The receipt handed out at confirmation: only its HMAC is kept; a restore revokes it.
+    receipt_hash = fields.CharField(max_length=64, null=True, unique=True)
+    receipt_revoked_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "closure_request"

@@ -9,6 +9,7 @@ from schema.types import (
     BlockerCode,
     CancelClosureInput,
     ClosureEligibility,
+    ClosureReceipt,
     ClosureRequest,
     ClosureRequestPayload,
     ClosureRequestRef,
@@ -67,6 +68,10 @@ async def closure_request(info: Ctx, id: strawberry.ID) -> ClosureRequest | None
         request = await flow.find(caller.account_id, id)
     except DomainError:
         return None
+    return await request_of(request)
+
+
+async def request_of(request: ClosureRequestModel) -> ClosureRequest:
     return ClosureRequest(
         id=strawberry.ID(str(request.id)), state=request.state, reason=request.reason,
         created_at=request.created_at, expires_at=request.expires_at,
@@ -112,8 +117,12 @@ async def confirm_closure(info: Ctx, input: ConfirmClosureInput) -> ClosureReque
     confirmed = await flow.confirm(
         info.context.runtime, session, request_id=input.request_id,
         acknowledged=input.acknowledge_irreversible, lang=info.context.lang)
-    return ClosureRequestPayload(request=ref(confirmed.request),
-                                 errors=not_eligible(confirmed.blockers, info.context.lang))
+    receipt = confirmed.receipt
+    return ClosureRequestPayload(
+        request=ref(confirmed.request),
+        receipt=ClosureReceipt(secret=receipt.secret, valid_until=receipt.valid_until)
+        if receipt else None,
+        errors=not_eligible(confirmed.blockers, info.context.lang))
 
 
 @errors_as_data

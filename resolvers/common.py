@@ -48,9 +48,13 @@ async def require_caller(info: Info[Context, None]) -> Caller:
     """The caller's session, or the error on which the apps go back to login."""
     caller = await info.context.caller()
     if caller is None:
-        raise GraphQLError(message("UNAUTHENTICATED", info.context.lang),
-                           extensions={"code": "UNAUTHENTICATED"})
+        raise unauthenticated(info.context.lang)
     return caller
+
+
+def unauthenticated(lang: str, message_key: str = "UNAUTHENTICATED") -> GraphQLError:
+    """The error on which the apps go back to login (or drop a receipt)."""
+    return GraphQLError(message(message_key, lang), extensions={"code": "UNAUTHENTICATED"})
 
 
 async def require_account(info: Info[Context, None]) -> Account:

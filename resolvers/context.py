@@ -21,6 +21,11 @@ class Context:
         """The caller's address (run uvicorn with --proxy-headers behind a proxy)."""
         return self.request.client.host if self.request.client else ""
 
+    @property
+    def public_url(self) -> str:
+        """Where links in answers point: this server as the client reached it."""
+        return str(self.request.base_url).rstrip("/")
+
     async def caller(self) -> Caller | None:
         """The session the bearer token opened, read once per request."""
         if not self._read:

@@ -2,7 +2,7 @@
 
 import strawberry
 
-from resolvers import account, auth, closure, money
+from resolvers import account, auth, certificates, closure, money
 from schema import docs, limits, types
 from schema.pagination import Connection
 
@@ -27,6 +27,9 @@ class Query:
         resolver=closure.closure_eligibility)
     closure_request: types.ClosureRequest | None = strawberry.field(
         resolver=closure.closure_request, description="Null for an unknown or another's id.")
+    closure_status: types.ClosureStatus = strawberry.field(resolver=certificates.closure_status)
+    verify_closure_certificate: types.CertificateVerification = strawberry.field(
+        resolver=certificates.verify_closure_certificate)
 
 
 @strawberry.type

@@ -351,6 +351,57 @@ DOCS: dict[str, str] = {
     "ClosureRequestPayload.request": "The request in its new state (REJECTED when a blocker "
                                      "held at confirmation).",
     "ClosureRequestPayload.errors": ERRORS,
+    "ClosureRequestPayload.receipt": "confirmClosure's receipt (null when it was refused, and "
+                                     "from cancelClosure): keep it, it is shown once.",
+    "ClosureReceipt": "Follows one confirmed request without a login (confirming revoked every "
+                      "session): a secret for closureStatus and for downloads, which take "
+                      "`Authorization: Receipt <secret>`.",
+    "ClosureReceipt.secret": "Shown once, only a hash of it is kept: store it in the keychain.",
+    "ClosureReceipt.validUntil": "90 days after the planned purge of personal data; it moves "
+                                 "later when the purge does (a legal hold), and a restore "
+                                 "revokes the receipt at once.",
+    "Query.closureStatus": "The request a receipt follows, with its certificates and the data "
+                           "export asked for before confirming. No login; an unknown, expired "
+                           "or revoked receipt is UNAUTHENTICATED; RATE_LIMITED past 60 reads "
+                           "a minute from one address.",
+    "Query.closureStatus(receipt)": "The secret of confirmClosure's receipt.",
+    "Query.verifyClosureCertificate": "Checks a certificate by the code printed on it. No "
+                                      "login; RATE_LIMITED past 60 checks a minute from one "
+                                      "address.",
+    "Query.verifyClosureCertificate(code)": "The verification code, as printed (case, spaces "
+                                            "and dashes do not matter).",
+    "ClosureStatus": "A confirmed request as its receipt shows it.",
+    "ClosureStatus.request": "The request with its timeline and recovery deadline.",
+    "ClosureStatus.certificates": "CLOSURE once the account is closed, ERASURE once its "
+                                  "personal data is erased; oldest first.",
+    "ClosureStatus.dataExport": "The export asked for last before confirming (its link takes "
+                                "the receipt); null when none was.",
+    "CertificateKind": "What a certificate attests.",
+    "CertificateKind.CLOSURE": "The account was closed: balance 0, cards unbound, agreements "
+                               "ended.",
+    "CertificateKind.ERASURE": "The account's personal data was erased; says what is kept, "
+                               "until when and why.",
+    "Certificate": "A signed statement the customer can show a bank or a court.",
+    "Certificate.id": "Stable id of the certificate (its `jti` claim).",
+    "Certificate.kind": "CLOSURE or ERASURE.",
+    "Certificate.issuedAt": "When it was signed.",
+    "Certificate.verificationCode": "The short code printed on it: anyone checks it with "
+                                    "verifyClosureCertificate.",
+    "Certificate.jws": "The certificate itself: a JWS (compact, EdDSA/Ed25519, `kid` in its "
+                       "header), checked offline against GET "
+                       "/.well-known/closure-certificate-keys.json.",
+    "Certificate.downloadUrl": "The JWS as a file (application/jose); takes the receipt.",
+    "Certificate.pdfUrl": "The certificate as a printable PDF; takes the receipt. Null while "
+                          "this server has no PDF rendering.",
+    "Certificate.revokedAt": "When a restore took the closure back; null while it stands.",
+    "CertificateVerification": "What the operator's records say of a verification code.",
+    "CertificateVerification.valid": "True for a certificate that stands; false for an "
+                                     "unknown code (every other field null) or a revoked one.",
+    "CertificateVerification.kind": "CLOSURE or ERASURE.",
+    "CertificateVerification.issuedAt": "When it was signed.",
+    "CertificateVerification.completedAt": "When the account was closed.",
+    "CertificateVerification.purgedAt": "When its personal data was erased; null before.",
+    "CertificateVerification.revokedAt": "When a restore took the closure back.",
     "ConfirmClosureInput": "Confirm closure.",
     "ConfirmClosureInput.requestId": REQUEST_ID,
     "ConfirmClosureInput.acknowledgeIrreversible": "Must be true: the customer has seen the "

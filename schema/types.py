@@ -6,6 +6,7 @@ from datetime import datetime
 import strawberry
 
 from models import AccountStatus as AccountStatusModel
+from models import CertificateKind as CertificateKindModel
 from models import ClosureReason as ClosureReasonModel
 from models import ClosureState as ClosureStateModel
 from models import EntryStatus as EntryStatusModel
@@ -252,8 +253,15 @@ class VerifyClosureIdentityPayload:
 
 
 @strawberry.type
+class ClosureReceipt:
+    secret: str
+    valid_until: datetime
+
+
+@strawberry.type
 class ClosureRequestPayload:
     request: ClosureRequestRef | None = None
+    receipt: ClosureReceipt | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -342,3 +350,36 @@ class WithdrawBalanceInput:
 @strawberry.input
 class RequestDataExportInput:
     format: ExportFormat
+
+
+strawberry.enum(CertificateKindModel, name="CertificateKind")
+CertificateKind = CertificateKindModel
+
+
+@strawberry.type
+class Certificate:
+    id: strawberry.ID
+    kind: CertificateKind
+    issued_at: datetime
+    verification_code: str
+    jws: str
+    download_url: str
+    pdf_url: str | None
+    revoked_at: datetime | None
+
+
+@strawberry.type
+class ClosureStatus:
+    request: ClosureRequest
+    certificates: list[Certificate]
+    data_export: DataExport | None
+
+
+@strawberry.type
+class CertificateVerification:
+    valid: bool
+    kind: CertificateKind | None = None
+    issued_at: datetime | None = None
+    completed_at: datetime | None = None
+    purged_at: datetime | None = None
+    revoked_at: datetime | None = None

@@ -1,14 +1,17 @@
-"""The two plain-HTTP endpoints beside GraphQL: the bank's callback and export downloads."""
+"""The plain-HTTP endpoints beside GraphQL: the bank's callback, downloads (exports and
+certificates) and the certificates' public keys."""
 
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from models import ClosureRequest
+from services.closure import receipts
 from services.errors import DomainError
 from services.identity import sessions
 from services.money import payouts
-from services.records import exports
+from services.records import certificates, exports
 from services.runtime import Runtime
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -29,20 +32,76 @@ def payout_callback(runtime: Runtime, secret: bytes) -> Endpoint:
     return endpoint
 
 
+async def _receipt(runtime: Runtime, request: Request) -> ClosureRequest | Response | None:
+    """The closure request an `Authorization: Receipt <secret>` header follows, a refusal, or
+    None when the header is no receipt."""
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "receipt":
+        return None
+    try:
+        return await receipts.open_request(runtime, secret.strip(),
+                                           client=request.client.host if request.client else "")
+    except receipts.ReceiptRefused:
+        return JSONResponse({"error": "unknown, expired or revoked receipt"}, status_code=401)
+    except DomainError:
+        return JSONResponse({"error": "too many requests"}, status_code=429,
+                            headers={"retry-after": "60"})
+
+
+def _file(content: str | bytes, media_type: str, name: str) -> Response:
+    return Response(content, media_type=media_type, headers={
+        "content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
+
+
+NOT_FOUND = {"error": "not found or expired"}
+
+
 def export_download(runtime: Runtime) -> Endpoint:
+    """By the owner's bearer token, or after confirmation by the closure receipt (for the
+    export asked for before confirming)."""
     async def endpoint(request: Request) -> Response:
-        caller = await sessions.from_authorization(
-            runtime, request.headers.get("authorization", ""))
-        if caller is None:
-            return JSONResponse({"error": "log in first"}, status_code=401)
+        export_id = request.path_params["export_id"]
+        receipt = await _receipt(runtime, request)
+        if isinstance(receipt, Response):
+            return receipt
+        if receipt is not None:
+            export = await receipts.data_export(receipt)
+            if export is None or str(export.id) != export_id:
+                return JSONResponse(NOT_FOUND, status_code=404)
+            account_id = receipt.account_id
+        else:
+            caller = await sessions.from_authorization(
+                runtime, request.headers.get("authorization", ""))
+            if caller is None:
+                return JSONResponse({"error": "log in first"}, status_code=401)
+            account_id = caller.account_id
         try:
-            content, content_type, name = await exports.download(
-                runtime, await caller.account(), request.path_params["export_id"])
+            return _file(*await exports.download(runtime, account_id, export_id))
         except DomainError:
-            return JSONResponse({"error": "not found, expired or already downloaded"},
-                                status_code=404)
-        return Response(content, media_type=content_type, headers={
-            "content-disposition": f'attachment; filename="{name}"',
-            "cache-control": "no-store"})
+            return JSONResponse(NOT_FOUND, status_code=404)
 
     return endpoint
+
+
+def certificate_download(runtime: Runtime) -> Endpoint:
+    """A certificate of the receipt's request, as the JWS it is."""
+    async def endpoint(request: Request) -> Response:
+        receipt = await _receipt(runtime, request)
+        if isinstance(receipt, Response):
+            return receipt
+        if receipt is None:
+            return JSONResponse({"error": "send the closure receipt"}, status_code=401)
+        wanted = request.path_params["certificate_id"]
+        for certificate in await certificates.of_request(receipt.id):
+            if str(certificate.id) == wanted:
+                return _file(certificate.jws, certificates.JWS_MEDIA_TYPE,
+                             f"closure-certificate-{certificate.kind.value.lower()}.jws")
+        return JSONResponse(NOT_FOUND, status_code=404)
+
+    return endpoint
+
+
+async def certificate_keys(_: Request) -> Response:
+    """The public keys of every certificate ever signed, for offline checks."""
+    return JSONResponse(await certificates.key_set(),
+                        headers={"cache-control": "public, max-age=300"})

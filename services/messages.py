@@ -36,6 +36,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "RECOVERY_WINDOW_PASSED": ("已超过可恢复期限，账户无法恢复。",
                                "The recovery window has passed; the account cannot be restored."),
     "UNAUTHENTICATED": ("请先登录。", "Log in first."),
+    "RECEIPT_REFUSED": ("注销回执无效、已过期或已撤销。", "This closure receipt is unknown, expired or revoked."),
     "VERIFICATION_EXPIRED": ("身份验证已超过 {minutes} 分钟，请重新获取短信验证码。",
                              "Identity was verified more than {minutes} minutes ago; request a new SMS code."),
     # the support desk's errors

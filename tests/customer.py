@@ -11,6 +11,7 @@ from tests.operations import (
     CLOSURE_ELIGIBILITY,
     CLOSURE_REQUEST,
     CONFIRM_CLOSURE,
+    CONFIRM_CLOSURE_WITH_RECEIPT,
     CREATE_CAPTCHA,
     LOGIN_WITH_PASSWORD,
     ME,
@@ -79,6 +80,16 @@ class Customer:
         confirmed = await self.confirm(request_id)
         assert confirmed["errors"] == [], confirmed
         return request_id
+
+    async def close_with_receipt(self) -> tuple[str, dict]:
+        """Start, verify and confirm as the third release's app does: (request id, receipt)."""
+        request_id = (await self.start())["request"]["id"]
+        await self.send_code(request_id)
+        await self.verify(request_id)
+        confirmed = await self.call(CONFIRM_CLOSURE_WITH_RECEIPT, {"input": {
+            "requestId": request_id, "acknowledgeIrreversible": True}})
+        assert confirmed["errors"] == [], confirmed
+        return request_id, confirmed["receipt"]
 
     async def me(self) -> dict:
         return await self.call(ME)

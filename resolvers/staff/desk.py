@@ -16,6 +16,7 @@ from schema.staff.types import (
     ClosureStep,
     Customer,
     CustomerCard,
+    CustomerCertificate,
     CustomerClosureRequest,
     CustomerRef,
     LegalHoldInput,
@@ -45,7 +46,7 @@ from services.closure.review import ReviewReason
 from services.errors import DomainError
 from services.identity import phones
 from services.money import refunds
-from services.records import staff_audit
+from services.records import certificates, staff_audit
 from services.support import customers, reviews, staff
 from services.support.customers import CustomerView
 
@@ -85,7 +86,11 @@ def customer_of(view: CustomerView, lang: str) -> Customer:
             review_note=h.request.review_note,
             timeline=[ClosureStep(state=s.state, at=s.at) for s in h.steps],
         ) for h in view.closure_requests],
-        refunds=[refund_of(r) for r in view.refunds])
+        refunds=[refund_of(r) for r in view.refunds],
+        certificates=[CustomerCertificate(
+            id=strawberry.ID(str(c.id)), kind=c.kind, issued_at=c.issued_at,
+            verification_code=certificates.display_code(c.verification_code),
+            revoked_at=c.revoked_at) for c in view.certificates])
 
 
 def request_ref(request: ClosureRequestModel) -> ReviewedRequest:

@@ -5,6 +5,7 @@ from datetime import datetime
 import strawberry
 
 from models import AccountStatus as AccountStatusModel
+from models import CertificateKind as CertificateKindModel
 from models import ClosureReason as ClosureReasonModel
 from models import ClosureState as ClosureStateModel
 from models import RefundStatus as RefundStatusModel
@@ -34,6 +35,19 @@ strawberry.enum(RefundStatusModel, name="RefundStatus")
 RefundStatus = RefundStatusModel
 strawberry.enum(StaffAuditActionModel, name="StaffAuditAction")
 StaffAuditAction = StaffAuditActionModel
+strawberry.enum(CertificateKindModel, name="CustomerCertificateKind")
+CustomerCertificateKind = CertificateKindModel
+
+
+@strawberry.type(description="A certificate of closure or erasure handed to the customer.")
+class CustomerCertificate:
+    id: strawberry.ID
+    kind: CustomerCertificateKind
+    issued_at: datetime
+    verification_code: str = strawberry.field(
+        description="The code printed on it, which verifyClosureCertificate checks.")
+    revoked_at: datetime | None = strawberry.field(
+        description="When a restore took the closure back; null while it stands.")
 
 
 @strawberry.type(description="A business rule said no; nothing changed.")
@@ -116,6 +130,8 @@ class Customer:
     blockers: list[ClosureBlocker]
     closure_requests: list[CustomerClosureRequest]
     refunds: list[OfflineRefund]
+    certificates: list[CustomerCertificate] = strawberry.field(
+        description="Issued at completion (CLOSURE) and at the purge (ERASURE), oldest first.")
 
 
 @strawberry.type

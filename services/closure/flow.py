@@ -15,9 +15,10 @@ from models import (
     Session,
 )
 from services import locks, validation
-from services.closure import eligibility, review
+from services.closure import eligibility, receipts, review
 from services.closure.eligibility import Finding
 from services.closure.machine import EXPIRING, Event, State, apply, require
+from services.closure.receipts import Receipt
 from services.errors import DomainError, ErrorCode
 from services.identity import captcha, codes, sessions
 from services.messages import message
@@ -37,6 +38,7 @@ class Started:
 class Confirmed:
     request: ClosureRequest
     blockers: list[Finding]  # not empty: the request was REJECTED
+    receipt: Receipt | None = None  # None when it was
 
 
 async def find(account_id: UUID, request_id: str) -> ClosureRequest:
@@ -136,11 +138,13 @@ async def confirm(rt: Runtime, session: Session, *, request_id: str, acknowledge
             await apply(rt, request, Event.REJECT, at=now)
             return Confirmed(request, blockers)
         held_for = await review.reasons(rt, locked, session)
+        secret, receipt_hash = receipts.new(rt)
         if held_for:
             await apply(rt, request, Event.HOLD_FOR_REVIEW, at=now, confirmed_at=now,
-                        review_reasons=[r.value for r in held_for])
+                        review_reasons=[r.value for r in held_for], receipt_hash=receipt_hash)
         else:
-            await apply(rt, request, Event.CONFIRM, at=now, confirmed_at=now)
+            await apply(rt, request, Event.CONFIRM, at=now, confirmed_at=now,
+                        receipt_hash=receipt_hash)
         frozen = await Account.filter(id=account.id, status=AccountStatus.ACTIVE).update(
             status=AccountStatus.CLOSING)
         if not frozen:
@@ -152,7 +156,7 @@ async def confirm(rt: Runtime, session: Session, *, request_id: str, acknowledge
                              text=message(f"SMS_{sms.value}", lang,
                                           phone=rt.rules.support_phone))
     rt.wake_worker()
-    return Confirmed(request, [])
+    return Confirmed(request, [], Receipt(secret, receipts.valid_until(rt, request, locked)))
 
 
 async def cancel(rt: Runtime, account: Account, *, request_id: str) -> ClosureRequest:

@@ -16,6 +16,7 @@ from models import (
     ClosureRequest,
     OutboxMessage,
     OutboxStatus,
+    WalletBalance,
 )
 from services import locks
 from services.closure.machine import EXPIRING, Event, State, apply
@@ -23,7 +24,7 @@ from services.errors import DomainError, ErrorCode
 from services.messages import message
 from services.notify import outbox
 from services.notify.sms import SmsPurpose
-from services.records import purge
+from services.records import certificates, purge
 from services.runtime import Runtime
 
 CUSTOMER_TIME = ZoneInfo("Asia/Shanghai")
@@ -77,10 +78,11 @@ async def _complete(rt: Runtime, request: ClosureRequest) -> None:
             raise DomainError(ErrorCode.INVALID_STATE)
         await Account.filter(id=account.id).update(status=AccountStatus.CLOSED, closed_at=now)
         # Unbound with the closure itself, so that no payout can start on a closed account.
-        await BankCard.filter(account_id=account.id, unbound_at__isnull=True).update(
+        cards = await BankCard.filter(account_id=account.id, unbound_at__isnull=True).update(
             unbound_at=now)
-        await AutoPayAgreement.filter(account_id=account.id, ended_at__isnull=True).update(
-            ended_at=now)
+        agreements = await AutoPayAgreement.filter(
+            account_id=account.id, ended_at__isnull=True).update(ended_at=now)
+        balance = await WalletBalance.get_or_none(account_id=account.id)
         text = (message("SMS_CLOSURE_COMPLETED", account.locale, until=last_day(now + window))
                 if window else message("SMS_CLOSURE_COMPLETED_FINAL", account.locale))
         assert account.phone is not None
@@ -90,6 +92,9 @@ async def _complete(rt: Runtime, request: ClosureRequest) -> None:
         # INVALID_STATE; and the audit chain is held only for its entry and the commit.
         await apply(rt, request, Event.COMPLETE, at=now, completed_at=now,
                     recoverable_until=now + window)
+        await certificates.issue_closure(rt, certificates.Closure(
+            request, balance_fen=balance.settled_fen if balance else 0, cards_unbound=cards,
+            agreements_ended=agreements))
 
 
 async def remind_due(rt: Runtime) -> int:

@@ -4,6 +4,7 @@ from tortoise.transactions import in_transaction
 
 from models import Account, AccountStatus, ClosureRequest, Purpose
 from services import locks
+from services.closure import receipts
 from services.closure.machine import Event, State, apply
 from services.errors import DomainError, ErrorCode
 from services.identity import codes, sessions
@@ -11,7 +12,7 @@ from services.identity.auth import LoggedIn, prove_phone, send_code_to_phone
 from services.messages import message
 from services.notify import outbox
 from services.notify.sms import SmsPurpose
-from services.records import audit
+from services.records import audit, certificates
 from services.records.audit import LoginMethod
 from services.runtime import Runtime
 
@@ -43,6 +44,8 @@ async def restore(rt: Runtime, *, phone: str, code: str, device_name: str, lang:
         await locks.account(account.id)  # before the request and the audit chain, as everywhere
         await codes.consume(rt, challenge)
         await apply(rt, request, Event.RESTORE, at=now)
+        await receipts.revoke(rt, request)
+        await certificates.revoke(rt, request.id)
         reopened = await Account.filter(id=account.id, status__in=list(RESTORABLE)).update(
             status=AccountStatus.ACTIVE, closed_at=None)
         if not reopened:

@@ -1,5 +1,6 @@
 """The customer's data (profile, cards, full transaction history) as JSON or CSV, built by
-the worker and downloadable once through an expiring link."""
+the worker and downloadable through a link for 24 hours (again and again: a download a mobile
+network dropped can be retried)."""
 
 import csv
 import io
@@ -52,10 +53,14 @@ async def find(account_id: UUID, export_id: str) -> DataExport | None:
         found_id) else None
 
 
+DOWNLOADABLE = (ExportStatus.READY, ExportStatus.DOWNLOADED)
+
+
 def link(export: DataExport) -> str | None:
-    """The one-time download path, shown until the file is downloaded. It holds no secret
-    (so no access log or proxy keeps one): the owner's bearer token opens it, once."""
-    if export.status != ExportStatus.READY:
+    """The download path, shown while the file can be fetched. It holds no secret (so no
+    access log or proxy keeps one): the owner's bearer token, or after confirmation the
+    closure receipt, opens it."""
+    if export.status not in DOWNLOADABLE:
         return None
     return f"/exports/{export.id}/download"
 
@@ -68,10 +73,13 @@ class ExportEvent(StrEnum):
 
 EXPORT = Machine[ExportStatus, ExportEvent](
     name="data export", initial=ExportStatus.PENDING,
-    ended=frozenset({ExportStatus.DOWNLOADED, ExportStatus.EXPIRED}), transitions={
+    ended=frozenset({ExportStatus.EXPIRED}), transitions={
         (ExportStatus.PENDING, ExportEvent.BUILD): Edge(ExportStatus.READY, "the worker"),
-        (ExportStatus.READY, ExportEvent.DOWNLOAD): Edge(ExportStatus.DOWNLOADED, "once"),
+        (ExportStatus.READY, ExportEvent.DOWNLOAD): Edge(ExportStatus.DOWNLOADED),
+        (ExportStatus.DOWNLOADED, ExportEvent.DOWNLOAD): Edge(
+            ExportStatus.DOWNLOADED, "again: a dropped download is retried"),
         (ExportStatus.READY, ExportEvent.EXPIRE): Edge(ExportStatus.EXPIRED, "24 h unused"),
+        (ExportStatus.DOWNLOADED, ExportEvent.EXPIRE): Edge(ExportStatus.EXPIRED, "after 24 h"),
     })
 
 
@@ -92,20 +100,21 @@ async def build_due(rt: Runtime) -> int:
     return done + expired
 
 
-async def download(rt: Runtime, account: Account, export_id: str) -> tuple[str, str, str]:
-    """(content, content type, file name), once; NOT_FOUND for anything else."""
-    export = await find(account.id, export_id)
-    if (export is None or export.status != ExportStatus.READY or export.expires_at is None
-            or export.expires_at <= rt.clock.now()):
-        raise DomainError(ErrorCode.NOT_FOUND)
+async def download(rt: Runtime, account_id: UUID, export_id: str) -> tuple[str, str, str]:
+    """(content, content type, file name) within the export's 24 hours, each download in the
+    security log; NOT_FOUND for anything else."""
+    export = await find(account_id, export_id)
     now = rt.clock.now()
+    if (export is None or export.status not in DOWNLOADABLE or export.expires_at is None
+            or export.expires_at <= now):
+        raise DomainError(ErrorCode.NOT_FOUND)
     async with in_transaction():
         content = export.content
         try:
-            await EXPORT.move(export, ExportEvent.DOWNLOAD, downloaded_at=now, content=None)
-        except DomainError:  # downloaded meanwhile
+            await EXPORT.move(export, ExportEvent.DOWNLOAD, downloaded_at=now)
+        except DomainError:  # expired meanwhile
             raise DomainError(ErrorCode.NOT_FOUND) from None
-        await audit.data_export_downloaded(rt, account_id=account.id, export_id=export.id, at=now)
+        await audit.data_export_downloaded(rt, account_id=account_id, export_id=export.id, at=now)
     extension = export.format.value.lower()
     return content or "", CONTENT_TYPES[export.format], f"wallet-export.{extension}"
 

@@ -20,7 +20,7 @@ from models import (
     Withdrawal,
 )
 from services.database import scrub_freed_space
-from services.records import audit
+from services.records import audit, certificates
 from services.runtime import Runtime
 
 PERSONAL_DATA_TABLES = [m._meta.db_table for m in (Account, BankCard, Session, OutboxMessage,
@@ -62,6 +62,7 @@ async def purge(rt: Runtime, account_id: UUID) -> bool:
         await Challenge.filter(account_id=account_id).delete()
         await DataExport.filter(account_id=account_id).delete()
         await audit.account_purged(rt, account_id=account_id, at=now)
+        await certificates.issue_erasure(rt, account_id, purged_at=now)
     return True
 
 

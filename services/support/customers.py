@@ -8,6 +8,7 @@ from tortoise.transactions import in_transaction
 from models import (
     Account,
     BankCard,
+    Certificate,
     ClosureRequest,
     ClosureStep,
     OfflineRefund,
@@ -22,7 +23,7 @@ from services.errors import DomainError, StaffErrorCode
 from services.identity import phones
 from services.money import ledger
 from services.money.ledger import Balance
-from services.records import staff_audit
+from services.records import certificates, staff_audit
 from services.records.staff_audit import StaffAuditAction
 from services.runtime import Runtime
 
@@ -44,6 +45,7 @@ class CustomerView:
     blockers: list[Finding]
     closure_requests: list[ClosureHistory]
     refunds: list[OfflineRefund]
+    certificates: list[Certificate]
 
 
 async def _view(rt: Runtime, account: Account) -> CustomerView:
@@ -57,7 +59,8 @@ async def _view(rt: Runtime, account: Account) -> CustomerView:
         closure_requests=[ClosureHistory(r, [s for s in steps if s.request_id == r.id])
                           for r in requests],
         refunds=await OfflineRefund.filter(account_id=account.id).order_by("-created_at")
-        .select_related("proposed_by", "decided_by"))
+        .select_related("proposed_by", "decided_by"),
+        certificates=await certificates.of_account(account.id))
 
 
 async def by_phone(rt: Runtime, staff: StaffUser, phone: str) -> CustomerView | None:

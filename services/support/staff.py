@@ -1,7 +1,5 @@
 """Staff accounts (made on the command line), their TOTP second factor and 12-hour sessions."""
 
-import base64
-import hashlib
 import hmac
 import re
 import secrets
@@ -14,7 +12,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import StaffRole, StaffSession, StaffUser
-from services.crypto import keyed_hash
+from services.crypto import keyed_hash, vault
 from services.errors import DomainError, StaffErrorCode
 from services.records import staff_audit
 from services.records.staff_audit import StaffAuditAction
@@ -26,8 +24,7 @@ TOTP_STEP_SECONDS = 30
 
 
 def _vault(rt: Runtime) -> Fernet:
-    key = hmac.new(rt.secret, b"staff-totp-secrets", hashlib.sha256).digest()
-    return Fernet(base64.urlsafe_b64encode(key))
+    return vault(rt.secret, "staff-totp-secrets")
 
 
 def totp_secret(rt: Runtime, staff: StaffUser) -> str:
