@@ -23,7 +23,7 @@ def certificate_of(info: Ctx, certificate: CertificateModel) -> Certificate:
         issued_at=certificate.issued_at,
         verification_code=certificates.display_code(certificate.verification_code),
         jws=certificate.jws, download_url=f"{base}/certificates/{certificate.id}",
-        pdf_url=None, revoked_at=certificate.revoked_at)
+        pdf_url=f"{base}/certificates/{certificate.id}/pdf", revoked_at=certificate.revoked_at)
 
 
 async def closure_status(info: Ctx, receipt: str) -> ClosureStatus:

@@ -391,8 +391,8 @@ DOCS: dict[str, str] = {
                        "header), checked offline against GET "
                        "/.well-known/closure-certificate-keys.json.",
     "Certificate.downloadUrl": "The JWS as a file (application/jose); takes the receipt.",
-    "Certificate.pdfUrl": "The certificate as a printable PDF; takes the receipt. Null while "
-                          "this server has no PDF rendering.",
+    "Certificate.pdfUrl": "The certificate as a one-page PDF in Chinese and English, with its "
+                          "verification code and a QR code of it; takes the receipt.",
     "Certificate.revokedAt": "When a restore took the closure back; null while it stands.",
     "CertificateVerification": "What the operator's records say of a verification code.",
     "CertificateVerification.valid": "True for a certificate that stands; false for an "

@@ -364,7 +364,7 @@ class Certificate:
     verification_code: str
     jws: str
     download_url: str
-    pdf_url: str | None
+    pdf_url: str
     revoked_at: datetime | None
 
 

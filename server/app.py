@@ -222,7 +222,9 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
         Route("/payouts/callback", routes.payout_callback(runtime, settings.payout_secret()),
               methods=["POST"]),
         Route("/exports/{export_id}/download", routes.export_download(runtime)),
-        Route("/certificates/{certificate_id}", routes.certificate_download(runtime)),
+        Route("/certificates/{certificate_id}", routes.certificate_download(runtime, pdf=False)),
+        Route("/certificates/{certificate_id}/pdf",
+              routes.certificate_download(runtime, pdf=True)),
         Route("/.well-known/closure-certificate-keys.json", routes.certificate_keys),
     ]
     if not settings.production:

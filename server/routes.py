@@ -11,7 +11,7 @@ from services.closure import receipts
 from services.errors import DomainError
 from services.identity import sessions
 from services.money import payouts
-from services.records import certificates, exports
+from services.records import certificate_pdf, certificates, exports
 from services.runtime import Runtime
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -83,8 +83,8 @@ def export_download(runtime: Runtime) -> Endpoint:
     return endpoint
 
 
-def certificate_download(runtime: Runtime) -> Endpoint:
-    """A certificate of the receipt's request, as the JWS it is."""
+def certificate_download(runtime: Runtime, *, pdf: bool) -> Endpoint:
+    """A certificate of the receipt's request: the JWS it is, or the PDF that prints it."""
     async def endpoint(request: Request) -> Response:
         receipt = await _receipt(runtime, request)
         if isinstance(receipt, Response):
@@ -93,9 +93,13 @@ def certificate_download(runtime: Runtime) -> Endpoint:
             return JSONResponse({"error": "send the closure receipt"}, status_code=401)
         wanted = request.path_params["certificate_id"]
         for certificate in await certificates.of_request(receipt.id):
-            if str(certificate.id) == wanted:
-                return _file(certificate.jws, certificates.JWS_MEDIA_TYPE,
-                             f"closure-certificate-{certificate.kind.value.lower()}.jws")
+            if str(certificate.id) != wanted:
+                continue
+            name = f"closure-certificate-{certificate.kind.value.lower()}"
+            if pdf:
+                return _file(certificate_pdf.render(certificate), "application/pdf",
+                             f"{name}.pdf")
+            return _file(certificate.jws, certificates.JWS_MEDIA_TYPE, f"{name}.jws")
         return JSONResponse(NOT_FOUND, status_code=404)
 
     return endpoint

@@ -2,6 +2,7 @@
 them — offline against the published keys with a JOSE library of their own, or by code."""
 
 import base64
+import io
 import json
 from dataclasses import replace
 from datetime import timedelta
@@ -11,6 +12,7 @@ import pytest
 from joserfc import jws
 from joserfc.errors import BadSignatureError
 from joserfc.jwk import KeySet
+from pypdf import PdfReader
 
 from models import Account, Certificate, ClosureRequest
 from services.clock import FakeClock
@@ -270,3 +272,35 @@ async def test_the_command_line_rotates_keys_and_checks_a_certificate_offline(
     assert good.returncode == 0, good.stderr
     assert good.stdout.startswith("valid closure certificate, signed with key ")
     assert (forged.returncode, forged.stdout.split(":")[0]) == (1, "not valid")
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    assert len(reader.pages) == 1
+    return reader.pages[0].extract_text()
+
+
+async def test_each_certificate_prints_as_a_one_page_pdf_with_its_text_extractable(
+        api: GraphQL, runtime: Runtime) -> None:
+    runtime.rules = replace(runtime.rules, recovery_window=timedelta(0))
+    person = await closing_customer(api, runtime)
+    _, receipt = await person.close_with_receipt()
+    await api.deliver()
+    closure, erasure = (await status(api, receipt["secret"]))["data"]["closureStatus"][
+        "certificates"]
+    by_receipt = {"Authorization": f"Receipt {receipt['secret']}"}
+
+    printed = [await api.client.get(c["pdfUrl"], headers=by_receipt) for c in (closure, erasure)]
+    anonymous = await api.client.get(closure["pdfUrl"])
+
+    assert [(p.status_code, p.headers["content-type"]) for p in printed] == [
+        (200, "application/pdf")] * 2
+    assert anonymous.status_code == 401
+    closure_text, erasure_text = (pdf_text(p.content) for p in printed)
+    kid = jws.extract_compact(closure["jws"].encode()).headers()["kid"]
+    for text, certificate in ((closure_text, closure), (erasure_text, erasure)):
+        assert certificate["verificationCode"] in text and certificate["id"] in text
+        assert kid in text and "13900000001" not in text
+    assert "注销证明" in closure_text and "Closure certificate" in closure_text
+    assert "¥0.00" in closure_text
+    assert "个人信息删除证明" in erasure_text and "pseudonymised ledger" in erasure_text
