@@ -14,13 +14,14 @@ from joserfc.errors import BadSignatureError
 from joserfc.jwk import KeySet
 from pypdf import PdfReader
 
-from models import Account, Certificate, ClosureRequest
+from models import Account, Certificate, ClosureRequest, StaffRole
 from services.clock import FakeClock
 from services.records import certificates
 from services.runtime import Runtime
 from tests import factories
 from tests.conftest import TEST_SECRET
 from tests.customer import Customer
+from tests.desk import desk
 from tests.helpers import GraphQL, unauthenticated, wallet_closure
 from tests.operations import (
     CLOSURE_STATUS,
@@ -304,3 +305,35 @@ async def test_each_certificate_prints_as_a_one_page_pdf_with_its_text_extractab
     assert "注销证明" in closure_text and "Closure certificate" in closure_text
     assert "¥0.00" in closure_text
     assert "个人信息删除证明" in erasure_text and "pseudonymised ledger" in erasure_text
+
+
+async def test_a_legal_hold_that_delayed_the_erasure_is_stated_and_the_desk_sees_both(
+        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    person = await closing_customer(api, runtime)
+    _, receipt = await person.close_with_receipt()
+    await api.deliver()
+    supervisor = await desk(api, runtime, "lihua", StaffRole.SUPERVISOR)
+    auditor = await desk(api, runtime, "zhao", StaffRole.AUDITOR)
+    account = await Account.get(phone=PHONE)
+    hold = {"customerId": str(account.id), "reason": "court order 2026-17"}
+
+    await supervisor.call("SetLegalHold", {"input": {**hold, "hold": True}})
+    clock.advance(timedelta(days=16))
+    await api.deliver()
+    held = (await status(api, receipt["secret"]))["data"]["closureStatus"]["certificates"]
+    await supervisor.log_in(runtime)  # staff sessions last 12 hours
+    await auditor.log_in(runtime)
+    await supervisor.call("SetLegalHold", {"input": {**hold, "hold": False}})
+    await api.deliver()
+    after = (await status(api, receipt["secret"]))["data"]["closureStatus"]["certificates"]
+    seen = await auditor.api.client.post("/staff/graphql", headers={
+        "Authorization": f"Bearer {auditor.token}"}, json={
+        "query": "query($id: ID!) { customerById(id: $id) { certificates { id kind issuedAt "
+                 "verificationCode revokedAt } } }", "variables": {"id": str(account.id)}})
+
+    assert [c["kind"] for c in held] == ["CLOSURE"]  # not purged while held
+    assert [c["kind"] for c in after] == ["CLOSURE", "ERASURE"]
+    assert claims_of(after[1]["jws"], await published_keys(api))["legal_hold_delayed"] is True
+    assert seen.json()["data"]["customerById"]["certificates"] == [
+        {"id": c["id"], "kind": c["kind"], "issuedAt": c["issuedAt"],
+         "verificationCode": c["verificationCode"], "revokedAt": None} for c in after]
