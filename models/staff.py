@@ -29,9 +29,6 @@ class StaffUser(Model):
     role = fields.CharEnumField(StaffRole, max_length=16)
     created_at = fields.DatetimeField()
     disabled_at = fields.DatetimeField(null=True)
-    failed_logins = fields.IntField(default=0)
-    failure_window_started_at = fields.DatetimeField(null=True)
-    locked_until = fields.DatetimeField(null=True)
 
     class Meta:
         table = "staff_user"

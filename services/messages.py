@@ -43,7 +43,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "TOTP_INVALID": ("动态验证码错误或已使用。", "The authenticator code is wrong or was already used."),
     "STAFF_ACCOUNT_LOCKED": ("登录失败次数过多，请 {minutes} 分钟后再试。",
                              "Too many failed logins; try again in {minutes} minutes."),
-    "STAFF_INVALID_CREDENTIALS": ("用户名或密码错误。", "The username or password is not correct."),
+    "STAFF_INVALID_CREDENTIALS": ("用户名、密码或动态验证码错误。", "The username, password or authenticator code is not correct."),
     "STAFF_PASSWORD_RULE": ("密码须为 10 到 128 个字符。", "A password has 10 to 128 characters."),
     "STAFF_USERNAME_TAKEN": ("该用户名已被使用。", "This username is taken."),
     "REASON_REQUIRED": ("请填写原因。", "Give a reason."),

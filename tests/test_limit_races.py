@@ -1,5 +1,6 @@
-"""Limits that hold when the requests arrive at once: 40 wrong passwords and 60 captchas fired
-together through two app instances on one PostgreSQL database."""
+"""Limits that hold when the requests arrive at once: 40 wrong passwords (customers' and
+staff's), 60 captchas, and right passwords beside wrong ones, fired together through two app
+instances on one PostgreSQL database."""
 
 import asyncio
 from collections import Counter
@@ -8,14 +9,15 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from models import Challenge, ChallengeKind, PasswordThrottle
+from models import Challenge, ChallengeKind, PasswordThrottle, StaffRole
 from server.app import create_app
 from server.settings import Settings
 from services.crypto import keyed_hash
 from services.runtime import Runtime
+from services.support import staff
 from tests import factories
 from tests.conftest import TEST_SECRET
-from tests.operations import CREATE_CAPTCHA, LOGIN_WITH_PASSWORD
+from tests.operations import CREATE_CAPTCHA, LOGIN_WITH_PASSWORD, STAFF_OPERATIONS
 
 pytestmark = pytest.mark.postgres
 
@@ -90,3 +92,24 @@ async def test_right_passwords_at_once_never_count_against_their_address(
     address = await PasswordThrottle.get(
         phone_key=keyed_hash(runtime.secret, "password-client", "127.0.0.1"))
     assert address.failures == 6
+
+
+async def test_forty_wrong_staff_logins_at_once_check_exactly_five(
+        orm: str, runtime: Runtime) -> None:
+    await staff.add(runtime, username="lihua", password="Super-pass-1", role=StaffRole.SUPERVISOR)
+    settings = Settings(database_url=orm, secret_key=TEST_SECRET.decode(), staff_api="on")
+    clients = [httpx.AsyncClient(transport=httpx.ASGITransport(
+        app=create_app(settings, runtime, manage_orm=False)), base_url="http://wallet.test")
+        for _ in range(2)]
+    body = {"query": STAFF_OPERATIONS["StaffLogin"], "variables": {"input": {
+        "username": "lihua", "password": "Wrong-pass-1", "totpCode": "000000"}}}
+    try:
+        answers = await asyncio.gather(*(clients[i % 2].post("/staff/graphql", json=body)
+                                         for i in range(40)))
+    finally:
+        for client in clients:
+            await client.aclose()
+
+    codes = Counter(e["code"] for a in answers
+                    for e in a.json()["data"]["staffLogin"]["errors"])
+    assert codes == {"INVALID_CREDENTIALS": 5, "ACCOUNT_LOCKED": 35}

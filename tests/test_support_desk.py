@@ -31,6 +31,7 @@ from tests.conftest import TEST_SECRET
 from tests.customer import Customer, codes
 from tests.desk import PASSWORDS, Desk, codes_of, desk
 from tests.helpers import GraphQL
+from tests.operations import STAFF_OPERATIONS
 
 PHONE = "+8613900000001"
 NO_CARD = "+8613800000004"
@@ -58,10 +59,12 @@ async def test_a_staff_login_needs_the_password_and_a_fresh_totp_code(
     ok = await login(PASSWORDS[StaffRole.AGENT], right)
     replayed = await login(PASSWORDS[StaffRole.AGENT], right)
 
-    assert [e["code"] for e in wrong_code["errors"]] == ["TOTP_INVALID"]
+    # answered as a wrong password is: nothing tells that the password was right
+    assert wrong_code["errors"] == (await login("Wrong-password", right))["errors"]
+    assert [e["code"] for e in wrong_code["errors"]] == ["INVALID_CREDENTIALS"]
     assert ok["errors"] == [] and ok["staff"] == {"id": str(user.id), "username": "wang",
                                                   "role": "AGENT"}
-    assert [e["code"] for e in replayed["errors"]] == ["TOTP_INVALID"]  # a code works once
+    assert [e["code"] for e in replayed["errors"]] == ["INVALID_CREDENTIALS"]  # a code works once
     person.token = ok["token"]
     assert await person.call("StaffMe") == ok["staff"]
     # a session lasts 12 hours
@@ -88,6 +91,34 @@ async def test_five_wrong_logins_lock_a_staff_account_for_fifteen_minutes(
     assert wrong == [["INVALID_CREDENTIALS"]] * 5
     assert locked == ["ACCOUNT_LOCKED"]
     assert await login(PASSWORDS[StaffRole.SUPERVISOR]) == []
+
+
+async def test_unknown_usernames_lock_alike_and_a_lockout_stays_with_its_address(
+        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    user = await staff.add(runtime, username="lihua", password=PASSWORDS[StaffRole.SUPERVISOR],
+                           role=StaffRole.SUPERVISOR)
+    person = Desk(api, user)
+
+    async def login(username: str, password: str, address: str) -> list[dict]:
+        clock.advance(timedelta(seconds=30))
+        transport = httpx.ASGITransport(app=api.app, client=(address, 50000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://wallet.test") as c:
+            response = await c.post("/staff/graphql", json={
+                "query": STAFF_OPERATIONS["StaffLogin"], "variables": {"input": {
+                    "username": username, "password": password,
+                    "totpCode": person.totp(runtime)}}})
+        return response.json()["data"]["staffLogin"]["errors"]
+
+    known = [await login("lihua", "Wrong-password", "127.0.0.2") for _ in range(6)]
+    unknown = [await login("nobody", "Wrong-password", "127.0.0.2") for _ in range(6)]
+    from_elsewhere = await login("lihua", PASSWORDS[StaffRole.SUPERVISOR], "127.0.0.3")
+    over_long = await login("x" * 33, "Wrong-password", "127.0.0.2")
+
+    assert known == unknown
+    assert [[e["code"] for e in errors] for errors in known] == [["INVALID_CREDENTIALS"]] * 5 + [
+        ["ACCOUNT_LOCKED"]]
+    assert from_elsewhere == []  # a stranger's guesses did not lock the user out
+    assert [(e["code"], e["field"]) for e in over_long] == [("INVALID_INPUT", "username")]
 
 
 async def test_tokens_do_not_cross_between_the_two_endpoints(

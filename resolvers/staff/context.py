@@ -18,6 +18,10 @@ class StaffContext:
     _session: StaffSession | None = field(default=None, repr=False)
     _read: bool = field(default=False, repr=False)
 
+    @property
+    def client(self) -> str:
+        return self.request.client.host if self.request.client else ""
+
     async def session(self) -> StaffSession | None:
         if not self._read:
             self._session, self._read = await staff.from_authorization(

@@ -100,7 +100,8 @@ def request_ref(request: ClosureRequestModel) -> ReviewedRequest:
 @errors_as_data
 async def staff_login(info: StaffInfo, input: StaffLoginInput) -> StaffLoginPayload:
     logged_in = await staff.log_in(info.context.runtime, username=input.username,
-                                   password=input.password, totp_code=input.totp_code)
+                                   password=input.password, totp_code=input.totp_code,
+                                   client=info.context.client)
     return StaffLoginPayload(token=logged_in.token, staff=member(logged_in.staff))
 
 

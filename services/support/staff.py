@@ -12,12 +12,14 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import StaffRole, StaffSession, StaffUser
+from services import throttle
 from services.crypto import keyed_hash, vault
 from services.errors import DomainError, StaffErrorCode
 from services.records import staff_audit
 from services.records.staff_audit import StaffAuditAction
 from services.runtime import Runtime
 
+USERNAME_MAX, PASSWORD_MAX = 32, 128
 USERNAME = re.compile(r"[a-z][a-z0-9._-]{2,31}")
 ISSUER = "wallet-closure"
 TOTP_STEP_SECONDS = 30
@@ -89,50 +91,44 @@ def _matching_step(secret: str, code: str, at: datetime) -> int | None:
     return None
 
 
-async def log_in(rt: Runtime, *, username: str, password: str, totp_code: str) -> StaffLoggedIn:
-    now, rules = rt.clock.now(), rt.rules
-    staff = await StaffUser.get_or_none(username=username[:64], disabled_at__isnull=True)
-    if staff and staff.locked_until and staff.locked_until > now:
-        minutes = -(-int((staff.locked_until - now).total_seconds()) // 60)
-        raise DomainError(StaffErrorCode.ACCOUNT_LOCKED, message_key="STAFF_ACCOUNT_LOCKED",
-                          minutes=minutes)
+async def log_in(rt: Runtime, *, username: str, password: str, totp_code: str,
+                 client: str = "") -> StaffLoggedIn:
+    """Password and TOTP code. Attempts are counted per username and client address before
+    anything is checked (so that logins at once cannot slip past the limit, and a stranger
+    elsewhere cannot lock a staff user out); known and unknown usernames, a wrong password
+    and a wrong or replayed code all answer alike, so that none confirms anything."""
+    if len(username) > USERNAME_MAX:
+        raise DomainError(StaffErrorCode.INVALID_INPUT, field="username", max_length=USERNAME_MAX)
+    if len(password) > PASSWORD_MAX:
+        raise DomainError(StaffErrorCode.INVALID_INPUT, field="password", max_length=PASSWORD_MAX)
+    now, limit = rt.clock.now(), _login_limit(rt)
+    key = keyed_hash(rt.secret, "staff-login", username.lower(), client)
+    attempt = await throttle.reserve(rt, key, limit)
+    staff = await StaffUser.get_or_none(username=username, disabled_at__isnull=True)
     # Verified against a dummy hash for an unknown name: same work, same answer.
-    if not await rt.passwords.verify(staff.password_hash if staff else None, password[:128]):
-        await _count_failure(rt, staff)
+    proved = await rt.passwords.verify(staff.password_hash if staff else None, password)
+    step = _matching_step(totp_secret(rt, staff), totp_code.strip()[:8], now) if (
+        proved and staff) else None
+    # A code is taken once: the step must be newer than the last one used (compare-and-set).
+    if staff is None or step is None or not await StaffUser.filter(
+            id=staff.id, last_totp_step__lt=step).update(last_totp_step=step):
+        await throttle.failed(rt, attempt, limit)
         raise DomainError(StaffErrorCode.INVALID_CREDENTIALS, field="password",
                           message_key="STAFF_INVALID_CREDENTIALS")
-    assert staff is not None
-    step = _matching_step(totp_secret(rt, staff), totp_code.strip()[:8], now)
-    # A code is taken once: the step must be newer than the last one used (compare-and-set).
-    if step is None or not await StaffUser.filter(
-            id=staff.id, last_totp_step__lt=step).update(last_totp_step=step):
-        await _count_failure(rt, staff)
-        raise DomainError(StaffErrorCode.TOTP_INVALID, field="totpCode")
     token = secrets.token_urlsafe(32)
     async with in_transaction():
-        await StaffUser.filter(id=staff.id).update(failed_logins=0,
-                                                   failure_window_started_at=None)
+        await throttle.clear(key)
         await StaffSession.create(staff=staff, token_hash=_token_hash(rt, token), created_at=now,
-                                  expires_at=now + rules.staff_session_lifetime)
+                                  expires_at=now + rt.rules.staff_session_lifetime)
         await staff_audit.record(rt, StaffAuditAction.STAFF_LOGGED_IN, staff=staff, at=now)
     return StaffLoggedIn(token, staff)
 
 
-async def _count_failure(rt: Runtime, staff: StaffUser | None) -> None:
-    if staff is None:
-        return
-    now, rules = rt.clock.now(), rt.rules
-    async with in_transaction():
-        row = await StaffUser.select_for_update().get(id=staff.id)
-        started = row.failure_window_started_at
-        if started is None or now - started > rules.staff_failure_window:
-            row.failed_logins, row.failure_window_started_at = 0, now
-        row.failed_logins += 1
-        if row.failed_logins >= rules.staff_max_failures:
-            row.failed_logins, row.failure_window_started_at = 0, None
-            row.locked_until = now + rules.staff_lockout
-        await row.save(update_fields=["failed_logins", "failure_window_started_at",
-                                      "locked_until"])
+def _login_limit(rt: Runtime) -> throttle.Limit:
+    return throttle.Limit(
+        rt.rules.staff_max_failures, rt.rules.staff_failure_window, rt.rules.staff_lockout,
+        lambda left: DomainError(StaffErrorCode.ACCOUNT_LOCKED, message_key="STAFF_ACCOUNT_LOCKED",
+                                 minutes=throttle.minutes(left)))
 
 
 def _token_hash(rt: Runtime, token: str) -> str:
