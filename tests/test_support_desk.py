@@ -9,9 +9,12 @@ import pytest
 from models import (
     Account,
     AccountStatus,
+    Book,
     ClosureReason,
     ClosureRequest,
+    EntryStatus,
     LedgerEntry,
+    MovementKind,
     OfflineRefund,
     RefundStatus,
     StaffAuditEntry,
@@ -23,6 +26,7 @@ from server.app import create_app
 from server.settings import Settings
 from services.clock import FakeClock
 from services.closure.machine import State
+from services.money import ledger
 from services.records import audit
 from services.runtime import Runtime
 from services.support import staff
@@ -335,6 +339,33 @@ async def test_nobody_approves_their_own_refund(api: GraphQL, runtime: Runtime) 
     assert await LedgerEntry.filter(kind="OFFLINE_REFUND").count() == 0
     refund = await OfflineRefund.get(id=refund_id)
     assert (refund.status, refund.decided_by_id) == (RefundStatus.REJECTED, second.user.id)
+
+
+@pytest.mark.parametrize("change_fen", [5_00, -1_00])
+async def test_a_refund_is_not_approved_at_a_stale_amount(
+        api: GraphQL, runtime: Runtime, change_fen: int) -> None:
+    # given a proposal of the whole ¥36.20, then money arrives or leaves before the decision
+    account = await factories.account(runtime, fen=36_20)
+    agent = await desk(api, runtime, "agent", StaffRole.AGENT)
+    supervisor = await desk(api, runtime, "supervisor", StaffRole.SUPERVISOR)
+    proposed = await agent.call("ProposeRefund", {"input": {
+        "customerId": str(account.id), "payeeName": "张三", "payeeBank": "中国银行",
+        "payeeAccount": "6222020000001234", "note": "", "idempotencyKey": "k"}})
+    kind = MovementKind.TOP_UP if change_fen > 0 else MovementKind.PAYMENT
+    await ledger.move(account_id=account.id, kind=kind,
+                      from_book=Book.TOP_UP_CLEARING if change_fen > 0 else Book.WALLET,
+                      to_book=Book.WALLET if change_fen > 0 else Book.PAYOUT_CLEARING,
+                      fen=abs(change_fen), status=EntryStatus.SETTLED, at=runtime.clock.now())
+
+    approved = await supervisor.call("ApproveRefund", {"input": {
+        "refundId": proposed["refund"]["id"], "note": ""}})
+
+    assert [(e["code"], e["field"]) for e in approved["errors"]] == [
+        ("INSUFFICIENT_BALANCE", "refundId")]
+    assert approved["refund"] is None
+    assert await LedgerEntry.filter(kind="OFFLINE_REFUND").count() == 0
+    assert (await ledger.balance(account.id)).available_fen == 36_20 + change_fen
+    assert (await OfflineRefund.get(id=proposed["refund"]["id"])).status == RefundStatus.PROPOSED
 
 
 async def test_a_zero_balance_has_nothing_to_refund(api: GraphQL, runtime: Runtime) -> None:

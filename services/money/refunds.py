@@ -103,7 +103,8 @@ async def find(refund_id: str) -> OfflineRefund:
 
 async def approve(rt: Runtime, staff: StaffUser, *, refund_id: str, note: str) -> OfflineRefund:
     """Moves the stored amount WALLET -> OFFLINE_REFUND_CLEARING; the checker is never the
-    maker, and the balance must still cover it."""
+    maker, and the available balance must still be exactly the amount proposed (more arrived:
+    the customer would stay blocked; less: it would not be there)."""
     return await _decide(rt, staff, refund_id=refund_id, note=note, approve=True)
 
 
@@ -126,7 +127,7 @@ async def _decide(rt: Runtime, staff: StaffUser, *, refund_id: str, note: str,
         movement_id = None
         if approve:
             available = (await ledger.balance(account.id)).available_fen
-            if account.status != AccountStatus.ACTIVE or available < refund.amount_fen:
+            if account.status != AccountStatus.ACTIVE or available != refund.amount_fen:
                 raise DomainError(StaffErrorCode.INSUFFICIENT_BALANCE, field="refundId",
                                   message_key="BALANCE_CHANGED")
             movement_id = await ledger.move(
