@@ -6,8 +6,10 @@ from uuid import UUID
 from services.errors import DomainError, ErrorCode
 
 # C0 controls but tab and line breaks, and DEL: no text a customer or an agent types holds
-# them, PostgreSQL refuses NUL in text outright, and SQLite would store it silently.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# them, PostgreSQL refuses NUL in text outright, and SQLite would store it silently. And the
+# bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): with them a
+# payee name or an audited reason would display reversed to the checker and in the audit log.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 
 def text(value: str, *, field: str, max_length: int, required: bool = True) -> str:

@@ -19,7 +19,7 @@ from services.runtime import Runtime
 from tests.desk import desk
 from tests.helpers import GraphQL
 
-PROBES = ["a\x00b", "a\x1bb", "\x7f"]
+PROBES = ["a\x00b", "a\x1bb", "\x7f", "a\u202eb", "a\u2066b"]
 
 
 def text_inputs(schema) -> list[tuple[str, str, str]]:
@@ -63,7 +63,8 @@ def test_the_sweep_covers_both_contracts() -> None:
     assert len({c[1] for c in CASES if c[0] == "/staff/graphql"}) == 8
 
 
-@pytest.mark.parametrize("probe", PROBES, ids=["nul", "escape", "delete"])
+@pytest.mark.parametrize("probe", PROBES, ids=[
+    "nul", "escape", "delete", "right-to-left-override", "left-to-right-isolate"])
 @pytest.mark.parametrize(("path", "mutation", "input_type", "field"), CASES,
                          ids=[f"{c[1]}.{c[3]}" for c in CASES])
 async def test_a_control_character_is_invalid_input_naming_the_field(
