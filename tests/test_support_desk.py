@@ -498,3 +498,32 @@ async def test_wallet_staff_api_decides_whether_the_desk_is_served(
     assert (response.status_code == 404) is not served
     if served:
         assert codes_of(response.json()) == ["UNAUTHENTICATED"]
+
+
+async def test_an_auditor_sees_a_pending_payee_masked_and_every_full_read_is_audited(
+        api: GraphQL, runtime: Runtime) -> None:
+    account = await factories.account(runtime, fen=5_00)
+    agent = await desk(api, runtime, "agent", StaffRole.AGENT)
+    supervisor = await desk(api, runtime, "supervisor", StaffRole.SUPERVISOR)
+    auditor = await desk(api, runtime, "auditor", StaffRole.AUDITOR)
+    await agent.call("ProposeRefund", {"input": {
+        "customerId": str(account.id), "payeeName": "张三", "payeeBank": "中国银行",
+        "payeeAccount": "6222020000001234", "note": "", "idempotencyKey": "k"}})
+    before = await StaffAuditEntry.filter(action="PAYEE_ACCOUNT_SHOWN").count()
+
+    async def payee(person: Desk) -> str:
+        response = await api.client.post("/staff/graphql", headers={
+            "Authorization": f"Bearer {person.token}"}, json={
+            "query": "query($id: ID!) { customerById(id: $id) { refunds { payeeAccount } } }",
+            "variables": {"id": str(account.id)}})
+        (refund,) = response.json()["data"]["customerById"]["refunds"]
+        return refund["payeeAccount"]
+
+    by_auditor, by_supervisor = await payee(auditor), await payee(supervisor)
+    without_payee = await supervisor.call("Customer", {"id": str(account.id)})
+
+    assert (by_auditor, by_supervisor) == ("****1234", "6222020000001234")
+    shown = await StaffAuditEntry.filter(action="PAYEE_ACCOUNT_SHOWN", seq__gt=0).order_by("seq")
+    assert len(shown) - before == 1 and shown[-1].data["staff"] == str(supervisor.user.id)
+    assert without_payee["refunds"][0]["status"] == "PROPOSED"  # not read, not audited
+    assert await StaffAuditEntry.filter(action="PAYEE_ACCOUNT_SHOWN").count() - before == 1

@@ -59,17 +59,18 @@ def member(user: StaffUser) -> StaffMember:
     return StaffMember(id=strawberry.ID(str(user.id)), username=user.username, role=user.role)
 
 
-def refund_of(refund: OfflineRefundModel) -> OfflineRefund:
+def refund_of(info: StaffInfo, staff: StaffUser, refund: OfflineRefundModel) -> OfflineRefund:
     decided = refund.decided_by if refund.decided_by_id else None
     return OfflineRefund(
         id=strawberry.ID(str(refund.id)), status=refund.status, amount=amount(refund.amount_fen),
         payee_name=refund.payee_name, payee_bank=refund.payee_bank,
-        payee_account=refunds.masked_account(refund),
+        load_payee_account=lambda: refunds.payee_account(info.context.runtime, staff, refund),
         proposed_by=StaffName(username=refund.proposed_by.username, role=refund.proposed_by.role),
         decided_by=StaffName(username=decided.username, role=decided.role) if decided else None)
 
 
-def customer_of(view: CustomerView, lang: str) -> Customer:
+def customer_of(info: StaffInfo, staff: StaffUser, view: CustomerView) -> Customer:
+    lang = info.context.lang
     account = view.account
     return Customer(
         id=strawberry.ID(str(account.id)), phone_masked=phones.mask(account.phone),
@@ -86,7 +87,7 @@ def customer_of(view: CustomerView, lang: str) -> Customer:
             review_note=h.request.review_note,
             timeline=[ClosureStep(state=s.state, at=s.at) for s in h.steps],
         ) for h in view.closure_requests],
-        refunds=[refund_of(r) for r in view.refunds],
+        refunds=[refund_of(info, staff, r) for r in view.refunds],
         certificates=[CustomerCertificate(
             id=strawberry.ID(str(c.id)), kind=c.kind, issued_at=c.issued_at,
             verification_code=certificates.display_code(c.verification_code),
@@ -121,7 +122,7 @@ async def customer(info: StaffInfo, phone: str) -> Customer | None:
         raise top_level_error(info.context.lang, error) from None
     except Forbidden:
         raise forbidden(info) from None
-    return customer_of(view, info.context.lang) if view else None
+    return customer_of(info, session.staff, view) if view else None
 
 
 async def customer_by_id(info: StaffInfo, id: strawberry.ID) -> Customer | None:
@@ -130,7 +131,7 @@ async def customer_by_id(info: StaffInfo, id: strawberry.ID) -> Customer | None:
         view = await customers.by_id(info.context.runtime, session.staff, id)
     except Forbidden:
         raise forbidden(info) from None
-    return customer_of(view, info.context.lang) if view else None
+    return customer_of(info, session.staff, view) if view else None
 
 
 async def closure_reviews(info: StaffInfo, first: int | None = 20,
@@ -183,20 +184,20 @@ async def propose_offline_refund(info: StaffInfo, input: ProposeRefundInput) -> 
         payee_bank=input.payee_bank, payee_account=input.payee_account, note=input.note,
         idempotency_key=input.idempotency_key)
     await refund.fetch_related("proposed_by", "decided_by")
-    return RefundPayload(refund=refund_of(refund))
+    return RefundPayload(refund=refund_of(info, session.staff, refund))
 
 
 @errors_as_data
 async def approve_offline_refund(info: StaffInfo, input: RefundDecisionInput) -> RefundPayload:
     session = await acting(info)
-    return RefundPayload(refund=refund_of(await refunds.approve(
+    return RefundPayload(refund=refund_of(info, session.staff, await refunds.approve(
         info.context.runtime, session.staff, refund_id=input.refund_id, note=input.note)))
 
 
 @errors_as_data
 async def reject_offline_refund(info: StaffInfo, input: RefundDecisionInput) -> RefundPayload:
     session = await acting(info)
-    return RefundPayload(refund=refund_of(await refunds.reject(
+    return RefundPayload(refund=refund_of(info, session.staff, await refunds.reject(
         info.context.runtime, session.staff, refund_id=input.refund_id, note=input.note)))
 
 

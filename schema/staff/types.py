@@ -1,5 +1,6 @@
 """The support desk's types: its own, so that nothing of it shows on /graphql."""
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 import strawberry
@@ -113,10 +114,14 @@ class OfflineRefund:
     amount: Amount
     payee_name: str
     payee_bank: str
-    payee_account: str = strawberry.field(
-        description="In full while the refund waits for a decision; ****1234 afterwards.")
     proposed_by: StaffName
     decided_by: StaffName | None
+    load_payee_account: strawberry.Private[Callable[[], Awaitable[str]]]
+    payee_account: str = strawberry.field(
+        resolver=lambda root: root.load_payee_account(),
+        description="In full to agents and supervisors while the refund waits for a decision "
+                    "(each such read is in the staff audit log); ****1234 to auditors, and "
+                    "to everyone once decided.")
 
 
 @strawberry.type

@@ -44,11 +44,16 @@ REFUND = Machine[RefundStatus, RefundEvent](
     })
 
 
-def masked_account(refund: OfflineRefund) -> str:
-    """In full while a checker must compare it; only the last 4 digits once decided."""
-    if refund.status == RefundStatus.PROPOSED or not refund.payee_account:
-        return refund.payee_account
-    return f"****{refund.payee_account[-4:]}"
+async def payee_account(rt: Runtime, staff: StaffUser, refund: OfflineRefund) -> str:
+    """In full while a checker must compare it, to those who propose and decide (each such
+    read in the staff audit log); ****1234 to AUDITORs, and to everyone once decided."""
+    account = refund.payee_account
+    if refund.status != RefundStatus.PROPOSED or staff.role not in MAKERS or not account:
+        return f"****{account[-4:]}" if account else ""
+    await staff_audit.record(rt, StaffAuditAction.PAYEE_ACCOUNT_SHOWN, staff=staff,
+                             account_id=refund.account_id, at=rt.clock.now(),
+                             refund=str(refund.id))
+    return account
 
 
 async def propose(rt: Runtime, staff: StaffUser, *, customer_id: str, payee_name: str,
