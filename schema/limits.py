@@ -23,7 +23,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as max_de
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from services import metrics
+from services import database, metrics
 
 log = logging.getLogger("wallet.graphql")
 
@@ -63,12 +63,30 @@ def is_unexpected(error: GraphQLError) -> bool:
 MASKED_MESSAGE = "Internal error; quote the request id to support."
 
 
+UNAVAILABLE_MESSAGE = "The service is briefly unavailable; retry in a few seconds."
+UNAVAILABLE = "SERVICE_UNAVAILABLE"
+RETRY_AFTER_SECONDS = 2
+
+
 def masked(error: GraphQLError, request_id: str | None) -> GraphQLError:
-    """An unexpected error as the client sees it; its traceback goes to the log."""
-    log.error("request %s failed", request_id, exc_info=error.original_error)
-    return GraphQLError(MASKED_MESSAGE, nodes=error.nodes, source=error.source,
-                        positions=error.positions, path=error.path,
-                        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id})
+    """An unexpected error as the client sees it; its traceback goes to the log. A database
+    that is briefly gone is SERVICE_UNAVAILABLE (the endpoint answers 503 with Retry-After),
+    which the apps retry."""
+    if error.original_error is not None and database.is_unavailable(error.original_error):
+        log.warning("request %s: the database is unavailable (%s)", request_id,
+                    type(error.original_error).__name__)
+        code, text = UNAVAILABLE, UNAVAILABLE_MESSAGE
+    else:
+        log.error("request %s failed", request_id, exc_info=error.original_error)
+        code, text = "INTERNAL_SERVER_ERROR", MASKED_MESSAGE
+    return GraphQLError(text, nodes=error.nodes, source=error.source, positions=error.positions,
+                        path=error.path, extensions={"code": code, "requestId": request_id})
+
+
+def unavailable(answer: dict[str, Any]) -> bool:
+    """Whether an answer holds a SERVICE_UNAVAILABLE error: its status is 503 then."""
+    return any((e.get("extensions") or {}).get("code") == UNAVAILABLE
+               for e in answer.get("errors") or [])
 
 
 class MaskUnexpectedErrors(MaskErrors):

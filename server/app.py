@@ -22,7 +22,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from resolvers.context import Context
 from resolvers.staff.context import StaffContext
-from schema import documents
+from schema import documents, limits
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
 from server import bench_routes, graphiql, observability, prepared, refusals, routes
@@ -118,7 +118,20 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
             return None
         answer = await self.prepared.answer(prepared, body.get("variables"),
                                             self.context_for(request))
-        return Response(self.encode_json(answer), media_type="application/json")
+        response = Response(self.encode_json(answer), media_type="application/json")
+        return self.retry_later(response) if limits.unavailable(answer) else response
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if isinstance(response_data, dict) and limits.unavailable(response_data):
+            return self.retry_later(response)
+        return response
+
+    @staticmethod
+    def retry_later(response: Response) -> Response:
+        response.status_code = 503
+        response.headers["retry-after"] = str(limits.RETRY_AFTER_SECONDS)
+        return response
 
     def resolve_document(self, request: dict[str, Any]) -> None:
         """Trusted documents (production) and Apollo's automatic persisted queries: a request

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+import asyncpg
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 
@@ -81,3 +82,20 @@ def read_uuid(value: UUID | str) -> UUID:
 def read_time(value: datetime | str) -> datetime:
     """A timestamp column: native on PostgreSQL, ISO text on SQLite."""
     return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """The database is briefly gone (restarting, failing over, unreachable): a client may
+    retry the same request in a moment. Anything else is a fault of ours."""
+    gone = (ConnectionError, TimeoutError, asyncpg.PostgresConnectionError,
+            asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError,
+            asyncpg.CrashShutdownError, asyncpg.TooManyConnectionsError)
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, gone) or (isinstance(current, asyncpg.InterfaceError)
+                                         and "connection is closed" in str(current)):
+            return True
+        current = current.__cause__ or current.__context__
+    return False

@@ -2,12 +2,14 @@
 security headers, /livez, /readyz and /metrics."""
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -16,6 +18,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
+from tests.helpers import served
 from tests.operations import OPERATIONS, STAFF_OPERATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -205,3 +208,83 @@ def test_no_variable_value_reaches_the_log_in_production(tmp_path: Path) -> None
     assert len(refusals) == 2, log
     assert all("Variable '$input' is invalid" in r for r in refusals), refusals
     assert [s for s in secrets if s in log] == []
+
+
+class DatabaseLine:
+    """A TCP relay between `serve` and PostgreSQL that can cut every connection and refuse
+    new ones for a while: what a restart of the database looks like from the server."""
+
+    def __init__(self, upstream_port: int) -> None:
+        self.upstream_port = upstream_port
+        self.open = threading.Event()
+        self.open.set()
+        self.sockets: list[socket.socket] = []
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.open.is_set():
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, target: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        for s in (source, target):
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+            s.close()
+
+    def cut(self) -> None:
+        self.open.clear()
+        for s in self.sockets:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+        self.sockets.clear()
+
+    def close(self) -> None:
+        self.cut()
+        self.listener.close()
+
+
+@pytest.mark.postgres
+def test_a_database_restart_answers_service_unavailable_with_retry_after(
+        tmp_path: Path) -> None:
+    base = os.environ["WALLET_TEST_DATABASE_URL"]
+    name = f"wallet_restart_{os.getpid()}"
+    admin(f'CREATE DATABASE "{name}"')
+    line = DatabaseLine(int(base.rsplit(":", 1)[1].split("/")[0]))
+    url = base.rsplit("/", 1)[0].rsplit(":", 1)[0] + f":{line.port}/{name}"
+    try:
+        with served(tmp_path, env={"WALLET_DATABASE_URL": url}) as (root, _):
+            login = {"query": OPERATIONS["LoginWithPassword"], "variables": {"input": {
+                "phone": PHONE, "password": "Demo-pass-1", "deviceName": "phone"}}}
+            before = call(f"{root}/graphql", login)
+            line.cut()  # the database goes away: connections dropped, new ones refused
+            during = [call(f"{root}/graphql", login) for _ in range(3)]
+            line.open.set()
+            after = call(f"{root}/graphql", login)
+    finally:
+        line.close()
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    assert before[0] == 200 and json.loads(before[2])["data"]["loginWithPassword"]["token"]
+    for status, headers, body in during:
+        assert (status, headers["retry-after"]) == (503, "2"), body
+        assert [e["extensions"]["code"] for e in json.loads(body)["errors"]] == [
+            "SERVICE_UNAVAILABLE"]
+    assert after[0] == 200 and json.loads(after[2])["data"]["loginWithPassword"]["token"]
