@@ -29,9 +29,13 @@ class Job:
 
 class Worker:
     def __init__(self, runtime: Runtime, sms: SmsSender, bank: PayoutGateway,
-                 interval_seconds: float, *, sms_in_flight: int = 16) -> None:
+                 interval_seconds: float, *, sms_in_flight: int = 16,
+                 code_sms: SmsSender | None = None) -> None:
+        """`code_sms`: the one-time codes' own way to the gateway (its own connections), so
+        that a code never waits for a connection that a slow notice holds."""
         self.runtime = runtime
         self.sms = sms
+        self.senders = {Lane.CODES: code_sms or sms, Lane.NOTICES: sms}
         self.bank = bank
         self.interval = interval_seconds
         self.sms_in_flight = sms_in_flight
@@ -53,7 +57,7 @@ class Worker:
             return done
 
         def sms(lane: Lane) -> Callable[[], Awaitable[int]]:
-            return lambda: outbox.deliver_due(rt, self.sms, lane=lane,
+            return lambda: outbox.deliver_due(rt, self.senders[lane], lane=lane,
                                               in_flight=self.sms_in_flight)
 
         return [Job("codes", sms(Lane.CODES)), Job("notices", sms(Lane.NOTICES)),

@@ -7,12 +7,15 @@ import asyncio
 from datetime import timedelta
 
 import httpx
+import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from models import Account, AccountStatus, ClosureReason, ClosureRequest
+from server.settings import Settings
+from server.wiring import build_worker
 from server.worker import Worker
 from services.closure.machine import State
 from services.money.payouts import SimulatedBank
@@ -129,3 +132,66 @@ async def test_a_lane_with_more_than_a_batch_due_does_not_wait_for_the_interval(
         await eventually(all_completed, 60)
     finally:
         lanes.cancel()
+
+
+class HeldGateway:
+    """A real HTTP gateway on loopback that keeps every notice waiting until released."""
+
+    def __init__(self) -> None:
+        self.received: list[str] = []
+        self.release = asyncio.Event()
+        app = Starlette(routes=[Route("/sms", self.receive, methods=["POST"])])
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0,
+                                                    log_level="warning", lifespan="off"))
+
+    async def receive(self, request: Request) -> JSONResponse:
+        body = await request.json()
+        self.received.append(body["purpose"])
+        if body["purpose"] != "LOGIN_CODE":
+            await self.release.wait()
+        return JSONResponse({"ok": True})
+
+    async def __aenter__(self) -> str:
+        self.task = asyncio.create_task(self.server.serve())
+
+        async def started() -> bool:
+            return self.server.started
+        await eventually(started, 10)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}/sms"
+
+    async def __aexit__(self, *_: object) -> None:
+        self.release.set()
+        self.server.should_exit = True
+        await self.task
+
+
+async def test_a_code_reaches_the_gateway_while_slow_notices_hold_every_connection(
+        runtime: Runtime) -> None:
+    gateway = HeldGateway()
+    async with gateway as url:
+        settings = Settings(database_url="sqlite://:memory:", sms_backend="webhook",
+                            sms_webhook_url=url, sms_in_flight=2, secret_key="k")
+        worker = build_worker(settings, runtime)
+        for i in range(6):
+            await outbox.enqueue(runtime, account_id=None, to_phone=f"+861390{i:07d}",
+                                 purpose=SmsPurpose.ACCOUNT_RESTORED, text=f"notice {i}",
+                                 at=runtime.clock.now())
+        lanes = asyncio.create_task(worker.run_forever())
+        try:
+            async def notices_hold_the_connections() -> bool:
+                return gateway.received.count("ACCOUNT_RESTORED") == 2
+            await eventually(notices_hold_the_connections, 10)
+            await outbox.enqueue(runtime, account_id=None, to_phone="+8613900000099",
+                                 purpose=SmsPurpose.LOGIN_CODE, text="code 123456",
+                                 code="123456", at=runtime.clock.now())
+            worker.wake()
+
+            async def code_arrived() -> bool:
+                return "LOGIN_CODE" in gateway.received
+            await eventually(code_arrived, 10)
+            assert gateway.received.count("ACCOUNT_RESTORED") == 2  # still held
+        finally:
+            lanes.cancel()
+            for sender in set(worker.senders.values()):
+                await sender.aclose()
