@@ -124,6 +124,29 @@ async def test_a_gateway_down_longer_than_the_old_258_seconds_still_delivers(
     assert {m.status for m in await OutboxMessage.all()} == {OutboxStatus.SENT}
 
 
+async def test_the_first_success_after_an_outage_lets_the_backlog_go_at_once(
+        runtime: Runtime, clock: FakeClock) -> None:
+    # given notices that failed while the gateway was down, each now backing off longer
+    gateway = Gateway(failures=10_000)
+    await queue(runtime, 10)
+    for attempt in range(1, 6):
+        await outbox.deliver_due(runtime, gateway.sender())
+        clock.advance(timedelta(seconds=2 ** attempt if attempt < 5 else 1))
+    backing_off = [m.next_attempt_at for m in await OutboxMessage.all()]
+
+    # when the gateway is back and a new notice goes through
+    gateway.failures = 0
+    await outbox.enqueue(runtime, account_id=None, to_phone="+8613900000099",
+                         purpose=SmsPurpose.ACCOUNT_RESTORED, text="new", at=clock.now())
+    first = await outbox.deliver_due(runtime, gateway.sender())
+    backlog = await outbox.deliver_due(runtime, gateway.sender())  # at the same instant
+
+    # then the waiting messages went out at once, not each after its own backoff
+    assert any(at > clock.now() for at in backing_off)
+    assert first >= 1 and first + backlog == 11
+    assert {m.status for m in await OutboxMessage.all()} == {OutboxStatus.SENT}
+
+
 async def test_a_message_past_its_deadline_is_expired_not_sent_late(
         runtime: Runtime, clock: FakeClock) -> None:
     gateway = Gateway(failures=10_000)

@@ -103,7 +103,22 @@ async def deliver_due(rt: Runtime, sender: SmsSender, *, lane: Lane | None = Non
                 sent += await _deliver(rt, sender, message)
         return sent
 
-    return sum(await asyncio.gather(*(in_order(queued) for queued in by_phone.values())))
+    sent = sum(await asyncio.gather(*(in_order(queued) for queued in by_phone.values())))
+    if sent:
+        await _gateway_is_back(rt, lane, limit)
+    return sent
+
+
+async def _gateway_is_back(rt: Runtime, lane: Lane | None, limit: int) -> None:
+    """A send went through: the messages still backing off from an outage (up to five
+    minutes each) are due now, a batch at a time, instead of each waiting out its backoff."""
+    now = rt.clock.now()
+    waiting = await (OutboxMessage.filter(in_lane(lane), _claimable(now), attempts__gt=0,
+                                          next_attempt_at__gt=now)
+                     .order_by("id").limit(limit).values_list("id", flat=True))
+    if waiting:
+        await OutboxMessage.filter(id__in=list(waiting), next_attempt_at__gt=now).update(
+            next_attempt_at=now)
 
 
 async def _deliver(rt: Runtime, sender: SmsSender, message: OutboxMessage) -> bool:
