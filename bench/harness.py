@@ -39,11 +39,11 @@ def scratch_database(base: str) -> Iterator[str]:
 
 
 def serving(url: str, *, demo_data: bool, core: int | None = None,
-            env: dict[str, str] | None = None) -> contextlib.AbstractContextManager[
-                tuple[str, int]]:
+            env: dict[str, str] | None = None, processes: int = 1,
+            ) -> contextlib.AbstractContextManager[tuple[str, int]]:
     """The project's `serve` on the database at `url` (tests/helpers.served)."""
     return served(Path(tempfile.mkdtemp()), demo_data=demo_data, core=core,
-                  env={"WALLET_DATABASE_URL": url, **(env or {})})
+                  env={"WALLET_DATABASE_URL": url, **(env or {})}, processes=processes)
 
 
 def graphql(query: str, variables: dict | None = None) -> dict:

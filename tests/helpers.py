@@ -87,7 +87,8 @@ def wallet_closure(*args: str, cwd: Path, env: dict[str, str] | None = None,
 
 @contextlib.contextmanager
 def served(cwd: Path, *, demo_data: bool = True, core: int | None = None,
-           env: dict[str, str] | None = None, port: int = 0) -> Iterator[tuple[str, int]]:
+           env: dict[str, str] | None = None, port: int = 0,
+           processes: int = 1) -> Iterator[tuple[str, int]]:
     """`wallet-closure serve --no-worker` on `port` or a free one (pinned to `core` when given)
     until it answers /livez; yields its root URL and process id, and stops it afterwards."""
     if not port:
@@ -95,7 +96,8 @@ def served(cwd: Path, *, demo_data: bool = True, core: int | None = None,
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
     command = [sys.executable, "-m", "server.cli", "serve",
-               *(["--demo-data"] if demo_data else []), "--no-worker", "--port", str(port)]
+               *(["--demo-data"] if demo_data else []), "--no-worker", "--port", str(port),
+               "--workers", str(processes)]
     server = subprocess.Popen(
         ["taskset", "-c", str(core), *command] if core is not None else command,
         cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
