@@ -80,11 +80,11 @@ async def by_id(rt: Runtime, staff: StaffUser, customer_id: str) -> CustomerView
     return await _view(rt, account) if account else None
 
 
-def reason_given(reason: str) -> str:
+def reason_given(reason: str, field: str = "reason") -> str:
     reason = reason.strip()
     if not reason:
-        raise DomainError(StaffErrorCode.REASON_REQUIRED, field="reason")
-    return validation.text(reason, field="reason", max_length=500)
+        raise DomainError(StaffErrorCode.REASON_REQUIRED, field=field)
+    return validation.text(reason, field=field, max_length=500)
 
 
 async def reveal_phone(rt: Runtime, staff: StaffUser, *, customer_id: str, reason: str) -> str:

@@ -44,7 +44,7 @@ async def approve(rt: Runtime, staff: StaffUser, *, request_id: str,
                   note: str) -> ClosureRequest:
     """UNDER_REVIEW -> CONFIRMED: the worker completes it as after a plain confirmation."""
     require_role(staff, StaffRole.SUPERVISOR)
-    note = reason_given(note)
+    note = reason_given(note, field="note")
     request = await _held(request_id)
     now = rt.clock.now()
     async with in_transaction():
@@ -60,7 +60,7 @@ async def approve(rt: Runtime, staff: StaffUser, *, request_id: str,
 async def reject(rt: Runtime, staff: StaffUser, *, request_id: str, note: str) -> ClosureRequest:
     """UNDER_REVIEW -> REJECTED: the account is ACTIVE again; its sessions stay revoked."""
     require_role(staff, StaffRole.SUPERVISOR)
-    note = reason_given(note)
+    note = reason_given(note, field="note")
     request = await _held(request_id)
     now = rt.clock.now()
     async with in_transaction():
