@@ -284,8 +284,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default=None)
     p.add_argument("--check", action="store_true", help="exit 1 if the models have changes")
     p.set_defaults(run=makemigrations)
-    commands.add_parser("demo-data", help="create the demo accounts (idempotent)").set_defaults(
-        run=demo_data)
+    commands.add_parser("demo-data", help="create the demo accounts and desk users (idempotent)",
+                        ).set_defaults(run=demo_data)
     p = commands.add_parser("verify-audit", help="check the audit hash chain")
     p.add_argument("--anchor", metavar="SEQ:HASH+SEQ:HASH", type=_anchor,
                    help="a head printed earlier: also finds entries removed from the end of "

@@ -26,9 +26,9 @@ async def request_in(rt: Runtime, state: State) -> ClosureRequest:
                                        created_at=now, expires_at=now + timedelta(minutes=30))
 
 
-def test_the_readme_shows_the_table() -> None:
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    assert f"```mermaid\n{machine.mermaid()}\n```" in readme
+def test_the_manual_shows_the_table() -> None:
+    flows = (Path(__file__).resolve().parents[1] / "docs" / "flows.md").read_text()
+    assert f"```mermaid\n{machine.mermaid()}\n```" in flows
 
 
 def test_the_table_names_every_state() -> None:

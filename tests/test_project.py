@@ -2,6 +2,7 @@
 match the served schema, and each layer imports only the layers below it."""
 
 import ast
+import itertools
 import subprocess
 import sys
 from pathlib import Path
@@ -137,3 +138,35 @@ def test_capabilities_only_import_what_they_build_on(capability: str | None) -> 
 
 def test_schema_types_do_not_import_resolvers() -> None:
     assert "resolvers" not in imports_of(ROOT / "schema" / "types.py")
+
+
+def readme_table(header: str) -> list[str]:
+    """The first column of the README's table that starts with `header`, without backticks."""
+    lines = (ROOT / "README.md").read_text().splitlines()
+    after = lines[lines.index(header) + 2:]  # past the header and its |---| line
+    rows = itertools.takewhile(lambda line: line.startswith("|"), after)
+    return [row.split("|")[1].strip().strip("`") for row in rows]
+
+
+def test_the_readme_layout_lists_every_folder_and_nothing_else() -> None:
+    folders = {p.name + "/" for p in ROOT.iterdir() if p.is_dir() and not p.name.startswith(
+        ".") and not p.name.endswith(".egg-info") and p.name not in ("build", "__pycache__")}
+    assert set(readme_table("| folder | what lives there | may import |")) == folders
+
+
+def test_the_readme_names_every_kernel_module_and_capability() -> None:
+    text = (ROOT / "README.md").read_text()
+    kernel = text.split("The kernel of `services/`: ", 1)[1].split(". Each", 1)[0]
+    listed = {name.strip() for name in kernel.replace("\n", " ").split(",")}
+    modules = {p.stem for p in (ROOT / "services").glob("*.py") if p.stem != "__init__"}
+    packages = {p.name + "/" for p in (ROOT / "services").iterdir()
+                if (p / "__init__.py").exists()}
+    assert listed == modules
+    assert set(readme_table("| package | what | may import |")) == packages
+
+
+def test_the_readme_is_a_front_page_whose_links_all_lead_somewhere() -> None:
+    text = (ROOT / "README.md").read_text()
+    links = [link.split(")")[0] for link in text.split("](")[1:]]
+    assert len(text.splitlines()) <= 150
+    assert links and [link for link in links if not (ROOT / link).exists()] == []

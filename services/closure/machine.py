@@ -1,4 +1,4 @@
-"""The closure request's state machine, declared once (the README shows the same diagram).
+"""The closure request's state machine, declared once (docs/flows.md shows the same diagram).
 
 Every transition is a compare-and-set on the current state, written together with its
 timeline step and its audit entry, inside the caller's transaction.
@@ -81,5 +81,5 @@ async def apply(rt: Runtime, request: ClosureRequest, event: Event, *, at: datet
 
 
 def mermaid() -> str:
-    """The table as a mermaid state diagram; the README shows exactly this."""
+    """The table as a mermaid state diagram; docs/flows.md shows exactly this."""
     return CLOSURE.mermaid()
