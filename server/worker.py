@@ -24,6 +24,7 @@ log = logging.getLogger("wallet.worker")
 @dataclass(frozen=True)
 class Job:
     name: str
+    lane: str  # jobs of one lane run one after another in its own loop
     run: Callable[[], Awaitable[int]]
 
 
@@ -46,48 +47,50 @@ class Worker:
         for event in self._wake.values():
             event.set()
 
-    def lanes(self) -> list[Job]:
+    def jobs(self) -> list[Job]:
+        """Every job, declared once, in the order of a single pass: what one queues the next
+        delivers (the closure jobs' notices go out in the same pass), and a purge then waits
+        for nothing but the SMS still on its way to the phone it erases."""
         rt = self.runtime
-
-        async def closure() -> int:
-            done = 0
-            for job in (jobs.expire_due, jobs.complete_due, jobs.remind_due, jobs.purge_due,
-                        codes.forget_old):
-                done += await job(rt)
-            return done
 
         def sms(lane: Lane) -> Callable[[], Awaitable[int]]:
             return lambda: outbox.deliver_due(rt, self.senders[lane], lane=lane,
                                               in_flight=self.sms_in_flight)
 
-        return [Job("codes", sms(Lane.CODES)), Job("notices", sms(Lane.NOTICES)),
-                Job("closure", closure), Job("payouts", lambda: payouts.run(rt, self.bank)),
-                Job("exports", lambda: exports.build_due(rt))]
+        return [
+            Job("expire requests", "closure", lambda: jobs.expire_due(rt)),
+            Job("complete closures", "closure", lambda: jobs.complete_due(rt)),
+            Job("recovery reminders", "closure", lambda: jobs.remind_due(rt)),
+            Job("build exports", "exports", lambda: exports.build_due(rt)),
+            Job("forget old codes", "closure", lambda: codes.forget_old(rt)),
+            Job("payouts", "payouts", lambda: payouts.run(rt, self.bank)),
+            Job("send codes", "codes", sms(Lane.CODES)),
+            Job("send notices", "notices", sms(Lane.NOTICES)),
+            Job("purge", "closure", lambda: jobs.purge_due(rt)),
+        ]
+
+    def lanes(self) -> dict[str, list[Job]]:
+        lanes: dict[str, list[Job]] = {}
+        for job in self.jobs():
+            lanes.setdefault(job.lane, []).append(job)
+        return lanes
 
     async def run_once(self) -> int:
-        """Every lane once, in an order where what one queues the next delivers: the
-        closure jobs' notices go out in this same pass, and a purge then waits for nothing
-        but the SMS still on its way to the phone it erases."""
-        rt = self.runtime
-        done = 0
-        for job in (jobs.expire_due, jobs.complete_due, jobs.remind_due, exports.build_due,
-                    codes.forget_old):
-            done += await job(rt)
-        done += await payouts.run(rt, self.bank)
-        done += await outbox.deliver_due(rt, self.sms, in_flight=self.sms_in_flight)
-        return done + await jobs.purge_due(rt)
+        """Every job once, in order (tests and simulations step the worker with this)."""
+        return sum([await job.run() for job in self.jobs()])
 
     async def run_forever(self) -> None:
-        await asyncio.gather(*(self._loop(job) for job in self.lanes()))
+        await asyncio.gather(*(self._loop(lane, queue) for lane, queue in self.lanes().items()))
 
-    async def _loop(self, job: Job) -> None:
-        wake = self._wake.setdefault(job.name, asyncio.Event())
+    async def _loop(self, lane: str, lane_jobs: list[Job]) -> None:
+        wake = self._wake.setdefault(lane, asyncio.Event())
         while True:
-            try:
-                done = await job.run()
-            except Exception:  # the lane outlives a bad pass; the next one retries
-                log.exception("worker lane %s failed", job.name)
-                done = 0
+            done = 0
+            for job in lane_jobs:
+                try:
+                    done += await job.run()
+                except Exception:  # the lane outlives a bad pass; the next one retries
+                    log.exception("worker job %s failed", job.name)
             if done:  # a pass takes one batch: there may be more behind it, look again now
                 continue
             with contextlib.suppress(TimeoutError):

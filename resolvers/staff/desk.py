@@ -213,11 +213,13 @@ async def set_legal_hold(info: StaffInfo, input: LegalHoldInput) -> LegalHoldPay
 
 async def staff_audit_log(info: StaffInfo, first: int | None = 20,
                           after: str | None = None) -> Connection[StaffAuditEntry]:
-    await acting(info)
+    session = await acting(info)
     try:
-        page, lines = await staff_audit.page(first=first, after=after)
+        page, lines = await staff_audit.page(session.staff, first=first, after=after)
     except DomainError as error:
         raise top_level_error(info.context.lang, error) from None
+    except Forbidden:
+        raise forbidden(info) from None
     by_entry = {line.entry.id: line for line in lines}
 
     def node(entry: StaffAuditEntryModel) -> StaffAuditEntry:

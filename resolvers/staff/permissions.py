@@ -1,5 +1,6 @@
-"""Roles as data on each staff field: a field names the roles that may call it, and a test
-fails on any staff field without one (denied unless allowed)."""
+"""Roles as data on each staff field: a field names the permission it needs, the roles come
+from the one table in `services.actors`, and a test fails on any staff field without one
+(denied unless allowed)."""
 
 from typing import Any
 
@@ -9,6 +10,7 @@ from strawberry.types import Info
 
 from models import StaffRole
 from resolvers.staff.context import StaffContext
+from services.actors import Permission, roles_with
 from services.messages import message
 
 
@@ -26,25 +28,12 @@ class StaffPermission(BasePermission):
         return session.staff.role in self.roles
 
 
-class AnyStaff(StaffPermission):
-    roles = frozenset(StaffRole)
+def allowed(permission: Permission) -> type[StaffPermission]:
+    """The permission class of a staff field: the roles that `services.actors.GRANTS` gives
+    `permission`, the same table the services check again."""
+    return _classes.setdefault(permission, type(
+        f"Needs{permission.value.title().replace('_', '')}", (StaffPermission,),
+        {"roles": roles_with(permission)}))
 
 
-class Agents(StaffPermission):
-    """AGENT and SUPERVISOR: look customers up, reveal a phone, propose a refund."""
-
-    roles = frozenset({StaffRole.AGENT, StaffRole.SUPERVISOR})
-
-
-class Supervisors(StaffPermission):
-    roles = frozenset({StaffRole.SUPERVISOR})
-
-
-class Readers(StaffPermission):
-    """Everyone who may read customers (the AUDITOR with masked phones only)."""
-
-    roles = frozenset({StaffRole.AGENT, StaffRole.SUPERVISOR, StaffRole.AUDITOR})
-
-
-class AuditReaders(StaffPermission):
-    roles = frozenset({StaffRole.SUPERVISOR, StaffRole.AUDITOR})
+_classes: dict[Permission, type[StaffPermission]] = {}

@@ -1,29 +1,30 @@
-"""The support desk's schema, served at /staff/graphql: every field names the roles that may
-call it (staffLogin excepted)."""
+"""The support desk's schema, served at /staff/graphql: every field names the permission it
+needs (staffLogin excepted); `services.actors.GRANTS` says which roles have it."""
 
 import strawberry
 
 from resolvers.staff import desk
-from resolvers.staff.permissions import Agents, AnyStaff, AuditReaders, Readers, Supervisors
+from resolvers.staff.permissions import allowed
 from schema import limits
 from schema.pagination import Connection
 from schema.staff import types
+from services.actors import Permission as P
 
 
 @strawberry.type
 class StaffQuery:
     staff_me: types.StaffMember = strawberry.field(resolver=desk.staff_me,
-                                                   permission_classes=[AnyStaff])
+                                                   permission_classes=[allowed(P.OWN_SESSION)])
     customer: types.Customer | None = strawberry.field(
-        resolver=desk.customer, permission_classes=[Readers],
+        resolver=desk.customer, permission_classes=[allowed(P.READ_CUSTOMERS)],
         description="A customer by phone (13800000001 or +8613800000001); null if none.")
     customer_by_id: types.Customer | None = strawberry.field(
-        resolver=desk.customer_by_id, permission_classes=[Readers])
+        resolver=desk.customer_by_id, permission_classes=[allowed(P.READ_CUSTOMERS)])
     closure_reviews: Connection[types.ReviewItem] = strawberry.field(
-        resolver=desk.closure_reviews, permission_classes=[Agents],
+        resolver=desk.closure_reviews, permission_classes=[allowed(P.READ_REVIEWS)],
         description="Closures waiting for a supervisor, oldest first.")
     staff_audit_log: Connection[types.StaffAuditEntry] = strawberry.field(
-        resolver=desk.staff_audit_log, permission_classes=[AuditReaders],
+        resolver=desk.staff_audit_log, permission_classes=[allowed(P.READ_STAFF_AUDIT)],
         description="Newest first.")
 
 
@@ -31,21 +32,21 @@ class StaffQuery:
 class StaffMutation:
     staff_login: types.StaffLoginPayload = strawberry.mutation(resolver=desk.staff_login)
     staff_logout: types.StaffLogoutPayload = strawberry.mutation(
-        resolver=desk.staff_logout, permission_classes=[AnyStaff])
+        resolver=desk.staff_logout, permission_classes=[allowed(P.OWN_SESSION)])
     reveal_customer_phone: types.RevealPhonePayload = strawberry.mutation(
-        resolver=desk.reveal_customer_phone, permission_classes=[Agents])
+        resolver=desk.reveal_customer_phone, permission_classes=[allowed(P.REVEAL_PHONE)])
     approve_closure: types.ReviewDecisionPayload = strawberry.mutation(
-        resolver=desk.approve_closure, permission_classes=[Supervisors])
+        resolver=desk.approve_closure, permission_classes=[allowed(P.DECIDE_REVIEW)])
     reject_closure: types.ReviewDecisionPayload = strawberry.mutation(
-        resolver=desk.reject_closure, permission_classes=[Supervisors])
+        resolver=desk.reject_closure, permission_classes=[allowed(P.DECIDE_REVIEW)])
     propose_offline_refund: types.RefundPayload = strawberry.mutation(
-        resolver=desk.propose_offline_refund, permission_classes=[Agents])
+        resolver=desk.propose_offline_refund, permission_classes=[allowed(P.PROPOSE_REFUND)])
     approve_offline_refund: types.RefundPayload = strawberry.mutation(
-        resolver=desk.approve_offline_refund, permission_classes=[Supervisors])
+        resolver=desk.approve_offline_refund, permission_classes=[allowed(P.DECIDE_REFUND)])
     reject_offline_refund: types.RefundPayload = strawberry.mutation(
-        resolver=desk.reject_offline_refund, permission_classes=[Supervisors])
+        resolver=desk.reject_offline_refund, permission_classes=[allowed(P.DECIDE_REFUND)])
     set_legal_hold: types.LegalHoldPayload = strawberry.mutation(
-        resolver=desk.set_legal_hold, permission_classes=[Supervisors])
+        resolver=desk.set_legal_hold, permission_classes=[allowed(P.SET_LEGAL_HOLD)])
 
 
 def build_staff_schema(*, production: bool = False) -> strawberry.Schema:

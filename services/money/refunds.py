@@ -14,19 +14,16 @@ from models import (
     MovementKind,
     OfflineRefund,
     RefundStatus,
-    StaffRole,
     StaffUser,
 )
 from services import locks, validation
-from services.actors import require_role
+from services.actors import Permission, may, require
 from services.errors import DomainError, StaffErrorCode
 from services.money import ledger
 from services.records import staff_audit
 from services.records.staff_audit import StaffAuditAction
 from services.runtime import Runtime
 from services.statemachine import Edge, Machine
-
-MAKERS = (StaffRole.AGENT, StaffRole.SUPERVISOR)
 
 
 class RefundEvent(StrEnum):
@@ -48,7 +45,8 @@ async def payee_account(rt: Runtime, staff: StaffUser, refund: OfflineRefund) ->
     """In full while a checker must compare it, to those who propose and decide (each such
     read in the staff audit log); ****1234 to AUDITORs, and to everyone once decided."""
     account = refund.payee_account
-    if refund.status != RefundStatus.PROPOSED or staff.role not in MAKERS or not account:
+    pending = refund.status == RefundStatus.PROPOSED
+    if not (pending and account and may(staff.role, Permission.READ_PENDING_PAYEE)):
         return f"****{account[-4:]}" if account else ""
     await staff_audit.record(rt, StaffAuditAction.PAYEE_ACCOUNT_SHOWN, staff=staff,
                              account_id=refund.account_id, at=rt.clock.now(),
@@ -61,7 +59,7 @@ async def propose(rt: Runtime, staff: StaffUser, *, customer_id: str, payee_name
                   idempotency_key: str) -> OfflineRefund:
     """A refund of the whole available balance, waiting for another supervisor; the same
     key returns the same proposal."""
-    require_role(staff, *MAKERS)
+    require(staff, Permission.PROPOSE_REFUND)
     key = validation.text(idempotency_key, field="idempotencyKey", max_length=64)
     payee_name = validation.text(payee_name, field="payeeName", max_length=64)
     payee_bank = validation.text(payee_bank, field="payeeBank", max_length=64)
@@ -119,7 +117,7 @@ async def reject(rt: Runtime, staff: StaffUser, *, refund_id: str, note: str) ->
 
 async def _decide(rt: Runtime, staff: StaffUser, *, refund_id: str, note: str,
                   approve: bool) -> OfflineRefund:
-    require_role(staff, StaffRole.SUPERVISOR)
+    require(staff, Permission.DECIDE_REFUND)
     note = validation.text(note, field="note", max_length=500, required=False)
     refund = await find(refund_id)
     if refund.proposed_by_id == staff.id:

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from models import StaffAuditEntry, StaffUser
 from services import paging
+from services.actors import Permission, require
 from services.paging import Page
 from services.records.audit import append
 from services.runtime import Runtime
@@ -54,11 +55,12 @@ class StaffAuditLine:
         return self.entry.data.get("role")
 
 
-async def page(*, first: int | None, after: str | None) -> tuple[Page[StaffAuditEntry],
-                                                                   list[StaffAuditLine]]:
+async def page(staff: StaffUser, *, first: int | None, after: str | None,
+               ) -> tuple[Page[StaffAuditEntry], list[StaffAuditLine]]:
+    require(staff, Permission.READ_STAFF_AUDIT)
     found = await paging.newest_first(StaffAuditEntry.all(), key="seq", list_name="staff-audit",
                                       first=first, after=after)
     ids = {e.data.get("staff") for _, e in found.edges} - {None}
-    staff = {str(s.id): s for s in await StaffUser.filter(id__in=list(ids))}
-    return found, [StaffAuditLine(e, staff.get(str(e.data.get("staff"))))
+    actors = {str(s.id): s for s in await StaffUser.filter(id__in=list(ids))}
+    return found, [StaffAuditLine(e, actors.get(str(e.data.get("staff"))))
                    for _, e in found.edges]

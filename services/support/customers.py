@@ -12,11 +12,10 @@ from models import (
     ClosureRequest,
     ClosureStep,
     OfflineRefund,
-    StaffRole,
     StaffUser,
 )
 from services import locks, validation
-from services.actors import require_role
+from services.actors import Permission, require
 from services.closure import eligibility
 from services.closure.eligibility import Finding
 from services.errors import DomainError, StaffErrorCode
@@ -26,9 +25,6 @@ from services.money.ledger import Balance
 from services.records import certificates, staff_audit
 from services.records.staff_audit import StaffAuditAction
 from services.runtime import Runtime
-
-READERS = (StaffRole.AGENT, StaffRole.SUPERVISOR, StaffRole.AUDITOR)
-REVEALERS = (StaffRole.AGENT, StaffRole.SUPERVISOR)
 
 
 @dataclass(frozen=True)
@@ -64,7 +60,7 @@ async def _view(rt: Runtime, account: Account) -> CustomerView:
 
 
 async def by_phone(rt: Runtime, staff: StaffUser, phone: str) -> CustomerView | None:
-    require_role(staff, *READERS)
+    require(staff, Permission.READ_CUSTOMERS)
     account = await Account.get_or_none(phone=phones.normalize(phone))
     return await _view(rt, account) if account else None
 
@@ -75,7 +71,7 @@ async def find(customer_id: str) -> Account | None:
 
 
 async def by_id(rt: Runtime, staff: StaffUser, customer_id: str) -> CustomerView | None:
-    require_role(staff, *READERS)
+    require(staff, Permission.READ_CUSTOMERS)
     account = await find(customer_id)
     return await _view(rt, account) if account else None
 
@@ -89,7 +85,7 @@ def reason_given(reason: str, field: str = "reason") -> str:
 
 async def reveal_phone(rt: Runtime, staff: StaffUser, *, customer_id: str, reason: str) -> str:
     """The full number, written to the staff audit log with the reason; NOT_FOUND once purged."""
-    require_role(staff, *REVEALERS)
+    require(staff, Permission.REVEAL_PHONE)
     reason = reason_given(reason)
     account = await find(customer_id)
     if account is None or account.phone is None:
@@ -103,7 +99,7 @@ async def set_legal_hold(rt: Runtime, staff: StaffUser, *, customer_id: str, hol
                          reason: str) -> Account:
     """While set, nothing of the account is purged (personal data or financial records);
     closure itself goes on."""
-    require_role(staff, StaffRole.SUPERVISOR)
+    require(staff, Permission.SET_LEGAL_HOLD)
     reason = reason_given(reason)
     account = await find(customer_id)
     if account is None:

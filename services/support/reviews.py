@@ -3,9 +3,9 @@
 
 from tortoise.transactions import in_transaction
 
-from models import Account, AccountStatus, ClosureRequest, ClosureStep, StaffRole, StaffUser
+from models import Account, AccountStatus, ClosureRequest, ClosureStep, StaffUser
 from services import locks, paging, validation
-from services.actors import require_role
+from services.actors import Permission, require
 from services.closure.machine import Event, State, apply
 from services.errors import DomainError, StaffErrorCode
 from services.messages import message
@@ -17,12 +17,10 @@ from services.records.staff_audit import StaffAuditAction
 from services.runtime import Runtime
 from services.support.customers import reason_given
 
-QUEUE_READERS = (StaffRole.AGENT, StaffRole.SUPERVISOR)
-
 
 async def queue(staff: StaffUser, *, first: int | None, after: str | None) -> Page[ClosureStep]:
     """Requests waiting for a decision, oldest hold first: each is the step that held it."""
-    require_role(staff, *QUEUE_READERS)
+    require(staff, Permission.READ_REVIEWS)
     return await paging.oldest_first(
         ClosureStep.filter(state=State.UNDER_REVIEW, request__state=State.UNDER_REVIEW)
         .select_related("request", "request__account"),
@@ -43,7 +41,7 @@ async def _held(request_id: str) -> ClosureRequest:
 async def approve(rt: Runtime, staff: StaffUser, *, request_id: str,
                   note: str) -> ClosureRequest:
     """UNDER_REVIEW -> CONFIRMED: the worker completes it as after a plain confirmation."""
-    require_role(staff, StaffRole.SUPERVISOR)
+    require(staff, Permission.DECIDE_REVIEW)
     note = reason_given(note, field="note")
     request = await _held(request_id)
     now = rt.clock.now()
@@ -59,7 +57,7 @@ async def approve(rt: Runtime, staff: StaffUser, *, request_id: str,
 
 async def reject(rt: Runtime, staff: StaffUser, *, request_id: str, note: str) -> ClosureRequest:
     """UNDER_REVIEW -> REJECTED: the account is ACTIVE again; its sessions stay revoked."""
-    require_role(staff, StaffRole.SUPERVISOR)
+    require(staff, Permission.DECIDE_REVIEW)
     note = reason_given(note, field="note")
     request = await _held(request_id)
     now = rt.clock.now()
