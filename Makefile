@@ -24,7 +24,7 @@ run: install
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses=4
 
 bench: install-test
 	$(BIN)/python bench/wrk.py
