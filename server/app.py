@@ -158,7 +158,7 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
                     raise Refused(400, RefusalCode.PERSISTED_QUERY_NOT_IN_LIST,
                                   "This server runs only the apps' trusted documents.")
                 raise Refused(200, RefusalCode.PERSISTED_QUERY_NOT_FOUND,
-                              "PersistedQueryNotFound: send the query with its hash.")
+                              "PersistedQueryNotFound")  # Apollo's clients compare this
             request["query"] = query
         if self.trusted_only and isinstance(query, str) and query and (
                 documents.sha256(query) not in self.trusted):
