@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import strawberry
-from graphql import FieldNode, GraphQLError, ValidationContext, ValidationRule
+from graphql import FieldNode, GraphQLError, GraphQLSyntaxError, ValidationContext, ValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -139,12 +139,32 @@ def redacted(message: str) -> str:
     return STRING_LITERAL.sub('"…"', message)
 
 
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+
+
+def apollo_code(error: GraphQLError) -> str | None:
+    """The code Apollo Server gives an error of the document or its variables (clients and
+    their tooling switch on these); None for an error that has its own or none to have."""
+    if (error.extensions or {}).get("code") or error.path or is_unexpected(error):
+        return None
+    if VARIABLE.match(error.message):
+        return BAD_USER_INPUT  # a variable that does not coerce, or a required one missing
+    if isinstance(error, GraphQLSyntaxError) and "tokens" not in error.message:
+        return PARSE_FAILED
+    return VALIDATION_FAILED  # the rules and the document limits (the token count too)
+
+
 class WalletSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError],
                        execution_context: ExecutionContext | None = None) -> None:
-        """A refusal (validation, login, a role) is one line; an unexpected error was
-        logged with its traceback where it was masked."""
+        """Every error of the document or its variables gets Apollo's code; each refusal
+        (those, a login, a role) is one line; an unexpected error was logged with its
+        traceback where it was masked."""
         for error in errors:
+            if code := apollo_code(error):
+                error.extensions = {**(error.extensions or {}), "code": code}
             if not is_unexpected(error):
                 code = (error.extensions or {}).get("code", "INVALID")
                 log.info("refused %s: %s", code, redacted(error.message))

@@ -84,8 +84,24 @@ async def test_wrong_types_are_refused_before_running(
     assert response.status_code == 200
     body = response.json()
     assert body["data"] is None and body["errors"][0]["message"]
+    assert {e["extensions"]["code"] for e in body["errors"]} == {"BAD_USER_INPUT"}
     assert "Traceback" not in response.text
     assert await snapshot() == before
+
+
+@pytest.mark.parametrize(("document", "code"), [
+    ("query { me { id ", "GRAPHQL_PARSE_FAILED"),
+    ("query { me { noSuchField } }", "GRAPHQL_VALIDATION_FAILED"),
+    ("query($id: ID!) { closureRequest(id: $id) { id } }", "BAD_USER_INPUT"),
+    ("query { " + "a: __typename " * 101 + "}", "GRAPHQL_VALIDATION_FAILED"),
+    ("query { " + "__typename " * 2001 + "}", "GRAPHQL_VALIDATION_FAILED"),
+], ids=["syntax", "unknown-field", "missing-variable", "too-many-aliases", "too-many-tokens"])
+async def test_every_error_of_a_document_carries_apollos_code(
+        api: GraphQL, document: str, code: str) -> None:
+    response = await api.client.post("/graphql", json={"query": document})
+
+    assert (response.status_code, response.json()["data"]) == (200, None)
+    assert [e["extensions"]["code"] for e in response.json()["errors"]] == [code]
 
 
 @pytest.mark.parametrize(("content", "content_type"), [
