@@ -8,6 +8,9 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+from graphql import GraphQLSyntaxError, Source, TokenKind
+from graphql.language import Lexer
+
 MANIFEST = Path(__file__).resolve().parent / "operations.json"
 
 
@@ -31,6 +34,29 @@ def sha256(body: str) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+def digest_of(document_id: str) -> str:
+    """A document id as clients send it — `sha256:<hex>` (GraphQL over HTTP's persisted
+    documents, GraphQL Code Generator) or bare hex (Apollo) — as bare lower-case hex."""
+    return document_id.removeprefix("sha256:").lower()
+
+
+def canonical(body: str) -> str | None:
+    """The document's tokens, one space apart: two bodies that differ only in ignored tokens
+    (white space, commas, comments) are the same document. None if it does not lex."""
+    lexer, tokens = Lexer(Source(body)), []
+    try:
+        token = lexer.advance()
+        while token.kind != TokenKind.EOF:
+            if token.kind in (TokenKind.STRING, TokenKind.BLOCK_STRING):
+                tokens.append(json.dumps(token.value))
+            else:
+                tokens.append(token.value if token.value is not None else token.kind.value)
+            token = lexer.advance()
+    except GraphQLSyntaxError:
+        return None
+    return " ".join(tokens)
+
+
 def manifest(contract: str) -> dict[str, Any]:
     return {"format": "apollo-persisted-query-manifest", "version": 1, "operations": [
         {"id": sha256(body), "name": name, "type": body.split(" ", 1)[0], "body": body}
@@ -40,6 +66,27 @@ def manifest(contract: str) -> dict[str, Any]:
 def trusted() -> dict[str, str]:
     """id -> body of every operation in the committed manifest."""
     return {op["id"]: op["body"] for op in json.loads(MANIFEST.read_text())["operations"]}
+
+
+class Trusted:
+    """The documents a server runs in trusted mode, found by id or by their text up to
+    ignored tokens."""
+
+    def __init__(self, by_id: dict[str, str]) -> None:
+        self.by_id = by_id
+        self.by_text = {canonical(body): body for body in by_id.values()}
+
+    def find(self, query: str) -> str | None:
+        """The trusted body that this text is, whatever its white space, commas, comments."""
+        if sha256(query) in self.by_id:
+            return query
+        return self.by_text.get(canonical(query)) if len(query) <= MAX_TEXT else None
+
+    def bodies(self) -> list[str]:
+        return list(self.by_id.values())
+
+
+MAX_TEXT = 64 * 1024  # the body limit: more is refused before it gets here
 
 
 class Registered:

@@ -79,10 +79,10 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
         )
         self.runtime = runtime
         self.trusted_only = trusted_only
-        self.trusted = documents.trusted() if self.persisted_documents else {}
+        self.trusted = documents.Trusted(documents.trusted() if self.persisted_documents else {})
         self.registered = documents.Registered()
         self.prepared = prepared.PreparedOperations(
-            cast(Schema, self.schema), self.trusted.values(), endpoint="customer",
+            cast(Schema, self.schema), self.trusted.bodies(), endpoint="customer",
         ) if self.persisted_documents else None
 
     persisted_documents = True  # the apps' endpoint: trusted documents and APQ
@@ -113,7 +113,10 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
             body = self.parse_json(await request.body())
         except json.JSONDecodeError:
             return None  # `run` refuses it
-        prepared = self.prepared.find(body) if isinstance(body, dict) else None
+        if not isinstance(body, dict):
+            return None
+        self.resolve_document(body)
+        prepared = self.prepared.find(body)
         if prepared is None:
             return None
         answer = await self.prepared.answer(prepared, body.get("variables"),
@@ -134,16 +137,21 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
         return response
 
     def resolve_document(self, request: dict[str, Any]) -> None:
-        """Trusted documents (production) and Apollo's automatic persisted queries: a request
-        may send only `extensions.persistedQuery.sha256Hash`, and the body is looked up."""
+        """Trusted documents (production) and Apollo's automatic persisted queries. A request
+        names its document by `extensions.persistedQuery.sha256Hash` (Apollo), by
+        `documentId` (`sha256:<hex>` or hex: GraphQL over HTTP, GraphQL Code Generator), or
+        by its text, which is a trusted document whatever its white space, commas and
+        comments; the body is looked up and put in `query`."""
         if not self.persisted_documents:
             return
         extensions = request.get("extensions")
         persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
         digest = persisted.get("sha256Hash") if isinstance(persisted, dict) else None
+        digest = digest if digest is not None else request.get("documentId")
         query = request.get("query")
         if digest is not None and not isinstance(digest, str):
-            raise Refused(400, RefusalCode.BAD_REQUEST, "sha256Hash must be a string.")
+            raise Refused(400, RefusalCode.BAD_REQUEST, "A document id must be a string.")
+        digest = documents.digest_of(digest) if digest else None
         if digest and isinstance(query, str) and query:
             if documents.sha256(query) != digest:
                 raise Refused(400, RefusalCode.PERSISTED_QUERY_HASH_MISMATCH,
@@ -151,7 +159,7 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
             if not self.trusted_only:
                 self.registered.add(digest, query)
         elif digest:
-            query = self.trusted.get(digest) or (
+            query = self.trusted.by_id.get(digest) or (
                 None if self.trusted_only else self.registered.get(digest))
             if query is None:
                 if self.trusted_only:
@@ -160,10 +168,13 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
                 raise Refused(200, RefusalCode.PERSISTED_QUERY_NOT_FOUND,
                               "PersistedQueryNotFound")  # Apollo's clients compare this
             request["query"] = query
-        if self.trusted_only and isinstance(query, str) and query and (
-                documents.sha256(query) not in self.trusted):
-            raise Refused(400, RefusalCode.PERSISTED_QUERY_NOT_IN_LIST,
-                          "This server runs only the apps' trusted documents.")
+        if isinstance(query, str) and query:
+            found = self.trusted.find(query)
+            if found is not None:
+                request["query"] = found  # and so it runs prepared
+            elif self.trusted_only:
+                raise Refused(400, RefusalCode.PERSISTED_QUERY_NOT_IN_LIST,
+                              "This server runs only the apps' trusted documents.")
 
     build = staticmethod(build_schema)
     context_class: type[Context] | type[StaffContext] = Context

@@ -63,6 +63,32 @@ async def test_production_runs_the_contract_body_but_refuses_any_other_document(
         assert len(refused.headers["x-request-id"]) == 32
 
 
+async def test_production_knows_a_contract_document_however_a_client_names_it(
+        production: httpx.AsyncClient) -> None:
+    # the same operation retyped: other indentation, commas, a comment
+    retyped = "# built by the app\nmutation CreateCaptcha($purpose: CaptchaPurpose!) {\n" \
+              "    createCaptcha(purpose: $purpose) { captchaId, imageDataUrl, expiresAt }\n}"
+    digest = sha256(CREATE_CAPTCHA)
+    variables = {"purpose": "LOGIN"}
+
+    answers = [await production.post("/graphql", json=body) for body in (
+        {"query": retyped, "variables": variables},
+        {"documentId": f"sha256:{digest}", "variables": variables},
+        {"documentId": digest.upper(), "variables": variables},
+        {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}},
+         "variables": variables})]
+    unknown = await production.post("/graphql", json={"documentId": "sha256:" + "0" * 64})
+    other = await production.post("/graphql", json={
+        "query": retyped.replace("expiresAt", "expiresAt captchaId")})
+
+    for answer in answers:
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["data"]["createCaptcha"]["imageDataUrl"].startswith("data:")
+    for refused in (unknown, other):
+        assert (refused.status_code, refused.json()["errors"][0]["extensions"]["code"]) == (
+            400, "PERSISTED_QUERY_NOT_IN_LIST")
+
+
 async def test_apq_round_trip_outside_production(api: GraphQL) -> None:
     document = "query Mine { __typename }"
     extensions = by_hash(document)
