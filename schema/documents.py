@@ -63,9 +63,15 @@ def manifest(contract: str) -> dict[str, Any]:
         for name, body in operations_of(contract).items()]}
 
 
+def manifest_operations() -> list[dict[str, str]]:
+    """The committed manifest's operations: id, name, type, body."""
+    operations: list[dict[str, str]] = json.loads(MANIFEST.read_text())["operations"]
+    return operations
+
+
 def trusted() -> dict[str, str]:
     """id -> body of every operation in the committed manifest."""
-    return {op["id"]: op["body"] for op in json.loads(MANIFEST.read_text())["operations"]}
+    return {op["id"]: op["body"] for op in manifest_operations()}
 
 
 class Trusted:

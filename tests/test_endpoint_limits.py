@@ -6,7 +6,7 @@ import httpx
 import pytest
 from graphql import GraphQLError
 
-from schema.limits import is_unexpected
+from schema.limits import OperationLabels, is_unexpected
 from server.app import create_app
 from server.settings import Settings
 from services.runtime import Runtime
@@ -111,3 +111,23 @@ async def test_an_unexpected_error_reaches_the_client_masked(
     assert len(error["extensions"]["requestId"]) == 32
     assert "hmac" not in str(body).lower() and "Traceback" not in str(body)
     assert error["extensions"]["requestId"] in caplog.text
+
+
+async def test_no_client_can_grow_the_operation_label_of_the_metrics(api: GraphQL) -> None:
+    for n in range(5):
+        await api.client.post("/graphql", json={"query": f"query Invented{n} {{ __typename }}"})
+
+    metrics = (await api.client.get("/metrics")).text
+
+    assert "Invented" not in metrics
+    assert 'endpoint="customer",operation="other",outcome="ok"' in metrics
+
+
+def test_the_desk_admits_64_operation_names_then_other() -> None:
+    labels = OperationLabels()
+
+    desk = [labels("staff", f"Op{n}") for n in range(70)]
+
+    assert desk[:64] == [f"Op{n}" for n in range(64)] and set(desk[64:]) == {"other"}
+    assert (labels("customer", "Me"), labels("customer", "Op1"), labels("customer", None)) == (
+        "Me", "other", "anonymous")
