@@ -70,6 +70,30 @@ async def test_a_demo_customer_checks_closure_eligibility_in_graphiql(server: st
     assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
 
 
+async def test_the_desk_page_keeps_its_own_tabs_and_history(server: str) -> None:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        try:
+            context = await browser.new_context()  # one origin: one localStorage for both
+            page = await context.new_page()
+            await page.goto(f"{server}/graphql#{urlencode({'query': LOGIN})}")
+            await page.click(".graphiql-execute-button")
+            await page.locator(".graphiql-response").get_by_text('"token"').first.wait_for(
+                timeout=15_000)
+            await page.goto(f"{server}/staff/graphql")
+            await page.locator(".graphiql-container").first.wait_for(timeout=15_000)
+            editor = await page.locator(".graphiql-query-editor").first.inner_text()
+            keys = await page.evaluate("Object.keys(window.localStorage)")
+        finally:
+            await browser.close()
+
+    assert "staffLogin" in editor and "loginWithPassword" not in editor
+    assert {k.split(":")[0] for k in keys} == {"wallet-closure-apps", "wallet-closure-staff"}
+
+
 def test_the_page_and_its_assets_are_served_safely(server: str) -> None:
     page = urllib.request.urlopen(urllib.request.Request(
         f"{server}/graphql", headers={"accept": "text/html"}), timeout=10)
