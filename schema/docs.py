@@ -424,11 +424,13 @@ def undescribed(schema: GraphQLSchema) -> list[str]:
     return [key for key, item in items(schema) if not item.description]
 
 
-def document(schema: GraphQLSchema) -> None:
-    """Fills DOCS into what its definition left undescribed."""
+def document(schema: GraphQLSchema, entries: dict[str, str] | None = None) -> None:
+    """Fills `entries` (the apps' DOCS unless given) into what its definition left
+    undescribed."""
+    entries = DOCS if entries is None else entries
     for key, item in items(schema):
-        if not item.description and key in DOCS:
-            item.description = DOCS[key]
+        if not item.description and key in entries:
+            item.description = entries[key]
 
 
 Described = GraphQLNamedType | GraphQLField | GraphQLInputField | GraphQLArgument | (

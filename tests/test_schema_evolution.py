@@ -3,10 +3,13 @@ be named in the release notes (CHANGELOG.md) before it ships."""
 
 from pathlib import Path
 
+import pytest
 from graphql import build_schema, find_breaking_changes, find_dangerous_changes
 
 from schema import docs
 from schema.api import build_schema as served_schema
+from schema.staff import docs as staff_docs
+from schema.staff.api import build_staff_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,7 +38,10 @@ def test_the_guard_fails_on_a_removed_field() -> None:
     assert unannounced(old, new, "- Field Query.balance was removed.") == []
 
 
-def test_every_type_field_argument_and_enum_value_is_described() -> None:
-    schema = served_schema()._schema
+@pytest.mark.parametrize(("build", "entries"), [(served_schema, docs.DOCS),
+                                                (build_staff_schema, staff_docs.DOCS)],
+                         ids=["apps", "desk"])
+def test_every_type_field_argument_and_enum_value_is_described(build, entries) -> None:
+    schema = build()._schema
     assert docs.undescribed(schema) == []
-    assert [key for key in docs.DOCS if key not in dict(docs.items(schema))] == []
+    assert [key for key in entries if key not in dict(docs.items(schema))] == []

@@ -5,8 +5,9 @@ import strawberry
 
 from resolvers.staff import desk
 from resolvers.staff.permissions import allowed
-from schema import limits
+from schema import docs, limits
 from schema.pagination import Connection
+from schema.staff import docs as staff_docs
 from schema.staff import types
 from services.actors import Permission as P
 
@@ -50,5 +51,7 @@ class StaffMutation:
 
 
 def build_staff_schema(*, production: bool = False) -> strawberry.Schema:
-    return limits.WalletSchema(query=StaffQuery, mutation=StaffMutation,
-                               **limits.hardening(production=production, endpoint="staff"))
+    schema = limits.WalletSchema(query=StaffQuery, mutation=StaffMutation,
+                                 **limits.hardening(production=production, endpoint="staff"))
+    docs.document(schema._schema, staff_docs.DOCS)
+    return schema
