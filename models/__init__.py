@@ -25,11 +25,13 @@ from models.staff import (
     StaffSession,
     StaffUser,
 )
+from models.trusted import AppManifest, ManifestDocument
 from models.verification import Challenge, ChallengeKind, FailedLogin, PasswordThrottle, Purpose
 
 __all__ = [
     "Account",
     "AccountStatus",
+    "AppManifest",
     "AuditEntry",
     "AutoPayAgreement",
     "BankCard",
@@ -48,6 +50,7 @@ __all__ = [
     "ExportStatus",
     "FailedLogin",
     "LedgerEntry",
+    "ManifestDocument",
     "MovementKind",
     "OfflineRefund",
     "OutboxMessage",

@@ -5,11 +5,23 @@ import hashlib
 import json
 import re
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLSyntaxError, Source, TokenKind
+from graphql import (
+    GraphQLSchema,
+    GraphQLSyntaxError,
+    OperationDefinitionNode,
+    Source,
+    TokenKind,
+    parse,
+    specified_rules,
+    validate,
+)
 from graphql.language import Lexer
+
+from schema.limits import MAX_TOKENS, VALIDATION_RULES
 
 MANIFEST = Path(__file__).resolve().parent / "operations.json"
 
@@ -119,3 +131,65 @@ class Registered:
 
     def __len__(self) -> int:
         return len(self._documents)
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str  # SHA-256 of body, hex
+    name: str
+    body: str
+
+
+class ManifestRefused(ValueError):
+    """A manifest that cannot be registered; `problems` says which operation and why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def read_manifest(text: str, schema: GraphQLSchema) -> list[Document]:
+    """The documents of an app build's manifest — Apollo's persisted query manifest
+    (`@apollo/generate-persisted-query-manifest`) or GraphQL Code Generator's
+    `persisted-documents.json` — each checked against the schema and the document limits;
+    ManifestRefused naming every operation that fails, and why."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ManifestRefused([f"not JSON: {error}"]) from None
+    if isinstance(data, dict) and data.get("format") == "apollo-persisted-query-manifest":
+        entries = [(op.get("id"), op.get("body")) for op in data.get("operations") or []
+                   if isinstance(op, dict)]
+    elif isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
+        entries = [(digest_of(key), body) for key, body in data.items()]
+    else:
+        raise ManifestRefused(["neither an Apollo persisted query manifest nor a "
+                               "persisted-documents.json of GraphQL Code Generator"])
+    documents, problems = [], []
+    rules = [*specified_rules, *VALIDATION_RULES]
+    for number, (document_id, body) in enumerate(entries, 1):
+        label = f"document {number}"
+        if not isinstance(document_id, str) or not isinstance(body, str):
+            problems.append(f"{label}: needs an id and a body")
+            continue
+        try:
+            parsed = parse(body, max_tokens=MAX_TOKENS)
+        except GraphQLSyntaxError as error:
+            problems.append(f"{label}: {error.message}")
+            continue
+        operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+        name = operations[0].name.value if len(operations) == 1 and operations[0].name else None
+        label = name or label
+        if name is None:
+            problems.append(f"{label}: needs exactly one named operation")
+        elif sha256(body) != document_id.lower():
+            problems.append(f"{label}: its id is not the SHA-256 of its body")
+        elif errors := validate(schema, parsed, rules):
+            problems.append(f"{label}: {errors[0].message}")
+        else:
+            documents.append(Document(document_id.lower(), name, body))
+    if problems:
+        raise ManifestRefused(problems)
+    if not documents:
+        raise ManifestRefused(["the manifest has no documents"])
+    return documents

@@ -23,7 +23,6 @@ from strawberry.extensions.query_depth_limiter import create_validator as max_de
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from schema import documents
 from services import database, metrics
 
 log = logging.getLogger("wallet.graphql")
@@ -99,12 +98,12 @@ class MaskUnexpectedErrors(MaskErrors):
 
 
 class OperationLabels:
-    """The `operation` label of the metrics, which no client can grow: the apps' trusted
-    operations by name (the desk's first 64 names, its console being ours), anything else
-    `other`."""
+    """The `operation` label of the metrics, which no client can grow: the apps' trusted and
+    registered operations by name (the desk's first 64 names, its console being ours),
+    anything else `other`. The apps' endpoint says which names it trusts."""
 
     def __init__(self) -> None:
-        self.trusted = frozenset(op["name"] for op in documents.manifest_operations())
+        self.trusted: frozenset[str] = frozenset()
         self.desk: set[str] = set()
 
     def __call__(self, endpoint: str, name: str | None) -> str:

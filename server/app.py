@@ -4,6 +4,8 @@ import asyncio
 import contextlib
 import gc
 import json
+import logging
+import time
 from collections.abc import AsyncIterator
 from typing import Any, cast
 
@@ -25,7 +27,7 @@ from resolvers.staff.context import StaffContext
 from schema import documents, limits
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
-from server import bench_routes, graphiql, observability, prepared, refusals, routes
+from server import bench_routes, graphiql, observability, prepared, refusals, routes, trusted
 from server.database import tortoise_config
 from server.refusals import RefusalCode, Refused
 from server.settings import Settings
@@ -35,6 +37,7 @@ from services.messages import negotiate
 from services.runtime import Runtime
 
 # The largest contract operation with its variables is well under 4 kB.
+log = logging.getLogger("wallet.graphql")
 MAX_BODY_BYTES = 64 * 1024
 
 
@@ -79,7 +82,12 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
         )
         self.runtime = runtime
         self.trusted_only = trusted_only
-        self.trusted = documents.Trusted(documents.trusted() if self.persisted_documents else {})
+        self.contract = documents.trusted() if self.persisted_documents else {}
+        self.trusted = documents.Trusted(self.contract)
+        self.refreshed_at = -trusted.REFRESH_SECONDS
+        if self.persisted_documents:
+            limits.operation_label.trusted = frozenset(
+                op["name"] for op in documents.manifest_operations())
         self.registered = documents.Registered()
         self.prepared = prepared.PreparedOperations(
             cast(Schema, self.schema), self.trusted.bodies(), endpoint="customer",
@@ -93,6 +101,7 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
             return
         request = Request(scope=scope, receive=receive)
         try:
+            await self.refresh_trusted()
             response = await self.prepared_answer(request) or await self.run(request)
         except HTTPException as error:
             response = refusals.from_http_exception(error)
@@ -102,6 +111,28 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
             response = refusals.answer(error.status_code, RefusalCode.PAYLOAD_TOO_LARGE,
                                        str(error.detail))
         await response(scope, receive, send)
+
+    async def refresh_trusted(self) -> None:
+        """Every few seconds, the app builds' registered documents as the database has them
+        now (added and retired by `wallet-closure trusted-documents`)."""
+        now = time.monotonic()
+        if self.prepared is None or now - self.refreshed_at < trusted.REFRESH_SECONDS:
+            return
+        self.refreshed_at = now
+        registered = await trusted.live()
+        by_id = {**self.contract, **{d.id: d.body for d in registered}}
+        if by_id.keys() == self.trusted.by_id.keys():
+            return
+        for document in registered:
+            try:
+                self.prepared.prepare(document.body)
+            except ValueError as error:  # registered against an older schema
+                log.warning("registered document %s no longer fits: %s", document.name, error)
+                by_id.pop(document.id)
+        self.trusted = documents.Trusted(by_id)
+        limits.operation_label.trusted = frozenset(
+            {op["name"] for op in documents.manifest_operations()}
+            | {d.name for d in registered})
 
     async def prepared_answer(self, request: Request) -> Response | None:
         """The answer to a trusted document POSTed as JSON, from the short path; None for

@@ -20,7 +20,7 @@ from models import StaffAuditEntry, StaffRole
 from schema import documents
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
-from server import database, demo, diagrams
+from server import database, demo, diagrams, trusted
 from server.app import serving_app
 from server.observability import configure_logging
 from server.settings import Settings
@@ -215,6 +215,45 @@ def export_operations(_: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def trusted_documents(settings: Settings, args: argparse.Namespace) -> int:
+    """`trusted-documents add FILE --app --version | list | retire --app --version`: the app
+    builds' persisted documents that every serve of this deployment runs."""
+    asyncio.run(database.migrate(settings.database_url))
+    now = build_runtime(settings).clock.now()
+    if args.action == "list":
+        found = asyncio.run(_with_orm(settings, trusted.versions))
+        print("app\tversion\tdocuments\tadded\tretired")
+        for v in found:
+            print(f"{v.app}\t{v.version}\t{v.documents}\t{v.added_at.isoformat()}\t"
+                  f"{v.retired_at.isoformat() if v.retired_at else '-'}")
+        return 0
+    if not (args.app and args.version):
+        print(f"wallet-closure trusted-documents {args.action}: needs --app and --version",
+              file=sys.stderr)
+        return 2
+    if args.action == "retire":
+        retired = asyncio.run(_with_orm(settings, lambda: trusted.retire(
+            app=args.app, version=args.version, now=now)))
+        print(f"{args.app} {args.version} retired" if retired
+              else f"no registered version {args.app} {args.version}")
+        return 0 if retired else 1
+    if not args.file:
+        print("wallet-closure trusted-documents add: needs the manifest FILE", file=sys.stderr)
+        return 2
+    text = Path(args.file).read_text()
+    try:
+        count = asyncio.run(_with_orm(settings, lambda: trusted.add(
+            build_schema()._schema, text, app=args.app, version=args.version, now=now)))
+    except documents.ManifestRefused as refused:
+        for problem in refused.problems:
+            print(f"refused: {problem}", file=sys.stderr)
+        print("nothing registered", file=sys.stderr)
+        return 1
+    print(f"{args.app} {args.version}: {count} documents registered (every serve runs them "
+          f"within {trusted.REFRESH_SECONDS:.0f} s)")
+    return 0
+
+
 def certificate_keys(settings: Settings, _: argparse.Namespace) -> int:
     """`certificate-keys rotate`: a new signing key; the old public keys stay published."""
     asyncio.run(database.migrate(settings.database_url))
@@ -297,6 +336,14 @@ def _parser() -> argparse.ArgumentParser:
                         ).set_defaults(run=scrub)
     commands.add_parser("outbox", help="list SMS that expired undelivered (exit 1 if any)"
                         ).set_defaults(run=outbox_command)
+    p = commands.add_parser("trusted-documents",
+                            help="register, list or retire an app build's persisted documents")
+    p.add_argument("action", choices=["add", "list", "retire"])
+    p.add_argument("file", nargs="?", help="add: Apollo's persisted query manifest or GraphQL "
+                                            "Code Generator's persisted-documents.json")
+    p.add_argument("--app", help="the app, e.g. ios or android")
+    p.add_argument("--version", help="the app build's version")
+    p.set_defaults(run=trusted_documents)
     p = commands.add_parser("certificate-keys", help="rotate the certificates' signing key")
     p.add_argument("action", choices=["rotate"])
     p.set_defaults(run=certificate_keys)

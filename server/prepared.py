@@ -175,16 +175,24 @@ class PreparedOperations:
         self.schema = schema
         self.endpoint = endpoint
         self.operations: dict[str, Prepared] = {}
-        rules = [*specified_rules, *limits.VALIDATION_RULES]
         for body in bodies:
-            document = parse(body, max_tokens=limits.MAX_TOKENS)
-            errors = validate(schema._schema, document, rules)
-            if errors:  # the manifest and the schema disagree: no server should start so
-                raise ValueError(f"trusted document does not validate: {errors[0].message}")
-            [operation] = document.definitions
-            assert isinstance(operation, OperationDefinitionNode) and operation.name
-            self.operations[body] = Prepared(document, operation.name.value,
-                                             root_shapes(schema._schema, operation))
+            self.prepare(body)
+
+    def prepare(self, body: str) -> None:
+        """Parses and validates a trusted document once; ValueError if it does not fit the
+        schema (for the contract's: no server should start so)."""
+        if body in self.operations:
+            return
+        document = parse(body, max_tokens=limits.MAX_TOKENS)
+        errors = validate(self.schema._schema, document, [*specified_rules,
+                                                          *limits.VALIDATION_RULES])
+        if errors:
+            raise ValueError(f"trusted document does not validate: {errors[0].message}")
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        [operation] = operations
+        assert operation.name
+        self.operations[body] = Prepared(document, operation.name.value,
+                                         root_shapes(self.schema._schema, operation))
 
     def find(self, request: dict[str, Any]) -> Prepared | None:
         """The prepared operation this request asks for, if it asks in the plain way."""
