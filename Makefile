@@ -1,22 +1,33 @@
 # `make run` serves GraphiQL with the demo accounts (PORT=8001 for another port);
-# `make test` runs the checks and tests; `make bench` the benchmark (needs wrk).
+# `make test` runs the checks and tests; `make bench` the benchmark (needs wrk);
+# `make lock` re-resolves requirements/*.lock after a change of pyproject.toml's dependencies
+# (or to take upgrades on purpose); everything else installs exactly what the locks say.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test bench install install-test
+.PHONY: run test bench install install-test lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q --require-hashes -r requirements/run.lock
+	$(BIN)/pip install -q --no-deps -e .
 
 install-test: $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --require-hashes -r requirements/test.lock
+	$(BIN)/pip install -q --no-deps -e .
+
+lock: $(BIN)/python
+	$(BIN)/pip install -q pip-tools
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links -o requirements/run.lock pyproject.toml
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links --extra test -o requirements/test.lock pyproject.toml
 
 run: install
 	$(BIN)/wallet-closure serve --demo-data --port $(PORT)

@@ -2,9 +2,12 @@
 match the served schema, and each layer imports only the layers below it."""
 
 import ast
+import importlib.metadata
 import itertools
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -170,3 +173,50 @@ def test_the_readme_is_a_front_page_whose_links_all_lead_somewhere() -> None:
     links = [link.split(")")[0] for link in text.split("](")[1:]]
     assert len(text.splitlines()) <= 150
     assert links and [link for link in links if not (ROOT / link).exists()] == []
+
+
+def _name(requirement: str) -> str:
+    """A distribution's name as PEP 503 normalises it."""
+    name = re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _declared() -> tuple[set[str], set[str]]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    return ({_name(r) for r in project["dependencies"]},
+            {_name(r) for r in project["optional-dependencies"]["test"]})
+
+
+def _locked(lock: str) -> dict[str, str]:
+    text = (ROOT / "requirements" / lock).read_text()
+    return {_name(name): version for name, version in
+            re.findall(r"^([A-Za-z0-9_.-]+)==([^ \\\n]+)", text, re.M)}
+
+
+def test_every_library_the_code_imports_is_a_declared_dependency() -> None:
+    ours = {"models", "resolvers", "schema", "server", "services"}
+    imported: set[str] = set()
+    for package in ours:
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.Import):
+                    imported |= {a.name.split(".")[0] for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    imported.add(node.module.split(".")[0])
+    third_party = imported - ours - set(sys.stdlib_module_names)
+    runtime, _ = _declared()
+    providers = importlib.metadata.packages_distributions()
+    undeclared = {module for module in third_party
+                  if not {_name(d) for d in providers.get(module, [])} & runtime}
+    assert undeclared == set()
+
+
+@pytest.mark.parametrize(("lock", "groups"), [("run.lock", 1), ("test.lock", 2)])
+def test_the_locks_pin_every_declared_dependency_and_the_venv_has_them(
+        lock: str, groups: int) -> None:
+    declared = set().union(*_declared()[:groups])
+    locked = _locked(lock)
+    assert declared - set(locked) == set(), "run `make lock`"
+    installed = {_name(d.metadata["Name"]): d.version
+                 for d in importlib.metadata.distributions()}
+    assert {n: v for n, v in locked.items() if installed.get(n) != v} == {}, "run `make test`"
