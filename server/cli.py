@@ -372,13 +372,26 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def setting_problems(error: ValidationError) -> list[str]:
+    """Pydantic's report as one line per setting, each naming its variable."""
+    lines = []
+    for problem in error.errors():
+        if problem["loc"]:
+            lines.append(f"WALLET_{str(problem['loc'][0]).upper()}: {problem['msg']}")
+        else:  # Settings.problems, already one per line
+            lines += str(problem["msg"]).removeprefix("Value error, ").splitlines()
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     configure_logging()
     try:
         settings = Settings()
     except ValidationError as error:
-        print(f"wallet-closure: refusing to start: {error}", file=sys.stderr)
+        print("wallet-closure: refusing to start:", file=sys.stderr)
+        for line in setting_problems(error):
+            print(f"  {line}", file=sys.stderr)
         return 2
     command: Callable[[Settings, argparse.Namespace], int] = args.run
     return command(settings, args)

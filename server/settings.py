@@ -60,28 +60,43 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check(self) -> "Settings":
-        if self.production and self.captcha_test_answer:
-            raise ValueError("WALLET_CAPTCHA_TEST_ANSWER must not be set in production")
-        if self.production and self.bench_routes:
-            raise ValueError("WALLET_BENCH_ROUTES must not be set in production")
-        if self.production and not self.secret_key:
-            raise ValueError("WALLET_SECRET_KEY is required in production")
-        if self.production and self.sms_backend != "webhook":
-            raise ValueError("production sends SMS through a gateway: set WALLET_SMS_BACKEND="
-                             "webhook (console and file write codes and phone numbers out)")
-        if self.sms_backend == "file" and not self.sms_file:
-            raise ValueError("WALLET_SMS_BACKEND=file needs WALLET_SMS_FILE")
-        if self.sms_backend == "webhook" and not self.sms_webhook_url:
-            raise ValueError("WALLET_SMS_BACKEND=webhook needs WALLET_SMS_WEBHOOK_URL")
-        if self.payout_backend == "webhook" and not (
-                self.payout_webhook_url and self.payout_webhook_secret):
-            raise ValueError("WALLET_PAYOUT_BACKEND=webhook needs WALLET_PAYOUT_WEBHOOK_URL "
-                             "and WALLET_PAYOUT_WEBHOOK_SECRET")
-        if self.sms_in_flight < 1:
-            raise ValueError("WALLET_SMS_IN_FLIGHT must be at least 1")
-        if self.recovery_days < 0 or self.worker_interval_seconds <= 0:
-            raise ValueError("WALLET_RECOVERY_DAYS must be >= 0, the worker interval > 0")
+        problems = self.problems()
+        if problems:
+            raise ValueError("\n".join(problems))
         return self
+
+    def problems(self) -> list[str]:
+        """Every setting that is wrong, one line each, naming its variable."""
+        found, production = [], self.production
+        if production and "database_url" not in self.model_fields_set:
+            found.append("WALLET_DATABASE_URL: production needs it set (postgres://...), never "
+                         "a SQLite file chosen by default")
+        if production and not self.secret_key:
+            found.append("WALLET_SECRET_KEY: required in production")
+        if production and self.captcha_test_answer:
+            found.append("WALLET_CAPTCHA_TEST_ANSWER: must not be set in production")
+        if production and self.bench_routes:
+            found.append("WALLET_BENCH_ROUTES: must not be set in production")
+        if production and self.sms_backend != "webhook":
+            found.append("WALLET_SMS_BACKEND: production sends SMS through a gateway: set it "
+                         "to webhook (console and file write codes and phone numbers out)")
+        if self.sms_backend == "file" and not self.sms_file:
+            found.append("WALLET_SMS_FILE: WALLET_SMS_BACKEND=file needs it")
+        if self.sms_backend == "webhook" and not self.sms_webhook_url:
+            found.append("WALLET_SMS_WEBHOOK_URL: WALLET_SMS_BACKEND=webhook needs it")
+        if self.payout_backend == "webhook" and not self.payout_webhook_url:
+            found.append("WALLET_PAYOUT_WEBHOOK_URL: WALLET_PAYOUT_BACKEND=webhook needs it")
+        if self.payout_backend == "webhook" and not self.payout_webhook_secret:
+            found.append("WALLET_PAYOUT_WEBHOOK_SECRET: WALLET_PAYOUT_BACKEND=webhook needs it")
+        if self.sms_in_flight < 1:
+            found.append("WALLET_SMS_IN_FLIGHT: must be at least 1")
+        if self.recovery_days < 0:
+            found.append("WALLET_RECOVERY_DAYS: must be 0 or more")
+        if self.worker_interval_seconds <= 0:
+            found.append("WALLET_WORKER_INTERVAL_SECONDS: must be more than 0")
+        if not self.database_url.startswith(("sqlite://", "postgres://", "asyncpg://")):
+            found.append("WALLET_DATABASE_URL: sqlite://... or postgres://...")
+        return found
 
     def secret(self) -> bytes:
         """The configured key, or in development one kept beside the database."""

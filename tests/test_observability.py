@@ -178,7 +178,8 @@ def test_no_variable_value_reaches_the_log_in_production(tmp_path: Path) -> None
         cwd=tmp_path, stdout=log_file, stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONPATH": str(ROOT), "WALLET_ENV": "production",
              "WALLET_SECRET_KEY": "a-production-secret", "WALLET_SMS_BACKEND": "webhook",
-             "WALLET_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms", "WALLET_STAFF_API": "on"})
+             "WALLET_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms", "WALLET_STAFF_API": "on",
+             "WALLET_DATABASE_URL": f"sqlite://{tmp_path / 'wallet.sqlite3'}"})
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):

@@ -7,6 +7,7 @@ import sys
 import pytest
 from pydantic import ValidationError
 
+from server.cli import setting_problems
 from server.settings import Settings
 from server.wiring import build_runtime
 
@@ -23,20 +24,43 @@ def test_defaults_are_the_spec_defaults(monkeypatch: pytest.MonkeyPatch) -> None
         "development", "sqlite://wallet.sqlite3", "console", "simulated", 5, 5, 15, None)
 
 
+PRODUCTION = {"env": "production", "secret_key": "k" * 32, "database_url": "postgres://db/w",
+              "sms_backend": "webhook", "sms_webhook_url": "http://sms.test/send"}
+
+
+def problems(**settings: object) -> list[str]:
+    """The lines `wallet-closure` prints for these settings."""
+    try:
+        Settings(**settings)  # type: ignore[arg-type]
+    except ValidationError as error:
+        return setting_problems(error)
+    return []
+
+
 @pytest.mark.parametrize("backend", ["console", "file"])
 def test_production_refuses_an_sms_backend_that_writes_codes_out(backend: str) -> None:
-    with pytest.raises(ValidationError, match="WALLET_SMS_BACKEND=webhook"):
-        Settings(env="production", secret_key="k" * 32, sms_backend=backend, sms_file="x")
+    found = problems(**{**PRODUCTION, "sms_backend": backend, "sms_file": "x"})
+    assert [line.split(":")[0] for line in found] == ["WALLET_SMS_BACKEND"]
 
 
-def test_production_needs_a_secret() -> None:
-    with pytest.raises(ValidationError, match="WALLET_SECRET_KEY is required"):
-        Settings(env="production")
+def test_production_with_nothing_set_names_every_missing_setting_at_once() -> None:
+    assert problems(**PRODUCTION) == []
+    assert [line.split(":")[0] for line in problems(env="production")] == [
+        "WALLET_DATABASE_URL", "WALLET_SECRET_KEY", "WALLET_SMS_BACKEND"]
+    assert [line.split(":")[0] for line in problems(
+        sms_in_flight="many", recovery_days="a week")] == [
+        "WALLET_SMS_IN_FLIGHT", "WALLET_RECOVERY_DAYS"]
+
+
+def test_production_never_falls_back_to_a_sqlite_file() -> None:
+    found = problems(**{k: v for k, v in PRODUCTION.items() if k != "database_url"})
+    assert found == ["WALLET_DATABASE_URL: production needs it set (postgres://...), never a "
+                     "SQLite file chosen by default"]
 
 
 def test_production_refuses_a_captcha_test_answer() -> None:
-    with pytest.raises(ValidationError, match="WALLET_CAPTCHA_TEST_ANSWER"):
-        Settings(env="production", secret_key="k" * 32, captcha_test_answer="TEST")
+    assert [line.split(":")[0] for line in problems(**PRODUCTION, captcha_test_answer="T")] == [
+        "WALLET_CAPTCHA_TEST_ANSWER"]
 
 
 def test_development_uses_the_captcha_test_answer_and_a_kept_secret(
@@ -60,4 +84,10 @@ def test_the_server_refuses_to_start_in_production_with_a_test_answer() -> None:
                             capture_output=True, text=True, timeout=60, check=False)
 
     assert result.returncode == 2
-    assert "refusing to start" in result.stderr
+    assert result.stderr.splitlines() == [
+        "wallet-closure: refusing to start:",
+        "  WALLET_DATABASE_URL: production needs it set (postgres://...), never a SQLite file "
+        "chosen by default",
+        "  WALLET_CAPTCHA_TEST_ANSWER: must not be set in production",
+        "  WALLET_SMS_BACKEND: production sends SMS through a gateway: set it to webhook "
+        "(console and file write codes and phone numbers out)"]
