@@ -383,6 +383,26 @@ def setting_problems(error: ValidationError) -> list[str]:
     return lines
 
 
+# The commands that may make a database where there is none; the others say what they looked
+# for instead of leaving an empty SQLite file (and a development secret) behind.
+CREATE_A_DATABASE = {serve, migrate, demo_data}
+NEED_NO_DATABASE = {state_diagrams, export_schema, export_operations, makemigrations}
+
+
+def _missing_database(settings: Settings, args: argparse.Namespace) -> str | None:
+    if args.run in CREATE_A_DATABASE | NEED_NO_DATABASE or (
+            args.run is verify_certificate and args.keys):
+        return None
+    url = settings.database_url
+    if database.is_postgres(url) or not url.startswith("sqlite://"):
+        return None
+    path = url.removeprefix("sqlite://")
+    if path == ":memory:" or Path(path).exists():
+        return None
+    return (f"no database at {Path(path).resolve()} (WALLET_DATABASE_URL={url}); run it where "
+            "the database is, or `wallet-closure migrate` to make one")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     configure_logging()
@@ -393,8 +413,19 @@ def main(argv: list[str] | None = None) -> int:
         for line in setting_problems(error):
             print(f"  {line}", file=sys.stderr)
         return 2
+    if missing := _missing_database(settings, args):
+        print(f"wallet-closure: {missing}", file=sys.stderr)
+        return 2
     command: Callable[[Settings, argparse.Namespace], int] = args.run
-    return command(settings, args)
+    try:
+        return command(settings, args)
+    except Exception as error:
+        if not database.is_unreachable(error):
+            raise
+        print(f"wallet-closure: cannot use the database at "
+              f"{database.without_password(settings.database_url)}: {database.why(error)}",
+              file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from tortoise.migrations.api import migrate as tortoise_migrate
 from tortoise.migrations.autodetector import MigrationAutodetector
 
 import models.migrations as migrations_package
+from services import database as services_database
 
 # Any constant works; it only has to be the same in every process.
 MIGRATION_LOCK = zlib.crc32(b"wallet-closure migrations")
@@ -109,3 +110,25 @@ async def make_migrations(name: str | None = None) -> list[str]:
             writer.name = f"{writer.name.split('_', 1)[0]}_{name}"
         written.append(str(writer.write()))
     return written
+
+
+def is_unreachable(error: BaseException) -> bool:
+    """The database cannot be used at all: it does not exist, refuses the password, or no
+    server answers (as opposed to a fault while using it)."""
+    return services_database.is_unavailable(error) or isinstance(error, (
+        asyncpg.InvalidCatalogNameError, asyncpg.InvalidPasswordError,
+        asyncpg.InvalidAuthorizationSpecificationError, OSError)) or isinstance(
+        error.__cause__, (asyncpg.InvalidCatalogNameError, asyncpg.InvalidPasswordError,
+                          asyncpg.InvalidAuthorizationSpecificationError, OSError))
+
+
+def why(error: BaseException) -> str:
+    cause = error.__cause__ or error
+    return f"{type(cause).__name__}: {cause}".splitlines()[0]
+
+
+def without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))

@@ -45,6 +45,7 @@ def test_export_schema_prints_the_sdl(tmp_path: Path) -> None:
 
 def test_staff_add_prints_a_provisioning_uri_and_disable_ends_the_account(
         tmp_path: Path) -> None:
+    assert wallet_closure("migrate", cwd=tmp_path).returncode == 0
     added = subprocess.run(
         [sys.executable, "-m", "server.cli", "staff", "add", "lin.agent", "--role", "AGENT"],
         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, input="A-long-pass-1\n",
@@ -192,3 +193,36 @@ def test_several_workers_need_postgresql(tmp_path: Path) -> None:
 
     assert (result.returncode, result.stderr.strip()) == (
         2, "wallet-closure: --workers needs PostgreSQL; SQLite mode is one process")
+
+
+@pytest.mark.parametrize("command", [["verify-audit"], ["verify-ledger"], ["outbox"],
+                                     ["worker"], ["staff", "disable", "wang"], ["scrub"]])
+def test_a_command_in_an_empty_folder_says_what_it_looked_for_and_creates_nothing(
+        tmp_path: Path, command: list[str]) -> None:
+    result = wallet_closure(*command, cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"wallet-closure: no database at {tmp_path / 'wallet.sqlite3'} "
+        "(WALLET_DATABASE_URL=sqlite://wallet.sqlite3); run it where the database is, or "
+        "`wallet-closure migrate` to make one"]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("url", "reason"), [
+    ("postgres://postgres@127.0.0.1:5432/wallet_no_such_database",
+     'InvalidCatalogNameError: database "wallet_no_such_database" does not exist'),
+    ("postgres://nobody:secret@127.0.0.1:5432/test",
+     'InvalidAuthorizationSpecificationError: role "nobody" does not exist'),
+    ("postgres://postgres:secret@127.0.0.1:1/test", "ConnectionRefusedError"),
+], ids=["no-database", "no-role", "no-server"])
+def test_a_database_that_cannot_be_used_is_one_line_without_a_traceback(
+        tmp_path: Path, url: str, reason: str) -> None:
+    result = wallet_closure("migrate", cwd=tmp_path, env={"WALLET_DATABASE_URL": url})
+
+    shown = url.replace(":secret@", ":***@")
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"wallet-closure: cannot use the database at {shown}: "
+                                    f"{reason}")
