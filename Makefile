@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+TESTS ?=# a subset, e.g. TESTS="tests/test_money_races.py"
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: run test bench install install-test lock
@@ -35,7 +36,7 @@ run: install
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -n auto --maxprocesses=4
+	$(BIN)/python -m pytest -n auto --maxprocesses=4 $(TESTS)
 
 bench: install-test
 	$(BIN)/python bench/wrk.py

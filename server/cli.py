@@ -66,7 +66,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         print("wallet-closure: --workers needs PostgreSQL; SQLite mode is one process",
               file=sys.stderr)
         return 2
-    asyncio.run(database.migrate(settings.database_url))
+    asyncio.run(database.migrate(settings.migration_url))
     runtime = build_runtime(settings)
     if args.demo_data:
         _load_demo(settings, runtime)
@@ -82,7 +82,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def work(settings: Settings, _: argparse.Namespace) -> int:
-    asyncio.run(database.migrate(settings.database_url))  # it may start before any `serve`
+    asyncio.run(database.migrate(settings.migration_url))  # it may start before any `serve`
     runtime = build_runtime(settings)
     worker = build_worker(settings, runtime)
     with contextlib.suppress(KeyboardInterrupt):  # on uvloop, as `serve` runs under uvicorn
@@ -91,7 +91,7 @@ def work(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def migrate(settings: Settings, _: argparse.Namespace) -> int:
-    asyncio.run(database.migrate(settings.database_url))
+    asyncio.run(database.migrate(settings.migration_url))
     print("database is up to date")
     return 0
 
@@ -107,7 +107,7 @@ def makemigrations(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def demo_data(settings: Settings, _: argparse.Namespace) -> int:
-    asyncio.run(database.migrate(settings.database_url))
+    asyncio.run(database.migrate(settings.migration_url))
     _load_demo(settings, build_runtime(settings))
     return 0
 
@@ -176,14 +176,16 @@ def verify_ledger(settings: Settings, _: argparse.Namespace) -> int:
                 for account in sorted({*kept, *summed}, key=str)
                 if kept.get(account, zero) != summed.get(account, zero)]
 
-    asyncio.run(database.migrate(settings.database_url))  # the kept rows came with 0009
+    asyncio.run(database.migrate(settings.migration_url))  # the kept rows came with 0009
     problems = asyncio.run(_with_orm(settings, compare))
     print("\n".join(problems) or "every wallet balance equals its ledger")
     return 1 if problems else 0
 
 
 def scrub(settings: Settings, _: argparse.Namespace) -> int:
-    asyncio.run(_with_orm(settings, purge.rewrite_personal_data_tables))
+    # VACUUM FULL wants a session of its own: straight to PostgreSQL, past any PgBouncer.
+    direct = settings.model_copy(update={"database_url": settings.migration_url})
+    asyncio.run(_with_orm(direct, purge.rewrite_personal_data_tables))
     print("personal-data tables rewritten")
     return 0
 
@@ -218,7 +220,7 @@ def export_operations(_: Settings, args: argparse.Namespace) -> int:
 def trusted_documents(settings: Settings, args: argparse.Namespace) -> int:
     """`trusted-documents add FILE --app --version | list | retire --app --version`: the app
     builds' persisted documents that every serve of this deployment runs."""
-    asyncio.run(database.migrate(settings.database_url))
+    asyncio.run(database.migrate(settings.migration_url))
     now = build_runtime(settings).clock.now()
     if args.action == "list":
         found = asyncio.run(_with_orm(settings, trusted.versions))
@@ -256,7 +258,7 @@ def trusted_documents(settings: Settings, args: argparse.Namespace) -> int:
 
 def certificate_keys(settings: Settings, _: argparse.Namespace) -> int:
     """`certificate-keys rotate`: a new signing key; the old public keys stay published."""
-    asyncio.run(database.migrate(settings.database_url))
+    asyncio.run(database.migrate(settings.migration_url))
     runtime = build_runtime(settings)
     key = asyncio.run(_with_orm(settings, lambda: certificates.rotate(runtime)))
     print(f"signing with key {key.id}; every earlier key stays in the JWKS")
@@ -283,7 +285,7 @@ def verify_certificate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def staff_command(settings: Settings, args: argparse.Namespace) -> int:
-    asyncio.run(database.migrate(settings.database_url))
+    asyncio.run(database.migrate(settings.migration_url))
     runtime = build_runtime(settings)
     if args.action == "disable":
         ended = asyncio.run(_with_orm(settings, lambda: staff.disable(runtime, args.username)))

@@ -24,13 +24,30 @@ MIGRATION_LOCK = zlib.crc32(b"wallet-closure migrations")
 # requests keeps about this many queries in flight; `serve --workers N` opens N times as many.
 POOL_MIN, POOL_MAX = 2, 10
 POOL_PARAMETERS = ("minsize", "maxsize", "max_queries", "max_inactive_connection_lifetime")
+# `?pgbouncer=true`: the URL leads to PgBouncer in transaction pooling, where a server
+# connection serves one transaction and then another client, so nothing may outlive a
+# transaction on it: no prepared statements cached by asyncpg, no session advisory locks (the
+# migration takes its lock on WALLET_MIGRATION_DATABASE_URL, straight to PostgreSQL).
+PGBOUNCER = "pgbouncer"
+
+
+def behind_pgbouncer(database_url: str) -> bool:
+    return dict(parse_qsl(urlsplit(database_url).query)).get(PGBOUNCER) == "true"
+
+
+def _without(database_url: str, names: tuple[str, ...]) -> str:
+    url = urlsplit(database_url)
+    query = [(k, v) for k, v in parse_qsl(url.query) if k not in names]
+    return urlunsplit(url._replace(query=urlencode(query)))
 
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
-    connection = expand_db_url(database_url)
+    connection = expand_db_url(_without(database_url, (PGBOUNCER,)))
     if is_postgres(database_url):
         connection["credentials"].setdefault("minsize", POOL_MIN)
         connection["credentials"].setdefault("maxsize", POOL_MAX)
+        if behind_pgbouncer(database_url):
+            connection["credentials"]["statement_cache_size"] = 0
     if connection["engine"] == "tortoise.backends.sqlite":
         # Deleted and overwritten content is zeroed, so purged personal data is gone
         # from the database file, not only from query results.
@@ -54,10 +71,14 @@ def is_postgres(database_url: str) -> bool:
 
 
 async def migrate(database_url: str) -> None:
-    """Apply the committed migrations; on PostgreSQL one process at a time."""
+    """Apply the committed migrations; on PostgreSQL one process at a time (under a session
+    advisory lock: give the direct URL, never one through PgBouncer)."""
     if not is_postgres(database_url):
         await _migrate(database_url)
         return
+    if behind_pgbouncer(database_url):
+        raise ValueError("migrations need a session of their own: set "
+                         "WALLET_MIGRATION_DATABASE_URL to PostgreSQL itself")
     # The advisory lock lives on its own connection, outside Tortoise's pool, so that
     # a second `serve` starting at the same moment waits instead of migrating twice.
     lock = await asyncpg.connect(driver_url(database_url))
@@ -70,9 +91,8 @@ async def migrate(database_url: str) -> None:
 
 def driver_url(database_url: str) -> str:
     """The URL as asyncpg itself takes it: without Tortoise's pool parameters."""
-    url = urlsplit(database_url.replace("asyncpg://", "postgres://", 1))
-    query = [(k, v) for k, v in parse_qsl(url.query) if k not in POOL_PARAMETERS]
-    return urlunsplit(url._replace(query=urlencode(query)))
+    return _without(database_url.replace("asyncpg://", "postgres://", 1),
+                    (*POOL_PARAMETERS, PGBOUNCER))
 
 
 async def _migrate(database_url: str) -> None:

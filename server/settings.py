@@ -20,6 +20,8 @@ class Settings(BaseSettings):
 
     env: Literal["development", "production"] = "development"
     database_url: str = "sqlite://wallet.sqlite3"
+    # PostgreSQL itself, when database_url leads through PgBouncer: for migrate and scrub.
+    migration_database_url: str | None = None
     secret_key: SecretStr | None = None
     sms_backend: Literal["console", "file", "webhook"] = "console"
     sms_file: Path | None = None
@@ -43,6 +45,11 @@ class Settings(BaseSettings):
     review_large_withdrawal_fen: int = 500_000
     certificate_issuer: str = "wallet-closure"
     password_failures_per_client: int = 300
+
+    @property
+    def migration_url(self) -> str:
+        """Where migrations (and anything else that needs a session) connect."""
+        return self.migration_database_url or self.database_url
 
     @property
     def production(self) -> bool:
@@ -94,6 +101,9 @@ class Settings(BaseSettings):
             found.append("WALLET_RECOVERY_DAYS: must be 0 or more")
         if self.worker_interval_seconds <= 0:
             found.append("WALLET_WORKER_INTERVAL_SECONDS: must be more than 0")
+        if "pgbouncer=true" in self.database_url and not self.migration_database_url:
+            found.append("WALLET_MIGRATION_DATABASE_URL: WALLET_DATABASE_URL leads through "
+                         "PgBouncer (pgbouncer=true): migrations need PostgreSQL itself")
         if not self.database_url.startswith(("sqlite://", "postgres://", "asyncpg://")):
             found.append("WALLET_DATABASE_URL: sqlite://... or postgres://...")
         return found

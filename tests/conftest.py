@@ -1,4 +1,6 @@
-"""Real databases: a SQLite file, or PostgreSQL when WALLET_TEST_DATABASE_URL names one.
+"""Real databases: a SQLite file, or PostgreSQL when WALLET_TEST_DATABASE_URL names one
+(through PgBouncer when it says `?pgbouncer=true`: then WALLET_TEST_DIRECT_DATABASE_URL names
+PostgreSQL itself, for what needs a session: making the database and migrating it).
 
 The schema comes from the committed migrations (the production path), once per run;
 every test then starts from empty tables.
@@ -9,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import httpx
@@ -19,7 +22,7 @@ from tortoise.transactions import in_transaction
 
 import models
 from server.app import create_app
-from server.database import is_postgres, migrate, tortoise_config
+from server.database import driver_url, is_postgres, migrate, tortoise_config
 from server.settings import Settings
 from server.worker import Worker
 from services.clock import FakeClock
@@ -59,15 +62,22 @@ async def database_url(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterato
         yield url
         return
     name = f"wallet_test_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(base)
+    direct = os.environ.get("WALLET_TEST_DIRECT_DATABASE_URL", base)
+    admin = await asyncpg.connect(driver_url(direct))
     await admin.execute(f'CREATE DATABASE "{name}"')
-    url = base.rsplit("/", 1)[0] + "/" + name
+    url, direct_url = (with_database(u, name) for u in (base, direct))
     try:
-        await migrate(url)
+        await migrate(direct_url)
         yield url
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server (and options, such as ?pgbouncer=true) with another database."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """Spec §8 settings; production refuses what would make it unsafe."""
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from server.cli import setting_problems
+from server.database import driver_url, migrate, tortoise_config
 from server.settings import Settings
 from server.wiring import build_runtime
 
@@ -91,3 +93,19 @@ def test_the_server_refuses_to_start_in_production_with_a_test_answer() -> None:
         "  WALLET_CAPTCHA_TEST_ANSWER: must not be set in production",
         "  WALLET_SMS_BACKEND: production sends SMS through a gateway: set it to webhook "
         "(console and file write codes and phone numbers out)"]
+
+
+def test_behind_pgbouncer_nothing_outlives_a_transaction() -> None:
+    url = "postgres://wallet:pw@bouncer:6432/wallet?pgbouncer=true&maxsize=20"
+    credentials = tortoise_config(url)["connections"]["default"]["credentials"]
+
+    assert credentials["statement_cache_size"] == 0  # no prepared statement kept by asyncpg
+    assert "pgbouncer" not in credentials and credentials["maxsize"] == "20"
+    assert driver_url(url) == "postgres://wallet:pw@bouncer:6432/wallet"
+    assert [line.split(":")[0] for line in problems(database_url=url)] == [
+        "WALLET_MIGRATION_DATABASE_URL"]
+    direct = "postgres://wallet:pw@db:5432/wallet"
+    settings = Settings(database_url=url, migration_database_url=direct)
+    assert settings.migration_url == direct
+    with pytest.raises(ValueError, match="WALLET_MIGRATION_DATABASE_URL"):
+        asyncio.run(migrate(url))  # its session lock would land on a pooled connection
