@@ -17,7 +17,7 @@ Ctx = Info[Context, None]
 
 
 def certificate_of(info: Ctx, certificate: CertificateModel) -> Certificate:
-    base = info.context.public_url
+    base = info.context.links
     return Certificate(
         id=strawberry.ID(str(certificate.id)), kind=certificate.kind,
         issued_at=certificate.issued_at,

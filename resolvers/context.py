@@ -13,18 +13,20 @@ class Context:
     runtime: Runtime
     lang: str
     request_id: str
+    public_url: str | None = None  # WALLET_PUBLIC_URL, when links must not follow the request
     _caller: Caller | None = field(default=None, repr=False)
     _read: bool = field(default=False, repr=False)
 
     @property
     def client(self) -> str:
-        """The caller's address (run uvicorn with --proxy-headers behind a proxy)."""
+        """The caller's address (behind WALLET_TRUSTED_PROXIES: the one they forwarded)."""
         return self.request.client.host if self.request.client else ""
 
     @property
-    def public_url(self) -> str:
-        """Where links in answers point: this server as the client reached it."""
-        return str(self.request.base_url).rstrip("/")
+    def links(self) -> str:
+        """Where links in answers point: WALLET_PUBLIC_URL, or this server as the client
+        reached it."""
+        return self.public_url or str(self.request.base_url).rstrip("/")
 
     async def caller(self) -> Caller | None:
         """The session the bearer token opened, read once per request."""

@@ -33,7 +33,7 @@ def export_of(info: Ctx, export: DataExportModel) -> DataExport:
     path = exports.link(export)
     return DataExport(id=strawberry.ID(str(export.id)), status=export.status,
                       format=export.format, expires_at=export.expires_at,
-                      download_url=info.context.public_url + path if path else None)
+                      download_url=info.context.links + path if path else None)
 
 
 @errors_as_data

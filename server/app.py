@@ -21,6 +21,7 @@ from starlette.websockets import WebSocket
 from strawberry import Schema
 from strawberry.asgi import GraphQL
 from tortoise.contrib.starlette import RegisterTortoise
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from resolvers.context import Context
 from resolvers.staff.context import StaffContext
@@ -74,7 +75,7 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
     """The customers' endpoint; `StaffGraphQL` is the same with the desk's schema and context."""
 
     def __init__(self, runtime: Runtime, *, production: bool, trusted_only: bool = False,
-                 ) -> None:
+                 public_url: str | None = None) -> None:
         super().__init__(
             self.build(production=production),
             graphql_ide=None if production else "graphiql",
@@ -82,6 +83,7 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
         )
         self.runtime = runtime
         self.trusted_only = trusted_only
+        self.public_url = public_url
         self.contract = documents.trusted() if self.persisted_documents else {}
         self.trusted = documents.Trusted(self.contract)
         self.refreshed_at = -trusted.REFRESH_SECONDS
@@ -218,7 +220,8 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
     def context_for(self, request: Request) -> Context | StaffContext:
         return self.context_class(request=request, runtime=self.runtime,
                                   lang=negotiate(request.headers.get("accept-language")),
-                                  request_id=observability.request_id.get())
+                                  request_id=observability.request_id.get(),
+                                  public_url=self.public_url)
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
@@ -266,8 +269,9 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
             yield
 
     endpoints: list[BaseRoute] = [
-        Route("/graphql", WalletGraphQL(runtime, production=settings.production,
-                                        trusted_only=settings.trusted_documents_on)),
+        Route("/graphql", WalletGraphQL(
+            runtime, production=settings.production, trusted_only=settings.trusted_documents_on,
+            public_url=str(settings.public_url).rstrip("/") if settings.public_url else None)),
         Route("/health", observability.livez),  # the first release's name
         Route("/livez", observability.livez),
         Route("/readyz", observability.readyz),
@@ -286,9 +290,13 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
         endpoints.append(Mount("/static/graphiql", graphiql.assets()))
     if settings.bench_routes:
         endpoints += bench_routes.routes(runtime)
-    return Starlette(routes=endpoints, lifespan=lifespan,
-                     middleware=[Middleware(observability.RequestContext),
-                                 Middleware(BodySizeLimit, limit=MAX_BODY_BYTES)])
+    proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
+    return Starlette(routes=endpoints, lifespan=lifespan, middleware=[
+        # The client's address (limits, logs) from X-Forwarded-For only when the peer is one
+        # of the trusted proxies; a forged header from anyone else changes nothing.
+        *([Middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)] if proxies else []),
+        Middleware(observability.RequestContext),
+        Middleware(BodySizeLimit, limit=MAX_BODY_BYTES)])
 
 
 def serving_app(settings: Settings, runtime: Runtime, *, with_worker: bool) -> Starlette:

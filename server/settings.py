@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     review_large_withdrawal_fen: int = 500_000
     certificate_issuer: str = "wallet-closure"
     password_failures_per_client: int = 300
+    # Comma-separated addresses or CIDRs of the proxies in front: only from them is
+    # X-Forwarded-For (the client's address) and X-Forwarded-Proto believed. Unset: none.
+    trusted_proxies: str = ""
+    # Where links in answers point (downloadUrl, pdfUrl), e.g. https://wallet.example.
+    public_url: HttpUrl | None = None
 
     @property
     def migration_url(self) -> str:

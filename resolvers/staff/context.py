@@ -15,6 +15,7 @@ class StaffContext:
     runtime: Runtime
     lang: str
     request_id: str
+    public_url: str | None = None
     _session: StaffSession | None = field(default=None, repr=False)
     _read: bool = field(default=False, repr=False)
 
