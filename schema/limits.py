@@ -124,6 +124,7 @@ def observe(endpoint: str, operation_name: str | None, errors: list[GraphQLError
             seconds: float) -> None:
     """Counts and times one operation by endpoint, name and outcome."""
     name = operation_label(endpoint, operation_name)
+    metrics.operation.set(name)
     codes = {(e.extensions or {}).get("code") for e in errors}
     outcome = ("ok" if not errors else "error" if "INTERNAL_SERVER_ERROR" in codes
                else next(iter(sorted(c for c in codes if c))) if codes - {None}

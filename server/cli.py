@@ -74,13 +74,14 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.workers > 1:  # each process builds its own app (and worker) from the settings
         os.environ["WALLET_IN_PROCESS_WORKER"] = "false" if args.no_worker else "true"
         uvicorn.run("server.asgi:app", factory=True, workers=args.workers, host=args.host,
-                    port=args.port, log_config=None, log_level="info", proxy_headers=False)
+                    port=args.port, log_config=None, log_level="info", proxy_headers=False,
+                    access_log=False)
         return 0
     # Forwarded headers are believed from WALLET_TRUSTED_PROXIES only (create_app), never
     # from uvicorn's default of 127.0.0.1.
     uvicorn.run(serving_app(settings, runtime, with_worker=not args.no_worker),
                 host=args.host, port=args.port, log_config=None, log_level="info",
-                proxy_headers=False)
+                proxy_headers=False, access_log=False)  # RequestContext logs each request
     return 0
 
 

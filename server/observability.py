@@ -3,9 +3,11 @@ headers, /livez, /readyz and Prometheus metrics at /metrics."""
 
 import logging
 import re
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
+from datetime import UTC, datetime
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pythonjsonlogger.core import RESERVED_ATTRS
@@ -23,6 +25,7 @@ from services.notify import backlog
 from services.runtime import Runtime
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
+access = logging.getLogger("wallet.access")  # one line a request, as fields
 WELL_FORMED_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -47,11 +50,14 @@ class RequestContext:
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         rid = incoming if WELL_FORMED_ID.fullmatch(incoming) else uuid.uuid4().hex
-        token = request_id.set(rid)
+        token, operation = request_id.set(rid), metrics.operation.set(None)
         no_store = scope["path"].startswith(NO_STORE)
+        started, status = time.perf_counter(), 0
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 headers = MutableHeaders(scope=message)
                 headers["x-request-id"] = rid
                 for name, value in SECURITY_HEADERS.items():
@@ -63,7 +69,18 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
+            access.info("%s %s %d", scope["method"], scope["path"], status, extra={
+                "method": scope["method"], "path": scope["path"], "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "operation": metrics.operation.get()})
+            metrics.operation.reset(operation)
             request_id.reset(token)
+
+
+class _IsoTimes(JsonFormatter):
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        """ISO 8601 with its zone (UTC), to the millisecond."""
+        return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
 
 
 class _WithRequestId(logging.Filter):
@@ -75,7 +92,7 @@ class _WithRequestId(logging.Filter):
 def configure_logging(level: int = logging.INFO) -> None:
     """One JSON object a line, each with the request id it belongs to."""
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter(
+    handler.setFormatter(_IsoTimes(
         "{asctime}{levelname}{name}{message}{request_id}", style="{",
         rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
         reserved_attrs=[*RESERVED_ATTRS, "color_message"]))  # uvicorn's ANSI-coloured copy

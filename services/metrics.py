@@ -1,5 +1,7 @@
 """Prometheus metrics, one registry for the process; /metrics serves it."""
 
+from contextvars import ContextVar
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 REGISTRY = CollectorRegistry()
@@ -26,3 +28,6 @@ outbox_expired = Gauge(
 worker_lag_seconds = Gauge(
     "wallet_worker_lag_seconds",
     "How long the oldest confirmed closure has waited for completion", registry=REGISTRY)
+
+# The GraphQL operation a request ran, as its metrics label names it: for the access log line.
+operation: ContextVar[str | None] = ContextVar("operation", default=None)

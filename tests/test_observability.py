@@ -13,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -123,6 +124,14 @@ def test_a_journey_leaves_metrics_request_ids_and_logs_without_secrets(tmp_path:
     assert PHONE not in text and f"+86{PHONE}" not in text
     refusals = [r for r in records if "UNAUTHENTICATED" in r["message"]]
     assert len(refusals) == 1 and "Traceback" not in text
+    # one access line a request, as fields an operator can query
+    (me,) = [r for r in records if r["logger"] == "wallet.access"
+             and r["request_id"] == "support-case-0815"]
+    assert {k: me[k] for k in ("method", "path", "status", "operation")} == {
+        "method": "POST", "path": "/graphql", "status": 200, "operation": "Me"}
+    assert isinstance(me["duration_ms"], float) and me["duration_ms"] >= 0
+    assert all(datetime.fromisoformat(r["time"]).utcoffset() == timedelta(0) for r in records)
+    assert not [r for r in records if r["logger"] == "uvicorn.access"]
 
 
 def admin(sql: str) -> None:
