@@ -35,6 +35,7 @@ run: install
 
 test: install-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto --maxprocesses=4 $(TESTS)
 

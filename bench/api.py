@@ -23,21 +23,32 @@ from harness import log_in, scratch_database, serving
 
 from tests.operations import CLOSURE_ELIGIBILITY, ME, SECURITY_LOG
 
-OPERATIONS = {"Me": (ME, None), "ClosureEligibility": (CLOSURE_ELIGIBILITY, None),
-              "SecurityLog": (SECURITY_LOG, {"first": 20})}
+OPERATIONS = {
+    "Me": (ME, None),
+    "ClosureEligibility": (CLOSURE_ELIGIBILITY, None),
+    "SecurityLog": (SECURITY_LOG, {"first": 20}),
+}
 
 
-async def measure(client: httpx.AsyncClient, token: str, document: str, variables: object,
-                  requests: int, concurrency: int) -> list[float]:
+async def measure(
+    client: httpx.AsyncClient,
+    token: str,
+    document: str,
+    variables: object,
+    requests: int,
+    concurrency: int,
+) -> list[float]:
     latencies: list[float] = []
     queue = iter(range(requests))
 
     async def user() -> None:
         for _ in queue:
             started = time.perf_counter()
-            response = await client.post("/graphql", json={"query": document,
-                                                           "variables": variables},
-                                         headers={"Authorization": f"Bearer {token}"})
+            response = await client.post(
+                "/graphql",
+                json={"query": document, "variables": variables},
+                headers={"Authorization": f"Bearer {token}"},
+            )
             assert response.status_code == 200 and "errors" not in response.json()
             latencies.append(time.perf_counter() - started)
 
@@ -54,27 +65,36 @@ def peak_memory_mib(pid: int) -> float:
 
 async def run(root: str, pid: int, requests: int, concurrency: int) -> None:
     token = log_in(root, "13800000001", "Demo-pass-1")
-    async with httpx.AsyncClient(base_url=root, timeout=30,
-                                 limits=httpx.Limits(max_connections=concurrency)) as client:
-        print(f"{requests} requests per operation, {concurrency} at a time, over HTTP to one "
-              "uvicorn process")
+    async with httpx.AsyncClient(
+        base_url=root, timeout=30, limits=httpx.Limits(max_connections=concurrency)
+    ) as client:
+        print(
+            f"{requests} requests per operation, {concurrency} at a time, over HTTP to one "
+            "uvicorn process"
+        )
         for name, (document, variables) in OPERATIONS.items():
             await measure(client, token, document, variables, 100, concurrency)  # warm-up
             started = time.perf_counter()
-            latencies = await measure(client, token, document, variables, requests,
-                                      concurrency)
+            latencies = await measure(client, token, document, variables, requests, concurrency)
             elapsed = time.perf_counter() - started
             q = statistics.quantiles(latencies, n=100)
-            print(f"{name:20} {requests / elapsed:7.0f} req/s   p50 {q[49] * 1000:6.1f} ms"
-                  f"   p95 {q[94] * 1000:6.1f} ms   p99 {q[98] * 1000:6.1f} ms")
+            print(
+                f"{name:20} {requests / elapsed:7.0f} req/s   p50 {q[49] * 1000:6.1f} ms"
+                f"   p95 {q[94] * 1000:6.1f} ms   p99 {q[98] * 1000:6.1f} ms"
+            )
     print(f"server peak memory: {peak_memory_mib(pid):.0f} MiB")
 
 
 def main(requests: int, concurrency: int) -> None:
     base = os.environ.get("WALLET_BENCH_DATABASE_URL")
-    with (scratch_database(base) if base
-          else contextlib.nullcontext(f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3")) as url, \
-            serving(url, demo_data=True) as (root, pid):
+    with (
+        (
+            scratch_database(base)
+            if base
+            else contextlib.nullcontext(f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3")
+        ) as url,
+        serving(url, demo_data=True) as (root, pid),
+    ):
         print(f"database: {url.split(':')[0]}")
         asyncio.run(run(root, pid, requests, concurrency))
 

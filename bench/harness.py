@@ -38,12 +38,22 @@ def scratch_database(base: str) -> Iterator[str]:
         asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def serving(url: str, *, demo_data: bool, core: int | None = None,
-            env: dict[str, str] | None = None, processes: int = 1,
-            ) -> contextlib.AbstractContextManager[tuple[str, int]]:
+def serving(
+    url: str,
+    *,
+    demo_data: bool,
+    core: int | None = None,
+    env: dict[str, str] | None = None,
+    processes: int = 1,
+) -> contextlib.AbstractContextManager[tuple[str, int]]:
     """The project's `serve` on the database at `url` (tests/helpers.served)."""
-    return served(Path(tempfile.mkdtemp()), demo_data=demo_data, core=core,
-                  env={"WALLET_DATABASE_URL": url, **(env or {})}, processes=processes)
+    return served(
+        Path(tempfile.mkdtemp()),
+        demo_data=demo_data,
+        core=core,
+        env={"WALLET_DATABASE_URL": url, **(env or {})},
+        processes=processes,
+    )
 
 
 def graphql(query: str, variables: dict | None = None) -> dict:
@@ -51,13 +61,18 @@ def graphql(query: str, variables: dict | None = None) -> dict:
 
 
 def post(url: str, body: dict) -> dict:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(),
-                                     headers={"content-type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"content-type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=10) as answer:
         return json.load(answer)
 
 
 def log_in(root: str, phone: str, password: str) -> str:
-    return post(f"{root}/graphql", graphql(LOGIN_WITH_PASSWORD, {"input": {
-        "phone": phone, "password": password, "deviceName": "bench"}}),
+    return post(
+        f"{root}/graphql",
+        graphql(
+            LOGIN_WITH_PASSWORD,
+            {"input": {"phone": phone, "password": password, "deviceName": "bench"}},
+        ),
     )["data"]["loginWithPassword"]["token"]

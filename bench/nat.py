@@ -31,11 +31,19 @@ PASSWORD = "Seeded-pass-1"  # noqa: S105 - the seeded accounts' own
 def client(root: str, n: int, until: float, right: Counter[str], typos: Counter[str]) -> None:
     while time.monotonic() < until:
         typo = random.random() < 0.1
-        phone, password = (f"1371{random.randrange(10**7):07d}", "Typo-pass-1") if typo else (
-            f"139{n:08d}", PASSWORD)
+        phone, password = (
+            (f"1371{random.randrange(10**7):07d}", "Typo-pass-1")
+            if typo
+            else (f"139{n:08d}", PASSWORD)
+        )
         try:
-            answer = post(f"{root}/graphql", graphql(LOGIN_WITH_PASSWORD, {"input": {
-                "phone": phone, "password": password, "deviceName": "nat"}}))
+            answer = post(
+                f"{root}/graphql",
+                graphql(
+                    LOGIN_WITH_PASSWORD,
+                    {"input": {"phone": phone, "password": password, "deviceName": "nat"}},
+                ),
+            )
         except (urllib.error.URLError, TimeoutError) as error:
             (typos if typo else right)[type(error).__name__] += 1
             continue
@@ -54,8 +62,12 @@ async def seed(url: str, count: int) -> None:
 async def address_failures(url: str) -> list[int]:
     connection = await asyncpg.connect(driver_url(url))
     try:
-        return [r["failures"] for r in await connection.fetch(
-            "SELECT failures FROM password_throttle ORDER BY failures DESC LIMIT 3")]
+        return [
+            r["failures"]
+            for r in await connection.fetch(
+                "SELECT failures FROM password_throttle ORDER BY failures DESC LIMIT 3"
+            )
+        ]
     finally:
         await connection.close()
 
@@ -65,15 +77,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=30)
     args = parser.parse_args()
-    base = os.environ.get("WALLET_BENCH_DATABASE_URL",
-                          "postgres://postgres@127.0.0.1:5432/test")
+    base = os.environ.get("WALLET_BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
     with scratch_database(base) as url, serving(url, demo_data=False, processes=2) as (root, _):
         asyncio.run(seed(url, args.clients))
         right: Counter[str] = Counter()
         typos: Counter[str] = Counter()
         until = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=client, args=(root, n, until, right, typos))
-                   for n in range(args.clients)]
+        threads = [
+            threading.Thread(target=client, args=(root, n, until, right, typos))
+            for n in range(args.clients)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -29,15 +29,20 @@ from tests.operations import (
     TRANSACTIONS,
 )
 
-READS = [("Me", graphql(ME)), ("ClosureEligibility", graphql(CLOSURE_ELIGIBILITY)),
-         ("SecurityLogPage", graphql(SECURITY_LOG_PAGE, {"first": 20})),
-         # a page of one: the light account has a single movement to show, and the question is
-         # the lookup in 100,000 entries, not the size of the answer
-         ("Transactions", graphql(TRANSACTIONS, {"first": 1}))]
+READS = [
+    ("Me", graphql(ME)),
+    ("ClosureEligibility", graphql(CLOSURE_ELIGIBILITY)),
+    ("SecurityLogPage", graphql(SECURITY_LOG_PAGE, {"first": 20})),
+    # a page of one: the light account has a single movement to show, and the question is
+    # the lookup in 100,000 entries, not the size of the answer
+    ("Transactions", graphql(TRANSACTIONS, {"first": 1})),
+]
 # (database, what it holds, the database it is compared with)
-CASES = [("wallet_1k", "1,000 accounts", "wallet_1k"),
-         ("wallet_1m", "1,000,000 accounts", "wallet_1k"),
-         ("wallet_heavy", "1,000 accounts, one with 100,000 ledger entries", "wallet_1k")]
+CASES = [
+    ("wallet_1k", "1,000 accounts", "wallet_1k"),
+    ("wallet_1m", "1,000,000 accounts", "wallet_1k"),
+    ("wallet_heavy", "1,000 accounts, one with 100,000 ledger entries", "wallet_1k"),
+]
 
 
 def main() -> None:
@@ -49,19 +54,23 @@ def main() -> None:
     args = parser.parse_args()
     figures: dict[tuple[str, str], dict] = {}
     for database, _, _ in CASES:
-        with serving(args.base.rstrip("/") + "/" + database, demo_data=False, core=0) as (
-                root, _):
+        with serving(args.base.rstrip("/") + "/" + database, demo_data=False, core=0) as (root, _):
             token = log_in(root, "13800000001", "Demo-pass-1")
             for label, body in READS:
-                figures[database, label] = run_wrk(root + "/graphql", body, token, args.seconds,
-                                                   args.connections, args.rate)
-    print(f"{'database':<48} {'operation':<20} {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} "
-          f"{'p50 x':>6} {'p99 x':>6} {'failures':>8}")
+                figures[database, label] = run_wrk(
+                    root + "/graphql", body, token, args.seconds, args.connections, args.rate
+                )
+    print(
+        f"{'database':<48} {'operation':<20} {'req/s':>6} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'p50 x':>6} {'p99 x':>6} {'failures':>8}"
+    )
     for database, holds, baseline in CASES:
         for label, _ in READS:
             f, b = figures[database, label], figures[baseline, label]
-            print(f"{holds:<48} {label:<20} {f['rps']:>6.0f} {f['p50']:>7.2f} {f['p99']:>7.2f} "
-                  f"{f['p50'] / b['p50']:>6.2f} {f['p99'] / b['p99']:>6.2f} {f['failures']:>8}")
+            print(
+                f"{holds:<48} {label:<20} {f['rps']:>6.0f} {f['p50']:>7.2f} {f['p99']:>7.2f} "
+                f"{f['p50'] / b['p50']:>6.2f} {f['p99'] / b['p99']:>6.2f} {f['failures']:>8}"
+            )
 
 
 if __name__ == "__main__":

@@ -44,21 +44,30 @@ async def main(messages: int, latency: float, in_flight: int) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(
-        Starlette(routes=[Route("/sms", gateway, methods=["POST"])]), host="127.0.0.1",
-        port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            Starlette(routes=[Route("/sms", gateway, methods=["POST"])]),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+        )
+    )
     serving = asyncio.create_task(server.serve())
     url = f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3"
     await migrate(url)
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     rt = Runtime(clock=SystemClock(), secret=b"bench")
-    sender = WebhookSms(f"http://127.0.0.1:{port}/sms", timeout=latency + 5,
-                        connections=in_flight)
+    sender = WebhookSms(f"http://127.0.0.1:{port}/sms", timeout=latency + 5, connections=in_flight)
     try:
         for i in range(messages):
-            await outbox.enqueue(rt, account_id=None, to_phone=f"+861390{i:07d}",
-                                 purpose=SmsPurpose.ACCOUNT_RESTORED, text=f"notice {i}",
-                                 at=rt.clock.now())
+            await outbox.enqueue(
+                rt,
+                account_id=None,
+                to_phone=f"+861390{i:07d}",
+                purpose=SmsPurpose.ACCOUNT_RESTORED,
+                text=f"notice {i}",
+                at=rt.clock.now(),
+            )
         started = time.perf_counter()
         sent = 0
         while sent < messages:
@@ -70,8 +79,10 @@ async def main(messages: int, latency: float, in_flight: int) -> None:
         server.should_exit = True
         await serving
     assert sorted(received) == sorted(set(received)) and len(received) == messages
-    print(f"{messages} SMS, gateway latency {latency:g} s, {in_flight} in flight: "
-          f"{elapsed:.1f} s, {messages / elapsed:.2f} messages/s (each delivered once)")
+    print(
+        f"{messages} SMS, gateway latency {latency:g} s, {in_flight} in flight: "
+        f"{elapsed:.1f} s, {messages / elapsed:.2f} messages/s (each delivered once)"
+    )
 
 
 if __name__ == "__main__":

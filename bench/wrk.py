@@ -60,49 +60,88 @@ end
 """
 
 
-def run_wrk(url: str, body: dict, token: str, seconds: int, connections: int,
-            rate: float | None = None) -> dict:
+def run_wrk(
+    url: str, body: dict, token: str, seconds: int, connections: int, rate: float | None = None
+) -> dict:
     """wrk against one route; with `rate`, each connection pauses so that all of them together
     send about that many requests a second (the achieved rate is what is printed)."""
     pause_ms = round(connections * 1000 / rate) if rate else 0
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(LUA.format(body=json.dumps(json.dumps(body)), token=token,
-                                pause_ms=pause_ms))
+        script.write(LUA.format(body=json.dumps(json.dumps(body)), token=token, pause_ms=pause_ms))
     out = subprocess.run(
-        ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
-         "-s", script.name, url], capture_output=True, text=True, check=True).stdout
+        [
+            "taskset",
+            "-c",
+            "1",
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            script.name,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     os.unlink(script.name)
 
     def ms(label: str) -> float:
         value, unit = re.search(rf"{label}\s+([\d.]+)(us|ms|s)", out).groups()
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50": ms("50%"), "p99": ms("99%"),
-            "failures": int(re.search(r"FAILURES (\d+)", out).group(1))}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": ms("50%"),
+        "p99": ms("99%"),
+        "failures": int(re.search(r"FAILURES (\d+)", out).group(1)),
+    }
 
 
-LOGIN = graphql(LOGIN_WITH_PASSWORD, {"input": {
-    "phone": "13800000002", "password": "Demo-pass-2", "deviceName": "bench"}})
+LOGIN = graphql(
+    LOGIN_WITH_PASSWORD,
+    {"input": {"phone": "13800000002", "password": "Demo-pass-2", "deviceName": "bench"}},
+)
 HALF = " at half /graphql's peak"
 # (label, path, body, the row it is compared with, and by what: throughput or latency)
 READS = [
     ("Me", "/graphql", graphql(ME), "Me, bare driver", "rps"),
     ("Me, bare driver", "/bench/driver/me", {}, "Me, bare driver", "rps"),
-    ("ClosureEligibility", "/graphql", graphql(CLOSURE_ELIGIBILITY),
-     "ClosureEligibility, bare driver", "rps"),
-    ("ClosureEligibility, bare driver", "/bench/driver/closure-eligibility", {},
-     "ClosureEligibility, bare driver", "rps"),
-    ("SecurityLogPage", "/graphql", graphql(SECURITY_LOG_PAGE, {"first": 20}),
-     "SecurityLogPage, bare driver", "rps"),
-    ("SecurityLogPage, bare driver", "/bench/driver/security-log", {},
-     "SecurityLogPage, bare driver", "rps"),
+    (
+        "ClosureEligibility",
+        "/graphql",
+        graphql(CLOSURE_ELIGIBILITY),
+        "ClosureEligibility, bare driver",
+        "rps",
+    ),
+    (
+        "ClosureEligibility, bare driver",
+        "/bench/driver/closure-eligibility",
+        {},
+        "ClosureEligibility, bare driver",
+        "rps",
+    ),
+    (
+        "SecurityLogPage",
+        "/graphql",
+        graphql(SECURITY_LOG_PAGE, {"first": 20}),
+        "SecurityLogPage, bare driver",
+        "rps",
+    ),
+    (
+        "SecurityLogPage, bare driver",
+        "/bench/driver/security-log",
+        {},
+        "SecurityLogPage, bare driver",
+        "rps",
+    ),
     ("static JSON", "/bench/static", {}, "Me, bare driver", "rps"),
 ]
 LOGINS = [  # one at a time: argon2 is meant to be slow, the question is what is added to it
     ("LoginWithPassword", "/graphql", LOGIN, "argon2 verify alone", "p50"),
-    ("LoginWithPassword, bare driver", "/bench/driver/login", LOGIN, "argon2 verify alone",
-     "p50"),
+    ("LoginWithPassword, bare driver", "/bench/driver/login", LOGIN, "argon2 verify alone", "p50"),
     ("argon2 verify alone", "/bench/argon2", LOGIN, "argon2 verify alone", "p50"),
 ]
 
@@ -110,21 +149,33 @@ LOGINS = [  # one at a time: argon2 is meant to be slow, the question is what is
 ROUNDS = 3
 
 
-def interleaved(root: str, token: str, runs: list[tuple[str, str, dict, float | None]],
-                seconds: int, connections: int) -> dict[str, dict]:
+def interleaved(
+    root: str,
+    token: str,
+    runs: list[tuple[str, str, dict, float | None]],
+    seconds: int,
+    connections: int,
+) -> dict[str, dict]:
     """Rows (label, path, body, paced rate) whose ratios compare runs made one after the
     other: in ROUNDS alternating rounds, so that a slow spell of this shared machine falls on
     all of them alike; each figure is the median of its rounds, failures their sum."""
     rounds: dict[str, list[dict]] = {label: [] for label, *_ in runs}
     for _ in range(ROUNDS):
         for label, path, body, rate in runs:
-            rounds[label].append(run_wrk(root + path, body, token, max(1, round(
-                seconds / ROUNDS)), connections, rate))
-    return {label: {"rps": statistics.median(f["rps"] for f in found),
-                    "p50": statistics.median(f["p50"] for f in found),
-                    "p99": statistics.median(f["p99"] for f in found),
-                    "failures": sum(f["failures"] for f in found)}
-            for label, found in rounds.items()}
+            rounds[label].append(
+                run_wrk(
+                    root + path, body, token, max(1, round(seconds / ROUNDS)), connections, rate
+                )
+            )
+    return {
+        label: {
+            "rps": statistics.median(f["rps"] for f in found),
+            "p50": statistics.median(f["p50"] for f in found),
+            "p99": statistics.median(f["p99"] for f in found),
+            "failures": sum(f["failures"] for f in found),
+        }
+        for label, found in rounds.items()
+    }
 
 
 def one_at_a_time(root: str, seconds: int) -> dict[str, dict]:
@@ -139,10 +190,15 @@ def one_at_a_time(root: str, seconds: int) -> dict[str, dict]:
             answer = post(root + path, body)
             took[label].append(time.perf_counter() - started)
             failures[label] += bool(answer.get("errors"))
-    return {label: {"rps": len(times) / sum(times),
-                    "p50": statistics.median(times) * 1000,
-                    "p99": statistics.quantiles(times, n=100)[98] * 1000,
-                    "failures": failures[label]} for label, times in took.items()}
+    return {
+        label: {
+            "rps": len(times) / sum(times),
+            "p50": statistics.median(times) * 1000,
+            "p99": statistics.quantiles(times, n=100)[98] * 1000,
+            "failures": failures[label],
+        }
+        for label, times in took.items()
+    }
 
 
 def measure(root: str, seconds: int, connections: int) -> list[tuple[str, dict, str, str]]:
@@ -150,14 +206,28 @@ def measure(root: str, seconds: int, connections: int) -> list[tuple[str, dict, 
     token = log_in(root, "13800000001", "Demo-pass-1")
     for _, path, body, _, _ in READS:  # not counted: the pool opens its connections, the
         run_wrk(root + path, body, token, 2, connections)  # caches fill, whichever comes first
-    peak = interleaved(root, token, [(label, path, body, None)
-                                     for label, path, body, _, _ in READS], seconds, connections)
+    peak = interleaved(
+        root,
+        token,
+        [(label, path, body, None) for label, path, body, _, _ in READS],
+        seconds,
+        connections,
+    )
     rows = [(label, peak[label], reference, by) for label, _, _, reference, by in READS]
-    paced = interleaved(root, token, [  # the latency target's rows, at half what /graphql can do
-        (label + HALF, path, body, peak[label.split(",")[0]]["rps"] / 2)
-        for label, path, body, _, _ in READS[:4]], seconds, connections)
-    rows += [(label + HALF, paced[label + HALF], reference + HALF, "p99")
-             for label, _, _, reference, _ in READS[:4]]
+    paced = interleaved(
+        root,
+        token,
+        [  # the latency target's rows, at half what /graphql can do
+            (label + HALF, path, body, peak[label.split(",")[0]]["rps"] / 2)
+            for label, path, body, _, _ in READS[:4]
+        ],
+        seconds,
+        connections,
+    )
+    rows += [
+        (label + HALF, paced[label + HALF], reference + HALF, "p99")
+        for label, _, _, reference, _ in READS[:4]
+    ]
     logins = one_at_a_time(root, 2 * seconds)
     rows += [(label, logins[label], reference, by) for label, _, _, reference, by in LOGINS]
     return rows
@@ -171,19 +241,27 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("bench/wrk.py needs wrk: apt-get install wrk")
     base = os.environ.get("WALLET_BENCH_DATABASE_URL")
-    with (scratch_database(base) if base
-          else contextlib.nullcontext(f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3")) as url, \
-            serving(url, demo_data=True, core=0, env={"WALLET_BENCH_ROUTES": "true"}) as (
-                root, _):
+    with (
+        (
+            scratch_database(base)
+            if base
+            else contextlib.nullcontext(f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3")
+        ) as url,
+        serving(url, demo_data=True, core=0, env={"WALLET_BENCH_ROUTES": "true"}) as (root, _),
+    ):
         rows = measure(root, args.seconds, args.connections)
     database = "postgresql" if url.startswith("postgres") else "sqlite"
     figures_of = {label: figures for label, figures, _, _ in rows}
-    print(f"{'database':<10} {'route':<52} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'ratio':>10} {'failures':>8}")
+    print(
+        f"{'database':<10} {'route':<52} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'ratio':>10} {'failures':>8}"
+    )
     for label, figures, reference, by in rows:
         ratio = figures[by] / figures_of[reference][by]
-        print(f"{database:<10} {label:<52} {figures['rps']:>7.0f} {figures['p50']:>8.2f} "
-              f"{figures['p99']:>8.2f} {ratio:>6.2f} {by:<3} {figures['failures']:>8}")
+        print(
+            f"{database:<10} {label:<52} {figures['rps']:>7.0f} {figures['p50']:>8.2f} "
+            f"{figures['p99']:>8.2f} {ratio:>6.2f} {by:<3} {figures['failures']:>8}"
+        )
 
 
 if __name__ == "__main__":

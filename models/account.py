@@ -33,7 +33,8 @@ class Account(Model):
 class BankCard(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
     account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
-        "models.Account", related_name="cards")
+        "models.Account", related_name="cards"
+    )
     account_id: UUID
     bank_name = fields.CharField(max_length=64)
     # Only the last four digits are ever stored; the full number stays with the bank.
@@ -49,7 +50,8 @@ class BankCard(Model):
 class AutoPayAgreement(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
     account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
-        "models.Account", related_name="auto_pay_agreements")
+        "models.Account", related_name="auto_pay_agreements"
+    )
     account_id: UUID
     merchant = fields.CharField(max_length=64)
     created_at = fields.DatetimeField()

@@ -19,7 +19,8 @@ class CertificateKind(StrEnum):
 class Certificate(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
     request: fields.ForeignKeyRelation["ClosureRequest"] = fields.ForeignKeyField(
-        "models.ClosureRequest", related_name="certificates")
+        "models.ClosureRequest", related_name="certificates"
+    )
     request_id: UUID
     account_id = fields.UUIDField()
     kind = fields.CharEnumField(CertificateKind, max_length=16)

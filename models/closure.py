@@ -32,7 +32,8 @@ class ClosureReason(StrEnum):
 class ClosureRequest(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
     account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
-        "models.Account", related_name="closure_requests")
+        "models.Account", related_name="closure_requests"
+    )
     account_id: UUID
     state = fields.CharEnumField(ClosureState, max_length=16, db_index=True)
     reason = fields.CharEnumField(ClosureReason, max_length=24)
@@ -62,7 +63,8 @@ class ClosureRequest(Model):
 class ClosureStep(Model):
     id = fields.BigIntField(primary_key=True)
     request: fields.ForeignKeyRelation["ClosureRequest"] = fields.ForeignKeyField(
-        "models.ClosureRequest", related_name="steps")
+        "models.ClosureRequest", related_name="steps"
+    )
     request_id: UUID
     state = fields.CharEnumField(ClosureState, max_length=16)
     at = fields.DatetimeField()

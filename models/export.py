@@ -24,7 +24,8 @@ class ExportStatus(StrEnum):
 class DataExport(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
     account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
-        "models.Account", related_name="exports")
+        "models.Account", related_name="exports"
+    )
     account_id: UUID
     format = fields.CharEnumField(ExportFormat, max_length=8)
     status = fields.CharEnumField(ExportStatus, default=ExportStatus.PENDING, max_length=16)

@@ -37,7 +37,8 @@ class LedgerEntry(Model):
     id = fields.BigIntField(primary_key=True)
     movement_id = fields.UUIDField()
     account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
-        "models.Account", related_name="ledger_entries")
+        "models.Account", related_name="ledger_entries"
+    )
     account_id: UUID
     book = fields.CharEnumField(Book, max_length=24)
     amount_fen = fields.BigIntField()
@@ -63,10 +64,12 @@ class WithdrawalStatus(StrEnum):
 class Withdrawal(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
     account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
-        "models.Account", related_name="withdrawals")
+        "models.Account", related_name="withdrawals"
+    )
     account_id: UUID
     card: fields.ForeignKeyRelation["BankCard"] = fields.ForeignKeyField(
-        "models.BankCard", related_name="withdrawals")
+        "models.BankCard", related_name="withdrawals"
+    )
     card_id: UUID
     movement_id = fields.UUIDField()
     amount_fen = fields.BigIntField()

@@ -11,7 +11,8 @@ if TYPE_CHECKING:
 class Session(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
     account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
-        "models.Account", related_name="sessions")
+        "models.Account", related_name="sessions"
+    )
     account_id: UUID
     # HMAC of the bearer token; the token itself is never stored.
     token_hash = fields.CharField(max_length=64, unique=True)

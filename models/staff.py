@@ -37,7 +37,8 @@ class StaffUser(Model):
 class StaffSession(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
     staff: fields.ForeignKeyRelation["StaffUser"] = fields.ForeignKeyField(
-        "models.StaffUser", related_name="sessions")
+        "models.StaffUser", related_name="sessions"
+    )
     staff_id: UUID
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField()
@@ -58,7 +59,8 @@ class RefundStatus(StrEnum):
 class OfflineRefund(Model):
     id = fields.UUIDField(primary_key=True, default=uuid4)
     account: fields.ForeignKeyRelation["Account"] = fields.ForeignKeyField(
-        "models.Account", related_name="offline_refunds")
+        "models.Account", related_name="offline_refunds"
+    )
     account_id: UUID
     status = fields.CharEnumField(RefundStatus, max_length=16, db_index=True)
     amount_fen = fields.BigIntField()
@@ -69,12 +71,13 @@ class OfflineRefund(Model):
     note = fields.CharField(max_length=500, default="")
     idempotency_key = fields.CharField(max_length=64)
     proposed_by: fields.ForeignKeyRelation["StaffUser"] = fields.ForeignKeyField(
-        "models.StaffUser", related_name="refunds_proposed")
+        "models.StaffUser", related_name="refunds_proposed"
+    )
     proposed_by_id: UUID
     created_at = fields.DatetimeField()
     decided_by: fields.ForeignKeyNullableRelation["StaffUser"] = fields.ForeignKeyField(
-        "models.StaffUser", related_name="refunds_decided",
-                                        null=True)
+        "models.StaffUser", related_name="refunds_decided", null=True
+    )
     decided_by_id: UUID | None
     decided_at = fields.DatetimeField(null=True)
     decision_note = fields.CharField(max_length=500, default="")

@@ -20,7 +20,8 @@ class AppManifest(Model):
 class ManifestDocument(Model):
     id = fields.IntField(primary_key=True)
     manifest: fields.ForeignKeyRelation[AppManifest] = fields.ForeignKeyField(
-        "models.AppManifest", related_name="documents")
+        "models.AppManifest", related_name="documents"
+    )
     manifest_id: int
     document_id = fields.CharField(max_length=64, db_index=True)  # SHA-256 of body, hex
     name = fields.CharField(max_length=128)

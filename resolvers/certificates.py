@@ -19,17 +19,22 @@ Ctx = Info[Context, None]
 def certificate_of(info: Ctx, certificate: CertificateModel) -> Certificate:
     base = info.context.links
     return Certificate(
-        id=strawberry.ID(str(certificate.id)), kind=certificate.kind,
+        id=strawberry.ID(str(certificate.id)),
+        kind=certificate.kind,
         issued_at=certificate.issued_at,
         verification_code=certificates.display_code(certificate.verification_code),
-        jws=certificate.jws, download_url=f"{base}/certificates/{certificate.id}",
-        pdf_url=f"{base}/certificates/{certificate.id}/pdf", revoked_at=certificate.revoked_at)
+        jws=certificate.jws,
+        download_url=f"{base}/certificates/{certificate.id}",
+        pdf_url=f"{base}/certificates/{certificate.id}/pdf",
+        revoked_at=certificate.revoked_at,
+    )
 
 
 async def closure_status(info: Ctx, receipt: str) -> ClosureStatus:
     try:
-        request = await receipts.open_request(info.context.runtime, receipt,
-                                              client=info.context.client)
+        request = await receipts.open_request(
+            info.context.runtime, receipt, client=info.context.client
+        )
     except receipts.ReceiptRefused:
         raise unauthenticated(info.context.lang, "RECEIPT_REFUSED") from None
     except DomainError as error:
@@ -38,18 +43,24 @@ async def closure_status(info: Ctx, receipt: str) -> ClosureStatus:
     return ClosureStatus(
         request=await request_of(request),
         certificates=[certificate_of(info, c) for c in await certificates.of_request(request.id)],
-        data_export=export_of(info, export) if export else None)
+        data_export=export_of(info, export) if export else None,
+    )
 
 
 async def verify_closure_certificate(info: Ctx, code: str) -> CertificateVerification:
     try:
-        certificate = await certificates.by_code(info.context.runtime, code,
-                                                 client=info.context.client)
+        certificate = await certificates.by_code(
+            info.context.runtime, code, client=info.context.client
+        )
     except DomainError as error:
         raise top_level_error(info.context.lang, error) from None
     if certificate is None:
         return CertificateVerification(valid=False)
     return CertificateVerification(
-        valid=certificate.revoked_at is None, kind=certificate.kind,
-        issued_at=certificate.issued_at, completed_at=certificate.completed_at,
-        purged_at=certificate.purged_at, revoked_at=certificate.revoked_at)
+        valid=certificate.revoked_at is None,
+        kind=certificate.kind,
+        issued_at=certificate.issued_at,
+        completed_at=certificate.completed_at,
+        purged_at=certificate.purged_at,
+        revoked_at=certificate.revoked_at,
+    )

@@ -76,7 +76,8 @@ def errors_as_data(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable
             info = cast(Info[Context, None], kwargs["info"])
             extra = {}
             if error.code == ErrorCode.RATE_LIMITED and "resend_after_seconds" in {
-                    f.name for f in dataclasses.fields(payload)}:
+                f.name for f in dataclasses.fields(payload)
+            }:
                 extra["resend_after_seconds"] = error.params.get("seconds", 0)
             return cast(T, payload(errors=user_errors(info, error), **extra))
 

@@ -31,6 +31,10 @@ class Context:
     async def caller(self) -> Caller | None:
         """The session the bearer token opened, read once per request."""
         if not self._read:
-            self._caller, self._read = await sessions.from_authorization(
-                self.runtime, self.request.headers.get("authorization", "")), True
+            self._caller, self._read = (
+                await sessions.from_authorization(
+                    self.runtime, self.request.headers.get("authorization", "")
+                ),
+                True,
+            )
         return self._caller

@@ -31,23 +31,33 @@ def withdrawal_of(w: WithdrawalModel) -> Withdrawal:
 
 def export_of(info: Ctx, export: DataExportModel) -> DataExport:
     path = exports.link(export)
-    return DataExport(id=strawberry.ID(str(export.id)), status=export.status,
-                      format=export.format, expires_at=export.expires_at,
-                      download_url=info.context.links + path if path else None)
+    return DataExport(
+        id=strawberry.ID(str(export.id)),
+        status=export.status,
+        format=export.format,
+        expires_at=export.expires_at,
+        download_url=info.context.links + path if path else None,
+    )
 
 
 @errors_as_data
 async def withdraw_balance(info: Ctx, input: WithdrawBalanceInput) -> WithdrawBalancePayload:
     account = await require_account(info)
     withdrawal = await withdrawals.withdraw(
-        info.context.runtime, account, card_id=input.card_id, fen=input.fen,
-        idempotency_key=input.idempotency_key)
+        info.context.runtime,
+        account,
+        card_id=input.card_id,
+        fen=input.fen,
+        idempotency_key=input.idempotency_key,
+    )
     return WithdrawBalancePayload(withdrawal=withdrawal_of(withdrawal))
 
 
 @errors_as_data
-async def request_data_export(info: Ctx, input: RequestDataExportInput,
-                              ) -> RequestDataExportPayload:
+async def request_data_export(
+    info: Ctx,
+    input: RequestDataExportInput,
+) -> RequestDataExportPayload:
     account = await require_account(info)
     export = await exports.request(info.context.runtime, account, input.format)
     return RequestDataExportPayload(export=export_of(info, export))

@@ -39,7 +39,7 @@ DOCS: dict[str, str] = {
     "Query.transactions(after)": PAGE_AFTER,
     "Query.dataExport(id)": "The export's id, from requestDataExport.",
     "Query.closureEligibility": "Whether the account can be closed now: the blockers to clear "
-                                "and the warnings to show first. " + LOGIN,
+    "and the warnings to show first. " + LOGIN,
     "Query.closureRequest(id)": REQUEST_ID,
     "Mutation": "What the apps change. Refusals come back in each payload's `errors`.",
     # the account
@@ -52,9 +52,9 @@ DOCS: dict[str, str] = {
     "AccountStatus": "Where an account is in its life.",
     "AccountStatus.ACTIVE": "Open and usable.",
     "AccountStatus.CLOSING": "Closure confirmed (or held for review): frozen, every session "
-                             "revoked, completion within minutes.",
+    "revoked, completion within minutes.",
     "AccountStatus.CLOSED": "Closed; restorable with the phone and an SMS code inside the "
-                            "recovery window.",
+    "recovery window.",
     "AccountStatus.PURGED": "Personal data erased after the recovery window; cannot come back.",
     "AccountRef": "The account a login or restore opened a session for.",
     "AccountRef.id": "Stable id of the account.",
@@ -78,7 +78,7 @@ DOCS: dict[str, str] = {
     "Withdrawal.amount": "The amount withdrawn.",
     "WithdrawalStatus": "How far the bank has got with a withdrawal.",
     "WithdrawalStatus.PENDING": "Sent to the bank, no answer yet; blocks closure "
-                                "(PENDING_TRANSACTIONS).",
+    "(PENDING_TRANSACTIONS).",
     "WithdrawalStatus.SETTLED": "Paid out to the card.",
     "WithdrawalStatus.FAILED": "Refused by the bank; the money is back in the balance.",
     # security log
@@ -135,7 +135,7 @@ DOCS: dict[str, str] = {
     "TransactionStatus.VOIDED": "Did not happen (a failed withdrawal); nothing moved.",
     # exports
     "DataExport": "A copy of the customer's data (profile, cards, transactions) to download "
-                  "once before closing.",
+    "once before closing.",
     "DataExport.id": "Stable id of the export.",
     "DataExport.status": "PENDING while it is built (seconds), then READY.",
     "DataExport.format": "JSON or CSV.",
@@ -154,16 +154,16 @@ DOCS: dict[str, str] = {
     "ClosureEligibility.blockers": "What must be cleared first, each with how.",
     "ClosureEligibility.warnings": "What the customer must see before confirming.",
     "ClosureEligibility.recoveryWindowDays": "Days after completion during which the account "
-                                             "can be restored (0: none).",
+    "can be restored (0: none).",
     "ClosureEligibility.openRequest": "The request in progress, if any: continue it instead "
-                                      "of starting another.",
+    "of starting another.",
     "Blocker.code": "Stable code to switch on.",
     "Blocker.message": "How to clear it, in the request's language.",
     "BlockerCode": "Why closure is not possible now.",
     "BlockerCode.BALANCE_NOT_ZERO": "Money in the wallet: withdraw or spend it first.",
     "BlockerCode.PENDING_TRANSACTIONS": "A withdrawal or payment has not settled: wait.",
     "BlockerCode.NO_CARD_FOR_WITHDRAWAL": "Money but no card to withdraw to: bind one or call "
-                                          "support (an offline refund).",
+    "support (an offline refund).",
     "BlockerCode.CLOSURE_IN_PROGRESS": "A closure request is already open: continue it.",
     "Warning.code": "Stable code to switch on.",
     "Warning.message": "What to tell the customer, in the request's language.",
@@ -185,7 +185,7 @@ DOCS: dict[str, str] = {
     "ClosureState.CODE_SENT": "SMS code sent; next: verifyClosureIdentity.",
     "ClosureState.VERIFIED": "Identity verified; confirmClosure within 10 minutes.",
     "ClosureState.UNDER_REVIEW": "Confirmed and held for support's review (within 1 working "
-                                 "day); the account is frozen meanwhile.",
+    "day); the account is frozen meanwhile.",
     "ClosureState.CONFIRMED": "Confirmed; completes within minutes.",
     "ClosureState.COMPLETED": "The account is closed; restorable until `recoverableUntil`.",
     "ClosureState.CANCELLED": "Cancelled by the customer.",
@@ -211,52 +211,50 @@ DOCS: dict[str, str] = {
     "TimelineStep.at": "When.",
     # mutations
     "Mutation.createCaptcha": "A new image captcha (5 characters, 2 minutes); at most 30 a "
-                              "minute per client address, then RATE_LIMITED.",
+    "minute per client address, then RATE_LIMITED.",
     "Mutation.createCaptcha(purpose)": "What the captcha will be used for.",
     "Mutation.sendLoginCode": "Sends a login code by SMS, after a captcha. The answer is the "
-                              "same whether or not the phone has an account. Errors: "
-                              "INVALID_PHONE, CAPTCHA_INVALID, RATE_LIMITED.",
+    "same whether or not the phone has an account. Errors: "
+    "INVALID_PHONE, CAPTCHA_INVALID, RATE_LIMITED.",
     "Mutation.sendLoginCode(input)": "The phone and a solved captcha.",
     "Mutation.loginWithCode": "Logs in with the SMS code; errors: CODE_INVALID, CODE_EXPIRED, "
-                              "TOO_MANY_ATTEMPTS, ACCOUNT_NOT_ACTIVE.",
+    "TOO_MANY_ATTEMPTS, ACCOUNT_NOT_ACTIVE.",
     "Mutation.loginWithCode(input)": "The phone, its code and a device name.",
     "Mutation.loginWithPassword": "Logs in with the password; errors: INVALID_CREDENTIALS, "
-                                  "ACCOUNT_LOCKED (10 wrong in 15 minutes), RATE_LIMITED, "
-                                  "ACCOUNT_NOT_ACTIVE.",
+    "ACCOUNT_LOCKED (10 wrong in 15 minutes), RATE_LIMITED, "
+    "ACCOUNT_NOT_ACTIVE.",
     "Mutation.loginWithPassword(input)": "The phone, the password and a device name.",
     "Mutation.logout": "Ends this session. " + LOGIN,
     "Mutation.logoutAllDevices": "Ends every session of the account. " + LOGIN,
     "Mutation.withdrawBalance": "Withdraws to a bound card; PENDING until the bank answers. "
-                                "Errors: NOT_FOUND (card), INSUFFICIENT_BALANCE, "
-                                "ACCOUNT_NOT_ACTIVE. " + LOGIN,
+    "Errors: NOT_FOUND (card), INSUFFICIENT_BALANCE, "
+    "ACCOUNT_NOT_ACTIVE. " + LOGIN,
     "Mutation.withdrawBalance(input)": "The card, the amount and an idempotency key.",
-    "Mutation.requestDataExport": "Queues a data export (one an hour, else RATE_LIMITED). "
-                                  + LOGIN,
+    "Mutation.requestDataExport": "Queues a data export (one an hour, else RATE_LIMITED). " + LOGIN,
     "Mutation.requestDataExport(input)": "The file format.",
-    "Mutation.startClosure": "Starts closing the account, or answers with its `blockers`. "
-                             + LOGIN,
+    "Mutation.startClosure": "Starts closing the account, or answers with its `blockers`. " + LOGIN,
     "Mutation.startClosure(input)": "Why, and an idempotency key.",
     "Mutation.sendClosureCode": "Sends the closure SMS code after a captcha; errors: "
-                                "CAPTCHA_INVALID, RATE_LIMITED, INVALID_STATE. " + LOGIN,
+    "CAPTCHA_INVALID, RATE_LIMITED, INVALID_STATE. " + LOGIN,
     "Mutation.sendClosureCode(input)": "The request and a solved captcha.",
     "Mutation.verifyClosureIdentity": "Checks the closure code and returns the warnings to "
-                                      "show; errors: CODE_INVALID, CODE_EXPIRED, "
-                                      "TOO_MANY_ATTEMPTS, INVALID_STATE. " + LOGIN,
+    "show; errors: CODE_INVALID, CODE_EXPIRED, "
+    "TOO_MANY_ATTEMPTS, INVALID_STATE. " + LOGIN,
     "Mutation.verifyClosureIdentity(input)": "The request and the SMS code.",
     "Mutation.confirmClosure": "Confirms closure: every session is revoked at once. Errors: "
-                               "ACKNOWLEDGEMENT_REQUIRED, VERIFICATION_EXPIRED, NOT_ELIGIBLE "
-                               "(the request is then REJECTED), INVALID_STATE. " + LOGIN,
+    "ACKNOWLEDGEMENT_REQUIRED, VERIFICATION_EXPIRED, NOT_ELIGIBLE "
+    "(the request is then REJECTED), INVALID_STATE. " + LOGIN,
     "Mutation.confirmClosure(input)": "The request and the explicit acknowledgement.",
     "Mutation.cancelClosure": "Cancels a request before confirmation; INVALID_STATE after. "
-                              + LOGIN,
+    + LOGIN,
     "Mutation.cancelClosure(input)": "The request.",
     "Mutation.sendRestoreCode": "Sends a restore code to the phone of a closed account "
-                                "(the same answer for any phone); errors: INVALID_PHONE, "
-                                "CAPTCHA_INVALID, RATE_LIMITED.",
+    "(the same answer for any phone); errors: INVALID_PHONE, "
+    "CAPTCHA_INVALID, RATE_LIMITED.",
     "Mutation.sendRestoreCode(input)": "The phone and a solved captcha.",
     "Mutation.restoreAccount": "Restores a closed account inside its recovery window and logs "
-                               "in; errors: CODE_INVALID, INVALID_STATE, "
-                               "RECOVERY_WINDOW_PASSED.",
+    "in; errors: CODE_INVALID, INVALID_STATE, "
+    "RECOVERY_WINDOW_PASSED.",
     "Mutation.restoreAccount(input)": "The phone, its restore code and a device name.",
     # payloads and inputs
     "CaptchaPayload": "A captcha to show.",
@@ -278,7 +276,7 @@ DOCS: dict[str, str] = {
     "ErrorCode.CODE_EXPIRED": "The SMS code's 5 minutes are over: ask for a new one.",
     "ErrorCode.TOO_MANY_ATTEMPTS": "5 wrong tries: the code is void, ask for a new one.",
     "ErrorCode.RATE_LIMITED": "Too many requests; `resendAfterSeconds` (where present) says "
-                              "when to try again.",
+    "when to try again.",
     "ErrorCode.INVALID_CREDENTIALS": "Wrong phone or password.",
     "ErrorCode.ACCOUNT_LOCKED": "Password login locked for 15 minutes; SMS login still works.",
     "ErrorCode.ACCOUNT_NOT_ACTIVE": "The account is closing or closed: use restore.",
@@ -295,7 +293,7 @@ DOCS: dict[str, str] = {
     "SendLoginCodeInput.captchaAnswer": CAPTCHA_ANSWER,
     "LoginPayload": "A login's answer: the bearer token, or errors.",
     "LoginPayload.token": "Send as `Authorization: Bearer <token>`; 30 days, revocable. Null "
-                          "when `errors` is not empty.",
+    "when `errors` is not empty.",
     "LoginPayload.account": "The account logged in to.",
     "LoginPayload.errors": ERRORS,
     "LoginWithCodeInput": "Log in with an SMS code.",
@@ -313,12 +311,12 @@ DOCS: dict[str, str] = {
     "LogoutAllDevicesPayload.errors": ERRORS,
     "WithdrawBalancePayload": "A withdrawal's answer.",
     "WithdrawBalancePayload.withdrawal": "The withdrawal (the same one again for a repeated "
-                                         "idempotency key).",
+    "idempotency key).",
     "WithdrawBalancePayload.errors": ERRORS,
     "WithdrawBalanceInput": "Withdraw to a bound card.",
     "WithdrawBalanceInput.cardId": "A card of `me.bankCards`; another's is NOT_FOUND.",
     "WithdrawBalanceInput.idempotencyKey": "Unique per withdrawal (at most 64 characters): a "
-                                           "retry with the same key returns the same one.",
+    "retry with the same key returns the same one.",
     "RequestDataExportPayload": "A data export request's answer.",
     "RequestDataExportPayload.export": "The queued export; poll dataExport(id).",
     "RequestDataExportPayload.errors": ERRORS,
@@ -326,7 +324,7 @@ DOCS: dict[str, str] = {
     "RequestDataExportInput.format": "JSON or CSV.",
     "StartClosurePayload": "A closure start's answer.",
     "StartClosurePayload.request": "The new (or, for a repeated key, the same) request; null "
-                                   "when blocked.",
+    "when blocked.",
     "StartClosurePayload.blockers": "What must be cleared first; empty when it started.",
     "StartClosurePayload.errors": "One NOT_ELIGIBLE per blocker, or other refusals.",
     "StartClosureInput": "Start closing the account.",
@@ -349,54 +347,54 @@ DOCS: dict[str, str] = {
     "VerifyClosureIdentityInput.code": SMS_CODE,
     "ClosureRequestPayload": "The request after a confirmation or cancellation.",
     "ClosureRequestPayload.request": "The request in its new state (REJECTED when a blocker "
-                                     "held at confirmation).",
+    "held at confirmation).",
     "ClosureRequestPayload.errors": ERRORS,
     "ClosureRequestPayload.receipt": "confirmClosure's receipt (null when it was refused, and "
-                                     "from cancelClosure): keep it, it is shown once.",
+    "from cancelClosure): keep it, it is shown once.",
     "ClosureReceipt": "Follows one confirmed request without a login (confirming revoked every "
-                      "session): a secret for closureStatus and for downloads, which take "
-                      "`Authorization: Receipt <secret>`.",
+    "session): a secret for closureStatus and for downloads, which take "
+    "`Authorization: Receipt <secret>`.",
     "ClosureReceipt.secret": "Shown once, only a hash of it is kept: store it in the keychain.",
     "ClosureReceipt.validUntil": "90 days after the planned purge of personal data; it moves "
-                                 "later when the purge does (a legal hold), and a restore "
-                                 "revokes the receipt at once.",
+    "later when the purge does (a legal hold), and a restore "
+    "revokes the receipt at once.",
     "Query.closureStatus": "The request a receipt follows, with its certificates and the data "
-                           "export asked for before confirming. No login; an unknown, expired "
-                           "or revoked receipt is UNAUTHENTICATED; RATE_LIMITED past 60 reads "
-                           "a minute from one address.",
+    "export asked for before confirming. No login; an unknown, expired "
+    "or revoked receipt is UNAUTHENTICATED; RATE_LIMITED past 60 reads "
+    "a minute from one address.",
     "Query.closureStatus(receipt)": "The secret of confirmClosure's receipt.",
     "Query.verifyClosureCertificate": "Checks a certificate by the code printed on it. No "
-                                      "login; RATE_LIMITED past 60 checks a minute from one "
-                                      "address.",
+    "login; RATE_LIMITED past 60 checks a minute from one "
+    "address.",
     "Query.verifyClosureCertificate(code)": "The verification code, as printed (case, spaces "
-                                            "and dashes do not matter).",
+    "and dashes do not matter).",
     "ClosureStatus": "A confirmed request as its receipt shows it.",
     "ClosureStatus.request": "The request with its timeline and recovery deadline.",
     "ClosureStatus.certificates": "CLOSURE once the account is closed, ERASURE once its "
-                                  "personal data is erased; oldest first.",
+    "personal data is erased; oldest first.",
     "ClosureStatus.dataExport": "The export asked for last before confirming (its link takes "
-                                "the receipt); null when none was.",
+    "the receipt); null when none was.",
     "CertificateKind": "What a certificate attests.",
     "CertificateKind.CLOSURE": "The account was closed: balance 0, cards unbound, agreements "
-                               "ended.",
+    "ended.",
     "CertificateKind.ERASURE": "The account's personal data was erased; says what is kept, "
-                               "until when and why.",
+    "until when and why.",
     "Certificate": "A signed statement the customer can show a bank or a court.",
     "Certificate.id": "Stable id of the certificate (its `jti` claim).",
     "Certificate.kind": "CLOSURE or ERASURE.",
     "Certificate.issuedAt": "When it was signed.",
     "Certificate.verificationCode": "The short code printed on it: anyone checks it with "
-                                    "verifyClosureCertificate.",
+    "verifyClosureCertificate.",
     "Certificate.jws": "The certificate itself: a JWS (compact, EdDSA/Ed25519, `kid` in its "
-                       "header), checked offline against GET "
-                       "/.well-known/closure-certificate-keys.json.",
+    "header), checked offline against GET "
+    "/.well-known/closure-certificate-keys.json.",
     "Certificate.downloadUrl": "The JWS as a file (application/jose); takes the receipt.",
     "Certificate.pdfUrl": "The certificate as a one-page PDF in Chinese and English, with its "
-                          "verification code and a QR code of it; takes the receipt.",
+    "verification code and a QR code of it; takes the receipt.",
     "Certificate.revokedAt": "When a restore took the closure back; null while it stands.",
     "CertificateVerification": "What the operator's records say of a verification code.",
     "CertificateVerification.valid": "True for a certificate that stands; false for an "
-                                     "unknown code (every other field null) or a revoked one.",
+    "unknown code (every other field null) or a revoked one.",
     "CertificateVerification.kind": "CLOSURE or ERASURE.",
     "CertificateVerification.issuedAt": "When it was signed.",
     "CertificateVerification.completedAt": "When the account was closed.",
@@ -405,7 +403,7 @@ DOCS: dict[str, str] = {
     "ConfirmClosureInput": "Confirm closure.",
     "ConfirmClosureInput.requestId": REQUEST_ID,
     "ConfirmClosureInput.acknowledgeIrreversible": "Must be true: the customer has seen the "
-                                                   "warnings.",
+    "warnings.",
     "CancelClosureInput": "Cancel a closure request.",
     "CancelClosureInput.requestId": REQUEST_ID,
     "SendRestoreCodeInput": "Ask for a restore code.",
@@ -433,8 +431,9 @@ def document(schema: GraphQLSchema, entries: dict[str, str] | None = None) -> No
             item.description = entries[key]
 
 
-Described = GraphQLNamedType | GraphQLField | GraphQLInputField | GraphQLArgument | (
-    GraphQLEnumValue)
+Described = (
+    GraphQLNamedType | GraphQLField | GraphQLInputField | GraphQLArgument | (GraphQLEnumValue)
+)
 
 
 def items(schema: GraphQLSchema) -> Iterator[tuple[str, Described]]:

@@ -38,7 +38,7 @@ def operations_of(contract: str) -> dict[str, str]:
             i += 1
             if depth == 0:
                 break
-        found[match.group(2)] = body[match.start():i]
+        found[match.group(2)] = body[match.start() : i]
     return found
 
 
@@ -70,9 +70,14 @@ def canonical(body: str) -> str | None:
 
 
 def manifest(contract: str) -> dict[str, Any]:
-    return {"format": "apollo-persisted-query-manifest", "version": 1, "operations": [
-        {"id": sha256(body), "name": name, "type": body.split(" ", 1)[0], "body": body}
-        for name, body in operations_of(contract).items()]}
+    return {
+        "format": "apollo-persisted-query-manifest",
+        "version": 1,
+        "operations": [
+            {"id": sha256(body), "name": name, "type": body.split(" ", 1)[0], "body": body}
+            for name, body in operations_of(contract).items()
+        ],
+    }
 
 
 def manifest_operations() -> list[dict[str, str]]:
@@ -158,13 +163,20 @@ def read_manifest(text: str, schema: GraphQLSchema) -> list[Document]:
     except json.JSONDecodeError as error:
         raise ManifestRefused([f"not JSON: {error}"]) from None
     if isinstance(data, dict) and data.get("format") == "apollo-persisted-query-manifest":
-        entries = [(op.get("id"), op.get("body")) for op in data.get("operations") or []
-                   if isinstance(op, dict)]
+        entries = [
+            (op.get("id"), op.get("body"))
+            for op in data.get("operations") or []
+            if isinstance(op, dict)
+        ]
     elif isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
         entries = [(digest_of(key), body) for key, body in data.items()]
     else:
-        raise ManifestRefused(["neither an Apollo persisted query manifest nor a "
-                               "persisted-documents.json of GraphQL Code Generator"])
+        raise ManifestRefused(
+            [
+                "neither an Apollo persisted query manifest nor a "
+                "persisted-documents.json of GraphQL Code Generator"
+            ]
+        )
     documents, problems = [], []
     rules = [*specified_rules, *VALIDATION_RULES]
     for number, (document_id, body) in enumerate(entries, 1):

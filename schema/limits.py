@@ -44,14 +44,18 @@ class RepeatedFieldLimit(ValidationRule):
         name = node.name.value
         self.seen[name] += 1
         if self.seen[name] == MAX_SAME_FIELD:
-            self.report_error(GraphQLError(
-                f"'{name}' is requested {MAX_SAME_FIELD} times or more", node))
+            self.report_error(
+                GraphQLError(f"'{name}' is requested {MAX_SAME_FIELD} times or more", node)
+            )
 
 
 # Built once: the validation cache keys on the rule classes, and MaxAliasesLimiter(...) or
 # QueryDepthLimiter(...) would make new ones for every request, so that it never hits.
-VALIDATION_RULES = [max_aliases_rule(MAX_ALIASES), max_depth_rule(MAX_DEPTH, None),
-                    RepeatedFieldLimit]
+VALIDATION_RULES = [
+    max_aliases_rule(MAX_ALIASES),
+    max_depth_rule(MAX_DEPTH, None),
+    RepeatedFieldLimit,
+]
 
 
 def is_unexpected(error: GraphQLError) -> bool:
@@ -73,20 +77,30 @@ def masked(error: GraphQLError, request_id: str | None) -> GraphQLError:
     that is briefly gone is SERVICE_UNAVAILABLE (the endpoint answers 503 with Retry-After),
     which the apps retry."""
     if error.original_error is not None and database.is_unavailable(error.original_error):
-        log.warning("request %s: the database is unavailable (%s)", request_id,
-                    type(error.original_error).__name__)
+        log.warning(
+            "request %s: the database is unavailable (%s)",
+            request_id,
+            type(error.original_error).__name__,
+        )
         code, text = UNAVAILABLE, UNAVAILABLE_MESSAGE
     else:
         log.error("request %s failed", request_id, exc_info=error.original_error)
         code, text = "INTERNAL_SERVER_ERROR", MASKED_MESSAGE
-    return GraphQLError(text, nodes=error.nodes, source=error.source, positions=error.positions,
-                        path=error.path, extensions={"code": code, "requestId": request_id})
+    return GraphQLError(
+        text,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions={"code": code, "requestId": request_id},
+    )
 
 
 def unavailable(answer: dict[str, Any]) -> bool:
     """Whether an answer holds a SERVICE_UNAVAILABLE error: its status is 503 then."""
-    return any((e.get("extensions") or {}).get("code") == UNAVAILABLE
-               for e in answer.get("errors") or [])
+    return any(
+        (e.get("extensions") or {}).get("code") == UNAVAILABLE for e in answer.get("errors") or []
+    )
 
 
 class MaskUnexpectedErrors(MaskErrors):
@@ -120,22 +134,30 @@ class OperationLabels:
 operation_label = OperationLabels()
 
 
-def observe(endpoint: str, operation_name: str | None, errors: list[GraphQLError],
-            seconds: float) -> None:
+def observe(
+    endpoint: str, operation_name: str | None, errors: list[GraphQLError], seconds: float
+) -> None:
     """Counts and times one operation by endpoint, name and outcome."""
     name = operation_label(endpoint, operation_name)
     metrics.operation.set(name)
     codes = {(e.extensions or {}).get("code") for e in errors}
-    outcome = ("ok" if not errors else "error" if "INTERNAL_SERVER_ERROR" in codes
-               else next(iter(sorted(c for c in codes if c))) if codes - {None}
-               else "invalid")
+    outcome = (
+        "ok"
+        if not errors
+        else "error"
+        if "INTERNAL_SERVER_ERROR" in codes
+        else next(iter(sorted(c for c in codes if c)))
+        if codes - {None}
+        else "invalid"
+    )
     metrics.graphql_requests.labels(endpoint, name, outcome).inc()
     metrics.graphql_seconds.labels(endpoint, name).observe(seconds)
 
 
 class Observed(SchemaExtension):
-    def __init__(self, *, execution_context: ExecutionContext | None = None,
-                 endpoint: str = "customer") -> None:
+    def __init__(
+        self, *, execution_context: ExecutionContext | None = None, endpoint: str = "customer"
+    ) -> None:
         self.endpoint = endpoint
 
     def on_operation(self) -> Iterator[None]:
@@ -181,8 +203,9 @@ def apollo_code(error: GraphQLError) -> str | None:
 
 
 class WalletSchema(strawberry.Schema):
-    def process_errors(self, errors: list[GraphQLError],
-                       execution_context: ExecutionContext | None = None) -> None:
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
         """Every error of the document or its variables gets Apollo's code; each refusal
         (those, a login, a role) is one line; an unexpected error was logged with its
         traceback where it was masked."""
@@ -207,5 +230,7 @@ def hardening(*, production: bool, endpoint: str = "customer") -> dict[str, Any]
     ]
     if production:
         extensions.append(DisableIntrospection)
-    return {"extensions": extensions,
-            "config": StrawberryConfig(disable_field_suggestions=production)}
+    return {
+        "extensions": extensions,
+        "config": StrawberryConfig(disable_field_suggestions=production),
+    }

@@ -11,7 +11,8 @@ Node = TypeVar("Node")
 class PageInfo:
     has_next_page: bool
     end_cursor: str | None = strawberry.field(
-        description="Pass as `after` for the next page; opaque, stable under inserts.")
+        description="Pass as `after` for the next page; opaque, stable under inserts."
+    )
 
 
 @strawberry.type

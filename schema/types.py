@@ -20,8 +20,7 @@ from services.closure.eligibility import WarningCode as WarningCodeModel
 from services.errors import ErrorCode as ErrorCodeModel
 from services.records.audit import AuditAction as AuditActionModel
 
-strawberry.enum(ErrorCodeModel, name="ErrorCode",
-                            description="Stable codes the apps switch on.")
+strawberry.enum(ErrorCodeModel, name="ErrorCode", description="Stable codes the apps switch on.")
 ErrorCode = ErrorCodeModel
 strawberry.enum(AccountStatusModel, name="AccountStatus")
 AccountStatus = AccountStatusModel
@@ -83,16 +82,19 @@ class Account:
     phone_masked: str
     status: AccountStatus
     balance: Money = strawberry.field(
-        description="The available balance: settled money less pending withdrawals.")
+        description="The available balance: settled money less pending withdrawals."
+    )
     settled_balance: Money = strawberry.field(
-        description="Settled money, including what pending withdrawals are taking out.")
+        description="Settled money, including what pending withdrawals are taking out."
+    )
     bank_cards: list[BankCard]
     sessions: list[DeviceSession]
     load_pending_withdrawals: strawberry.Private[Callable[[], Awaitable[list[Withdrawal]]]]
     pending_withdrawals: list[Withdrawal] = strawberry.field(
         resolver=lambda root: root.load_pending_withdrawals(),
         description="Withdrawals the bank has not answered yet, newest first: the difference "
-                    "between `settledBalance` and `balance`.")
+        "between `settledBalance` and `balance`.",
+    )
 
 
 strawberry.enum(MovementKindModel, name="TransactionKind")
@@ -106,9 +108,11 @@ class Transaction:
     id: strawberry.ID
     kind: TransactionKind
     status: TransactionStatus = strawberry.field(
-        description="PENDING until it settles; VOIDED when it failed (nothing moved).")
+        description="PENDING until it settles; VOIDED when it failed (nothing moved)."
+    )
     amount: Money = strawberry.field(
-        description="Signed, as the wallet sees it: negative when money left it.")
+        description="Signed, as the wallet sees it: negative when money left it."
+    )
     description: str = strawberry.field(description="What it was, in the request's language.")
     created_at: datetime
 
@@ -130,7 +134,8 @@ class CaptchaPayload:
 @strawberry.type
 class SendCodePayload:
     resend_after_seconds: int = strawberry.field(
-        default=0, description="Seconds until another code may be asked for.")
+        default=0, description="Seconds until another code may be asked for."
+    )
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -270,7 +275,8 @@ class StartClosureInput:
     reason: ClosureReason
     comment: str = ""
     idempotency_key: str = strawberry.field(
-        description="The same key again returns the same request instead of a second one.")
+        description="The same key again returns the same request instead of a second one."
+    )
 
 
 @strawberry.input
@@ -329,7 +335,8 @@ class DataExport:
     status: ExportStatus
     format: ExportFormat
     download_url: str | None = strawberry.field(
-        description="One-time link (send the same bearer token); null until READY.")
+        description="One-time link (send the same bearer token); null until READY."
+    )
     expires_at: datetime | None
 
 
@@ -342,8 +349,9 @@ class RequestDataExportPayload:
 @strawberry.input
 class WithdrawBalanceInput:
     card_id: strawberry.ID
-    fen: int | None = strawberry.field(default=None,
-                                       description="Omitted: the whole available balance.")
+    fen: int | None = strawberry.field(
+        default=None, description="Omitted: the whole available balance."
+    )
     idempotency_key: str
 
 

@@ -55,8 +55,9 @@ class BodySizeLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length", b"0")
         if not declared.isdigit() or int(declared) > self.limit:
-            await refusals.answer(413, RefusalCode.PAYLOAD_TOO_LARGE,
-                                  f"The body is over {self.limit} bytes.")(scope, receive, send)
+            await refusals.answer(
+                413, RefusalCode.PAYLOAD_TOO_LARGE, f"The body is over {self.limit} bytes."
+            )(scope, receive, send)
             return
         seen = 0
 
@@ -74,8 +75,14 @@ class BodySizeLimit:
 class WalletGraphQL(GraphQL[Context | StaffContext, None]):
     """The customers' endpoint; `StaffGraphQL` is the same with the desk's schema and context."""
 
-    def __init__(self, runtime: Runtime, *, production: bool, trusted_only: bool = False,
-                 public_url: str | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        production: bool,
+        trusted_only: bool = False,
+        public_url: str | None = None,
+    ) -> None:
         super().__init__(
             self.build(production=production),
             graphql_ide=None if production else "graphiql",
@@ -89,11 +96,18 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
         self.refreshed_at = -trusted.REFRESH_SECONDS
         if self.persisted_documents:
             limits.operation_label.trusted = frozenset(
-                op["name"] for op in documents.manifest_operations())
+                op["name"] for op in documents.manifest_operations()
+            )
         self.registered = documents.Registered()
-        self.prepared = prepared.PreparedOperations(
-            cast(Schema, self.schema), self.trusted.bodies(), endpoint="customer",
-        ) if self.persisted_documents else None
+        self.prepared = (
+            prepared.PreparedOperations(
+                cast(Schema, self.schema),
+                self.trusted.bodies(),
+                endpoint="customer",
+            )
+            if self.persisted_documents
+            else None
+        )
 
     persisted_documents = True  # the apps' endpoint: trusted documents and APQ
 
@@ -110,8 +124,9 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
         except Refused as refusal:
             response = refusals.answer(refusal.status, refusal.code, refusal.message)
         except StarletteHTTPException as error:  # a streamed body grew past the limit
-            response = refusals.answer(error.status_code, RefusalCode.PAYLOAD_TOO_LARGE,
-                                       str(error.detail))
+            response = refusals.answer(
+                error.status_code, RefusalCode.PAYLOAD_TOO_LARGE, str(error.detail)
+            )
         await response(scope, receive, send)
 
     async def refresh_trusted(self) -> None:
@@ -133,14 +148,17 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
                 by_id.pop(document.id)
         self.trusted = documents.Trusted(by_id)
         limits.operation_label.trusted = frozenset(
-            {op["name"] for op in documents.manifest_operations()}
-            | {d.name for d in registered})
+            {op["name"] for op in documents.manifest_operations()} | {d.name for d in registered}
+        )
 
     async def prepared_answer(self, request: Request) -> Response | None:
         """The answer to a trusted document POSTed as JSON, from the short path; None for
         anything else, which `run` (strawberry's view) then answers."""
-        if self.prepared is None or request.method != "POST" or not request.headers.get(
-                "content-type", "").startswith("application/json"):
+        if (
+            self.prepared is None
+            or request.method != "POST"
+            or not request.headers.get("content-type", "").startswith("application/json")
+        ):
             return None
         try:
             body = self.parse_json(await request.body())
@@ -152,8 +170,9 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
         prepared = self.prepared.find(body)
         if prepared is None:
             return None
-        answer = await self.prepared.answer(prepared, body.get("variables"),
-                                            self.context_for(request))
+        answer = await self.prepared.answer(
+            prepared, body.get("variables"), self.context_for(request)
+        )
         response = Response(self.encode_json(answer), media_type="application/json")
         return self.retry_later(response) if limits.unavailable(answer) else response
 
@@ -187,41 +206,56 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
         digest = documents.digest_of(digest) if digest else None
         if digest and isinstance(query, str) and query:
             if documents.sha256(query) != digest:
-                raise Refused(400, RefusalCode.PERSISTED_QUERY_HASH_MISMATCH,
-                              "sha256Hash is not the SHA-256 of the query.")
+                raise Refused(
+                    400,
+                    RefusalCode.PERSISTED_QUERY_HASH_MISMATCH,
+                    "sha256Hash is not the SHA-256 of the query.",
+                )
             if not self.trusted_only:
                 self.registered.add(digest, query)
         elif digest:
             query = self.trusted.by_id.get(digest) or (
-                None if self.trusted_only else self.registered.get(digest))
+                None if self.trusted_only else self.registered.get(digest)
+            )
             if query is None:
                 if self.trusted_only:
-                    raise Refused(400, RefusalCode.PERSISTED_QUERY_NOT_IN_LIST,
-                                  "This server runs only the apps' trusted documents.")
-                raise Refused(200, RefusalCode.PERSISTED_QUERY_NOT_FOUND,
-                              "PersistedQueryNotFound")  # Apollo's clients compare this
+                    raise Refused(
+                        400,
+                        RefusalCode.PERSISTED_QUERY_NOT_IN_LIST,
+                        "This server runs only the apps' trusted documents.",
+                    )
+                raise Refused(
+                    200, RefusalCode.PERSISTED_QUERY_NOT_FOUND, "PersistedQueryNotFound"
+                )  # Apollo's clients compare this
             request["query"] = query
         if isinstance(query, str) and query:
             found = self.trusted.find(query)
             if found is not None:
                 request["query"] = found  # and so it runs prepared
             elif self.trusted_only:
-                raise Refused(400, RefusalCode.PERSISTED_QUERY_NOT_IN_LIST,
-                              "This server runs only the apps' trusted documents.")
+                raise Refused(
+                    400,
+                    RefusalCode.PERSISTED_QUERY_NOT_IN_LIST,
+                    "This server runs only the apps' trusted documents.",
+                )
 
     build = staticmethod(build_schema)
     context_class: type[Context] | type[StaffContext] = Context
 
-    async def get_context(self, request: Request | WebSocket,
-                          response: Response | WebSocket) -> Context | StaffContext:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context | StaffContext:
         assert isinstance(request, Request)
         return self.context_for(request)
 
     def context_for(self, request: Request) -> Context | StaffContext:
-        return self.context_class(request=request, runtime=self.runtime,
-                                  lang=negotiate(request.headers.get("accept-language")),
-                                  request_id=observability.request_id.get(),
-                                  public_url=self.public_url)
+        return self.context_class(
+            request=request,
+            runtime=self.runtime,
+            lang=negotiate(request.headers.get("accept-language")),
+            request_id=observability.request_id.get(),
+            public_url=self.public_url,
+        )
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
@@ -248,9 +282,9 @@ class StaffGraphQL(WalletGraphQL):
     persisted_documents = False  # the bank's own console: not the apps' contract
 
 
-
-def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = None,
-               manage_orm: bool = True) -> Starlette:
+def create_app(
+    settings: Settings, runtime: Runtime, *, worker: Worker | None = None, manage_orm: bool = True
+) -> Starlette:
     """`manage_orm=False` when the caller (a test) owns the Tortoise setup."""
 
     @contextlib.asynccontextmanager
@@ -258,7 +292,8 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
         async with contextlib.AsyncExitStack() as stack:
             if manage_orm:
                 await stack.enter_async_context(
-                    RegisterTortoise(app, config=tortoise_config(settings.database_url)))
+                    RegisterTortoise(app, config=tortoise_config(settings.database_url))
+                )
             if worker is not None:
                 task = asyncio.create_task(worker.run_forever())
                 stack.callback(task.cancel)
@@ -269,21 +304,32 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
             yield
 
     endpoints: list[BaseRoute] = [
-        Route("/graphql", WalletGraphQL(
-            runtime, production=settings.production, trusted_only=settings.trusted_documents_on,
-            public_url=str(settings.public_url).rstrip("/") if settings.public_url else None)),
+        Route(
+            "/graphql",
+            WalletGraphQL(
+                runtime,
+                production=settings.production,
+                trusted_only=settings.trusted_documents_on,
+                public_url=str(settings.public_url).rstrip("/") if settings.public_url else None,
+            ),
+        ),
         Route("/health", observability.livez),  # the first release's name
         Route("/livez", observability.livez),
         Route("/readyz", observability.readyz),
         Route("/metrics", observability.metrics_endpoint(runtime)),
-        *([Route("/staff/graphql", StaffGraphQL(runtime, production=settings.production))]
-          if settings.staff_api_on else []),
-        Route("/payouts/callback", routes.payout_callback(runtime, settings.payout_secret()),
-              methods=["POST"]),
+        *(
+            [Route("/staff/graphql", StaffGraphQL(runtime, production=settings.production))]
+            if settings.staff_api_on
+            else []
+        ),
+        Route(
+            "/payouts/callback",
+            routes.payout_callback(runtime, settings.payout_secret()),
+            methods=["POST"],
+        ),
         Route("/exports/{export_id}/download", routes.export_download(runtime)),
         Route("/certificates/{certificate_id}", routes.certificate_download(runtime, pdf=False)),
-        Route("/certificates/{certificate_id}/pdf",
-              routes.certificate_download(runtime, pdf=True)),
+        Route("/certificates/{certificate_id}/pdf", routes.certificate_download(runtime, pdf=True)),
         Route("/.well-known/closure-certificate-keys.json", routes.certificate_keys),
     ]
     if not settings.production:
@@ -291,12 +337,17 @@ def create_app(settings: Settings, runtime: Runtime, *, worker: Worker | None = 
     if settings.bench_routes:
         endpoints += bench_routes.routes(runtime)
     proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
-    return Starlette(routes=endpoints, lifespan=lifespan, middleware=[
-        # The client's address (limits, logs) from X-Forwarded-For only when the peer is one
-        # of the trusted proxies; a forged header from anyone else changes nothing.
-        *([Middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)] if proxies else []),
-        Middleware(observability.RequestContext),
-        Middleware(BodySizeLimit, limit=MAX_BODY_BYTES)])
+    return Starlette(
+        routes=endpoints,
+        lifespan=lifespan,
+        middleware=[
+            # The client's address (limits, logs) from X-Forwarded-For only when the peer is one
+            # of the trusted proxies; a forged header from anyone else changes nothing.
+            *([Middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)] if proxies else []),
+            Middleware(observability.RequestContext),
+            Middleware(BodySizeLimit, limit=MAX_BODY_BYTES),
+        ],
+    )
 
 
 def serving_app(settings: Settings, runtime: Runtime, *, with_worker: bool) -> Starlette:

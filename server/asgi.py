@@ -11,5 +11,4 @@ from server.wiring import build_runtime
 def app() -> Starlette:
     configure_logging()
     settings = Settings()
-    return serving_app(settings, build_runtime(settings),
-                       with_worker=settings.in_process_worker)
+    return serving_app(settings, build_runtime(settings), with_worker=settings.in_process_worker)

@@ -29,8 +29,15 @@ from services.records import audit
 from services.runtime import Runtime
 
 UNAUTHENTICATED = {"errors": [{"extensions": {"code": "UNAUTHENTICATED"}}]}
-STATIC = {"data": {"me": {"id": "00000000-0000-4000-8000-000000000000",
-                          "phoneMasked": "138****0001", "status": "ACTIVE"}}}
+STATIC = {
+    "data": {
+        "me": {
+            "id": "00000000-0000-4000-8000-000000000000",
+            "phoneMasked": "138****0001",
+            "status": "ACTIVE",
+        }
+    }
+}
 
 ACCOUNT_BY_PHONE = "SELECT id, password_hash FROM account WHERE phone = {} AND status = {}"
 NEW_SESSION = """
@@ -59,16 +66,23 @@ class Driver:
 
 
 def routes(runtime: Runtime) -> list[Route]:
-    def driver_route(path: str, handle: Callable[[Driver, Request], Awaitable[dict[str, Any]]],
-                     ) -> Route:
+    def driver_route(
+        path: str,
+        handle: Callable[[Driver, Request], Awaitable[dict[str, Any]]],
+    ) -> Route:
         async def endpoint(request: Request) -> Response:
             return JSONResponse(await handle(Driver(), request))
+
         return Route(path, endpoint, methods=["POST"])
 
     async def caller(db: Driver, request: Request) -> Any:
         _, _, token = request.headers.get("authorization", "").partition(" ")
-        found = await db.rows(sessions.CALLER, sessions.token_hash(runtime, token.strip()),
-                              runtime.clock.now(), AccountStatus.ACTIVE.value)
+        found = await db.rows(
+            sessions.CALLER,
+            sessions.token_hash(runtime, token.strip()),
+            runtime.clock.now(),
+            AccountStatus.ACTIVE.value,
+        )
         return found[0] if found else None
 
     async def me(db: Driver, request: Request) -> dict[str, Any]:
@@ -79,16 +93,33 @@ def routes(runtime: Runtime) -> list[Route]:
         available = (row["settled_fen"] or 0) - (row["pending_out_fen"] or 0)
         cards = await db.rows(accounts.LIVE_CARDS, account)
         devices = await db.rows(accounts.LIVE_DEVICES, account, runtime.clock.now())
-        return {"data": {"me": {
-            "id": str(account), "phoneMasked": phones.mask(row["phone"]), "status": "ACTIVE",
-            "balance": {"fen": available, "currency": currency.CURRENCY,
-                        "display": currency.display(available)},
-            "bankCards": [{"id": str(c["id"]), "bankName": c["bank_name"], "last4": c["last4"]}
-                          for c in cards],
-            "sessions": [{"id": str(d["id"]), "deviceName": d["device_name"],
-                          "current": str(d["id"]) == str(row["id"]),
-                          "lastSeenAt": str(d["last_seen_at"])} for d in devices],
-        }}}
+        return {
+            "data": {
+                "me": {
+                    "id": str(account),
+                    "phoneMasked": phones.mask(row["phone"]),
+                    "status": "ACTIVE",
+                    "balance": {
+                        "fen": available,
+                        "currency": currency.CURRENCY,
+                        "display": currency.display(available),
+                    },
+                    "bankCards": [
+                        {"id": str(c["id"]), "bankName": c["bank_name"], "last4": c["last4"]}
+                        for c in cards
+                    ],
+                    "sessions": [
+                        {
+                            "id": str(d["id"]),
+                            "deviceName": d["device_name"],
+                            "current": str(d["id"]) == str(row["id"]),
+                            "lastSeenAt": str(d["last_seen_at"]),
+                        }
+                        for d in devices
+                    ],
+                }
+            }
+        }
 
     async def closure_eligibility(db: Driver, request: Request) -> dict[str, Any]:
         row = await caller(db, request)
@@ -99,61 +130,102 @@ def routes(runtime: Runtime) -> list[Route]:
         open_id = standing["open_request_id"]
         open_state = None
         if open_id is not None:
-            open_state = State((await db.rows("SELECT state FROM closure_request WHERE id = {}",
-                                              open_id))[0]["state"])
+            open_state = State(
+                (await db.rows("SELECT state FROM closure_request WHERE id = {}", open_id))[0][
+                    "state"
+                ]
+            )
         found = eligibility.blockers_of(runtime, standing, open_state)
         losses = await db.rows(eligibility.LOSSES, account, account)
-        return {"data": {"closureEligibility": {
-            "canClose": not found,
-            "blockers": [{"code": f.code.value, "message": f.message("zh-CN")} for f in found],
-            "warnings": [{"code": f.code.value, "message": f.message("zh-CN")}
-                         for f in eligibility.warnings_of(runtime, losses)],
-            "recoveryWindowDays": runtime.rules.recovery_window.days,
-            "openRequest": {"id": str(open_id), "state": open_state} if open_state else None,
-        }}}
+        return {
+            "data": {
+                "closureEligibility": {
+                    "canClose": not found,
+                    "blockers": [
+                        {"code": f.code.value, "message": f.message("zh-CN")} for f in found
+                    ],
+                    "warnings": [
+                        {"code": f.code.value, "message": f.message("zh-CN")}
+                        for f in eligibility.warnings_of(runtime, losses)
+                    ],
+                    "recoveryWindowDays": runtime.rules.recovery_window.days,
+                    "openRequest": {"id": str(open_id), "state": open_state}
+                    if open_state
+                    else None,
+                }
+            }
+        }
 
     async def security_log(db: Driver, request: Request) -> dict[str, Any]:
         row = await caller(db, request)
         if row is None:
             return UNAUTHENTICATED
         entries = await db.rows(audit.NEWEST_ENTRIES, row["account_id"], audit.BEYOND_EVERY_SEQ, 21)
-        return {"data": {"securityLog": {
-            "edges": [{"cursor": str(e["seq"]), "node": {
-                "at": str(e["at"]), "action": e["action"],
-                "detail": audit.describe(e["action"], json.loads(e["data"]), "zh-CN")}}
-                for e in entries[:20]],
-            "pageInfo": {"hasNextPage": len(entries) > 20,
-                         "endCursor": str(entries[-1]["seq"]) if entries else None}}}}
+        return {
+            "data": {
+                "securityLog": {
+                    "edges": [
+                        {
+                            "cursor": str(e["seq"]),
+                            "node": {
+                                "at": str(e["at"]),
+                                "action": e["action"],
+                                "detail": audit.describe(
+                                    e["action"], json.loads(e["data"]), "zh-CN"
+                                ),
+                            },
+                        }
+                        for e in entries[:20]
+                    ],
+                    "pageInfo": {
+                        "hasNextPage": len(entries) > 20,
+                        "endCursor": str(entries[-1]["seq"]) if entries else None,
+                    },
+                }
+            }
+        }
 
     async def login(db: Driver, request: Request) -> dict[str, Any]:
         body = (await request.json())["variables"]["input"]
-        found = await db.rows(ACCOUNT_BY_PHONE, phones.normalize(body["phone"]),
-                              AccountStatus.ACTIVE.value)
+        found = await db.rows(
+            ACCOUNT_BY_PHONE, phones.normalize(body["phone"]), AccountStatus.ACTIVE.value
+        )
         hashed = found[0]["password_hash"] if found else None
         if not await runtime.passwords.verify(hashed, body["password"]):
             return {"errors": [{"extensions": {"code": "INVALID_CREDENTIALS"}}]}
         token, now = secrets.token_urlsafe(32), runtime.clock.now()
-        await db.rows(NEW_SESSION, uuid4(), found[0]["id"], sessions.token_hash(runtime, token),
-                      body.get("deviceName", ""), now, now, now + timedelta(days=30))
+        await db.rows(
+            NEW_SESSION,
+            uuid4(),
+            found[0]["id"],
+            sessions.token_hash(runtime, token),
+            body.get("deviceName", ""),
+            now,
+            now,
+            now + timedelta(days=30),
+        )
         return {"data": {"loginWithPassword": {"token": token, "errors": []}}}
 
     async def argon2_verify(request: Request) -> Response:
         """argon2's own verify on the demo hash: the floor of LoginWithPassword."""
         body = (await request.json())["variables"]["input"]
-        found = await Driver().rows(ACCOUNT_BY_PHONE, phones.normalize(body["phone"]),
-                                    AccountStatus.ACTIVE.value)
+        found = await Driver().rows(
+            ACCOUNT_BY_PHONE, phones.normalize(body["phone"]), AccountStatus.ACTIVE.value
+        )
         ok = await asyncio.to_thread(_verify_now, found[0]["password_hash"], body["password"])
         return JSONResponse({"data": {"ok": ok}} if ok else {"errors": [{"message": "wrong"}]})
 
     async def static(_: Request) -> Response:
         return JSONResponse(STATIC)
 
-    return [driver_route("/bench/driver/me", me),
-            driver_route("/bench/driver/closure-eligibility", closure_eligibility),
-            driver_route("/bench/driver/security-log", security_log),
-            driver_route("/bench/driver/login", login),
-            Route("/bench/argon2", argon2_verify, methods=["POST"]),
-            Route("/bench/static", static, methods=["GET", "POST"])]
+    return [
+        driver_route("/bench/driver/me", me),
+        driver_route("/bench/driver/closure-eligibility", closure_eligibility),
+        driver_route("/bench/driver/security-log", security_log),
+        driver_route("/bench/driver/login", login),
+        Route("/bench/argon2", argon2_verify, methods=["POST"]),
+        Route("/bench/static", static, methods=["GET", "POST"]),
+    ]
 
 
 def _verify_now(password_hash: str, password: str) -> bool:

@@ -58,13 +58,18 @@ def _port_is_free(host: str, port: int) -> bool:
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
     if not _port_is_free(args.host, args.port):
-        print(f"wallet-closure: port {args.port} on {args.host} is in use; stop what uses it, "
-              f"or choose another port: `make run PORT={args.port + 1}` or "
-              f"`wallet-closure serve --port {args.port + 1}`", file=sys.stderr)
+        print(
+            f"wallet-closure: port {args.port} on {args.host} is in use; stop what uses it, "
+            f"or choose another port: `make run PORT={args.port + 1}` or "
+            f"`wallet-closure serve --port {args.port + 1}`",
+            file=sys.stderr,
+        )
         return 2
     if args.workers > 1 and not database.is_postgres(settings.database_url):
-        print("wallet-closure: --workers needs PostgreSQL; SQLite mode is one process",
-              file=sys.stderr)
+        print(
+            "wallet-closure: --workers needs PostgreSQL; SQLite mode is one process",
+            file=sys.stderr,
+        )
         return 2
     asyncio.run(database.migrate(settings.migration_url))
     runtime = build_runtime(settings)
@@ -73,15 +78,29 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     print(f"GraphQL at http://{args.host}:{args.port}/graphql")
     if args.workers > 1:  # each process builds its own app (and worker) from the settings
         os.environ["WALLET_IN_PROCESS_WORKER"] = "false" if args.no_worker else "true"
-        uvicorn.run("server.asgi:app", factory=True, workers=args.workers, host=args.host,
-                    port=args.port, log_config=None, log_level="info", proxy_headers=False,
-                    access_log=False)
+        uvicorn.run(
+            "server.asgi:app",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_config=None,
+            log_level="info",
+            proxy_headers=False,
+            access_log=False,
+        )
         return 0
     # Forwarded headers are believed from WALLET_TRUSTED_PROXIES only (create_app), never
     # from uvicorn's default of 127.0.0.1.
-    uvicorn.run(serving_app(settings, runtime, with_worker=not args.no_worker),
-                host=args.host, port=args.port, log_config=None, log_level="info",
-                proxy_headers=False, access_log=False)  # RequestContext logs each request
+    uvicorn.run(
+        serving_app(settings, runtime, with_worker=not args.no_worker),
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        log_level="info",
+        proxy_headers=False,
+        access_log=False,
+    )  # RequestContext logs each request
     return 0
 
 
@@ -121,10 +140,13 @@ def _load_demo(settings: Settings, runtime: Runtime) -> None:
         return await demo.load(runtime), await demo.load_staff(runtime)
 
     created, staff_users = asyncio.run(_with_orm(settings, load))
-    print(f"demo accounts created: {', '.join(created)}" if created
-          else "demo accounts already there")
-    print("demo staff users (/staff/graphql; TOTP secret for an authenticator app, or "
-          "python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"):")
+    print(
+        f"demo accounts created: {', '.join(created)}" if created else "demo accounts already there"
+    )
+    print(
+        "demo staff users (/staff/graphql; TOTP secret for an authenticator app, or "
+        "python -c \"import pyotp; print(pyotp.TOTP('SECRET').now())\"):"
+    )
     for username, role, password, secret in staff_users:
         print(f"  {username:<12} {role:<11} {password:<13} TOTP secret {secret}")
 
@@ -137,7 +159,8 @@ def _head(text: str) -> Anchor:
     seq, _, digest = text.partition(":")
     if not seq.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not SEQ:HASH+SEQ:HASH (the `head:` line of an earlier verify-audit)")
+            f"{text!r} is not SEQ:HASH+SEQ:HASH (the `head:` line of an earlier verify-audit)"
+        )
     return (int(seq), digest) if int(seq) else None
 
 
@@ -153,9 +176,10 @@ def verify_audit(settings: Settings, args: argparse.Namespace) -> int:
     customers_anchor, desk_anchor = args.anchor or (None, None)
 
     async def both() -> tuple[audit.Verification, audit.Verification]:
-        return (await audit.verify_chain(settings.secret(), anchor=customers_anchor),
-                await audit.verify_chain(settings.secret(), anchor=desk_anchor,
-                                         chain=StaffAuditEntry))
+        return (
+            await audit.verify_chain(settings.secret(), anchor=customers_anchor),
+            await audit.verify_chain(settings.secret(), anchor=desk_anchor, chain=StaffAuditEntry),
+        )
 
     customers, desk = asyncio.run(_with_orm(settings, both))
     for b in customers.breaks:
@@ -164,21 +188,24 @@ def verify_audit(settings: Settings, args: argparse.Namespace) -> int:
     for b in desk.breaks:
         print(f"staff entry {b.seq}: {b.problem}")
     print("staff audit chain is broken" if desk.breaks else "staff audit chain verifies")
-    heads = [f"{head[0]}:{head[1]}" if head else EMPTY_CHAIN
-             for head in (customers.head, desk.head)]
+    heads = [
+        f"{head[0]}:{head[1]}" if head else EMPTY_CHAIN for head in (customers.head, desk.head)
+    ]
     print(f"head: {'+'.join(heads)}")
     return 1 if customers.breaks or desk.breaks else 0
 
 
 def verify_ledger(settings: Settings, _: argparse.Namespace) -> int:
     """Every kept wallet balance against the sums of its ledger."""
+
     async def compare() -> list[str]:
         kept, summed = await ledger.kept_balances(), await ledger.summed_balances()
         zero = ledger.Balance(0, 0)
-        return [f"account {account}: kept {kept.get(account, zero)}, "
-                f"ledger {summed.get(account, zero)}"
-                for account in sorted({*kept, *summed}, key=str)
-                if kept.get(account, zero) != summed.get(account, zero)]
+        return [
+            f"account {account}: kept {kept.get(account, zero)}, ledger {summed.get(account, zero)}"
+            for account in sorted({*kept, *summed}, key=str)
+            if kept.get(account, zero) != summed.get(account, zero)
+        ]
 
     asyncio.run(database.migrate(settings.migration_url))  # the kept rows came with 0009
     problems = asyncio.run(_with_orm(settings, compare))
@@ -198,8 +225,10 @@ def outbox_command(settings: Settings, _: argparse.Namespace) -> int:
     """The SMS that expired undelivered (the gateway was down past their deadline)."""
     expired = asyncio.run(_with_orm(settings, outbox.overdue))
     for sms in expired:
-        print(f"{sms.id}\t{sms.created_at.isoformat()}\t{sms.purpose}\t"
-              f"attempts={sms.attempts}\t{sms.last_error or ''}")
+        print(
+            f"{sms.id}\t{sms.created_at.isoformat()}\t{sms.purpose}\t"
+            f"attempts={sms.attempts}\t{sms.last_error or ''}"
+        )
     print(f"{len(expired)} SMS expired undelivered")
     return 1 if expired else 0
 
@@ -230,33 +259,49 @@ def trusted_documents(settings: Settings, args: argparse.Namespace) -> int:
         found = asyncio.run(_with_orm(settings, trusted.versions))
         print("app\tversion\tdocuments\tadded\tretired")
         for v in found:
-            print(f"{v.app}\t{v.version}\t{v.documents}\t{v.added_at.isoformat()}\t"
-                  f"{v.retired_at.isoformat() if v.retired_at else '-'}")
+            print(
+                f"{v.app}\t{v.version}\t{v.documents}\t{v.added_at.isoformat()}\t"
+                f"{v.retired_at.isoformat() if v.retired_at else '-'}"
+            )
         return 0
     if not (args.app and args.version):
-        print(f"wallet-closure trusted-documents {args.action}: needs --app and --version",
-              file=sys.stderr)
+        print(
+            f"wallet-closure trusted-documents {args.action}: needs --app and --version",
+            file=sys.stderr,
+        )
         return 2
     if args.action == "retire":
-        retired = asyncio.run(_with_orm(settings, lambda: trusted.retire(
-            app=args.app, version=args.version, now=now)))
-        print(f"{args.app} {args.version} retired" if retired
-              else f"no registered version {args.app} {args.version}")
+        retired = asyncio.run(
+            _with_orm(settings, lambda: trusted.retire(app=args.app, version=args.version, now=now))
+        )
+        print(
+            f"{args.app} {args.version} retired"
+            if retired
+            else f"no registered version {args.app} {args.version}"
+        )
         return 0 if retired else 1
     if not args.file:
         print("wallet-closure trusted-documents add: needs the manifest FILE", file=sys.stderr)
         return 2
     text = Path(args.file).read_text()
     try:
-        count = asyncio.run(_with_orm(settings, lambda: trusted.add(
-            build_schema()._schema, text, app=args.app, version=args.version, now=now)))
+        count = asyncio.run(
+            _with_orm(
+                settings,
+                lambda: trusted.add(
+                    build_schema()._schema, text, app=args.app, version=args.version, now=now
+                ),
+            )
+        )
     except documents.ManifestRefused as refused:
         for problem in refused.problems:
             print(f"refused: {problem}", file=sys.stderr)
         print("nothing registered", file=sys.stderr)
         return 1
-    print(f"{args.app} {args.version}: {count} documents registered (every serve runs them "
-          f"within {trusted.REFRESH_SECONDS:.0f} s)")
+    print(
+        f"{args.app} {args.version}: {count} documents registered (every serve runs them "
+        f"within {trusted.REFRESH_SECONDS:.0f} s)"
+    )
     return 0
 
 
@@ -282,8 +327,10 @@ def verify_certificate(settings: Settings, args: argparse.Namespace) -> int:
     except certificates.NotValid as refused:
         print(f"not valid: {refused}")
         return 1
-    print(f"valid {checked.claims.get('kind', '?').lower()} certificate, signed with key "
-          f"{checked.key_id}")
+    print(
+        f"valid {checked.claims.get('kind', '?').lower()} certificate, signed with key "
+        f"{checked.key_id}"
+    )
     print(json.dumps(checked.claims, indent=2, ensure_ascii=False))
     return 0
 
@@ -298,15 +345,18 @@ def staff_command(settings: Settings, args: argparse.Namespace) -> int:
     password = sys.stdin.readline().rstrip("\n")
 
     async def add() -> str:
-        user = await staff.add(runtime, username=args.username, password=password,
-                               role=StaffRole(args.role))
+        user = await staff.add(
+            runtime, username=args.username, password=password, role=StaffRole(args.role)
+        )
         return staff.provisioning_uri(runtime, user)
 
     try:
         print(asyncio.run(_with_orm(settings, add)))
     except DomainError as error:
-        print(f"wallet-closure staff add: {message(error.message_key, 'en', **error.params)}",
-              file=sys.stderr)
+        print(
+            f"wallet-closure staff add: {message(error.message_key, 'en', **error.params)}",
+            file=sys.stderr,
+        )
         return 2
     return 0
 
@@ -315,12 +365,19 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="wallet-closure", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("serve", help="migrate, then serve GraphQL (and run the worker)")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)",
+    )
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--no-worker", action="store_true", help="leave background work to `worker`")
-    p.add_argument("--workers", type=int, default=1,
-                   help="server processes on this machine (PostgreSQL only; default 1)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes on this machine (PostgreSQL only; default 1)",
+    )
     p.add_argument("--demo-data", action="store_true", help="load the demo accounts first")
     p.set_defaults(run=serve)
     commands.add_parser("worker", help="the background worker alone").set_defaults(run=work)
@@ -329,24 +386,37 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--name", default=None)
     p.add_argument("--check", action="store_true", help="exit 1 if the models have changes")
     p.set_defaults(run=makemigrations)
-    commands.add_parser("demo-data", help="create the demo accounts and desk users (idempotent)",
-                        ).set_defaults(run=demo_data)
+    commands.add_parser(
+        "demo-data",
+        help="create the demo accounts and desk users (idempotent)",
+    ).set_defaults(run=demo_data)
     p = commands.add_parser("verify-audit", help="check the audit hash chain")
-    p.add_argument("--anchor", metavar="SEQ:HASH+SEQ:HASH", type=_anchor,
-                   help="a head printed earlier: also finds entries removed from the end of "
-                        "either chain")
+    p.add_argument(
+        "--anchor",
+        metavar="SEQ:HASH+SEQ:HASH",
+        type=_anchor,
+        help="a head printed earlier: also finds entries removed from the end of either chain",
+    )
     p.set_defaults(run=verify_audit)
-    commands.add_parser("verify-ledger", help="check the kept balances against the ledger"
-                        ).set_defaults(run=verify_ledger)
-    commands.add_parser("scrub", help="rewrite the personal-data tables (PostgreSQL: VACUUM FULL)"
-                        ).set_defaults(run=scrub)
-    commands.add_parser("outbox", help="list SMS that expired undelivered (exit 1 if any)"
-                        ).set_defaults(run=outbox_command)
-    p = commands.add_parser("trusted-documents",
-                            help="register, list or retire an app build's persisted documents")
+    commands.add_parser(
+        "verify-ledger", help="check the kept balances against the ledger"
+    ).set_defaults(run=verify_ledger)
+    commands.add_parser(
+        "scrub", help="rewrite the personal-data tables (PostgreSQL: VACUUM FULL)"
+    ).set_defaults(run=scrub)
+    commands.add_parser(
+        "outbox", help="list SMS that expired undelivered (exit 1 if any)"
+    ).set_defaults(run=outbox_command)
+    p = commands.add_parser(
+        "trusted-documents", help="register, list or retire an app build's persisted documents"
+    )
     p.add_argument("action", choices=["add", "list", "retire"])
-    p.add_argument("file", nargs="?", help="add: Apollo's persisted query manifest or GraphQL "
-                                            "Code Generator's persisted-documents.json")
+    p.add_argument(
+        "file",
+        nargs="?",
+        help="add: Apollo's persisted query manifest or GraphQL "
+        "Code Generator's persisted-documents.json",
+    )
     p.add_argument("--app", help="the app, e.g. ios or android")
     p.add_argument("--version", help="the app build's version")
     p.set_defaults(run=trusted_documents)
@@ -357,23 +427,27 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the certificate as downloaded (the compact JWS)")
     p.add_argument("--keys", help="a JWKS file (default: this deployment's published keys)")
     p.set_defaults(run=verify_certificate)
-    commands.add_parser("state-diagrams", help="print docs/state-machines.md from the tables"
-                        ).set_defaults(run=state_diagrams)
+    commands.add_parser(
+        "state-diagrams", help="print docs/state-machines.md from the tables"
+    ).set_defaults(run=state_diagrams)
     p = commands.add_parser("export-schema", help="print the GraphQL SDL")
     p.add_argument("--staff", action="store_true", help="the support desk's (/staff/graphql)")
     p.set_defaults(run=export_schema)
-    p = commands.add_parser("export-operations",
-                            help="print the trusted-documents manifest of a contract file")
+    p = commands.add_parser(
+        "export-operations", help="print the trusted-documents manifest of a contract file"
+    )
     p.add_argument("contract", nargs="?", default="../shared/contract/mobile-operations.graphql")
     p.set_defaults(run=export_operations)
     p = commands.add_parser("staff", help="support desk accounts")
     staff_actions = p.add_subparsers(dest="action", required=True)
     add = staff_actions.add_parser(
-        "add", help="reads the password (one line) on stdin, prints the TOTP provisioning URI")
+        "add", help="reads the password (one line) on stdin, prints the TOTP provisioning URI"
+    )
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
-    staff_actions.add_parser("disable", help="end the account and all its sessions"
-                             ).add_argument("username")
+    staff_actions.add_parser("disable", help="end the account and all its sessions").add_argument(
+        "username"
+    )
     p.set_defaults(run=staff_command)
     return parser
 
@@ -397,7 +471,8 @@ NEED_NO_DATABASE = {state_diagrams, export_schema, export_operations, makemigrat
 
 def _missing_database(settings: Settings, args: argparse.Namespace) -> str | None:
     if args.run in CREATE_A_DATABASE | NEED_NO_DATABASE or (
-            args.run is verify_certificate and args.keys):
+        args.run is verify_certificate and args.keys
+    ):
         return None
     url = settings.database_url
     if database.is_postgres(url) or not url.startswith("sqlite://"):
@@ -405,8 +480,10 @@ def _missing_database(settings: Settings, args: argparse.Namespace) -> str | Non
     path = url.removeprefix("sqlite://")
     if path == ":memory:" or Path(path).exists():
         return None
-    return (f"no database at {Path(path).resolve()} (WALLET_DATABASE_URL={url}); run it where "
-            "the database is, or `wallet-closure migrate` to make one")
+    return (
+        f"no database at {Path(path).resolve()} (WALLET_DATABASE_URL={url}); run it where "
+        "the database is, or `wallet-closure migrate` to make one"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -428,9 +505,11 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:
         if not database.is_unreachable(error):
             raise
-        print(f"wallet-closure: cannot use the database at "
-              f"{database.without_password(settings.database_url)}: {database.why(error)}",
-              file=sys.stderr)
+        print(
+            f"wallet-closure: cannot use the database at "
+            f"{database.without_password(settings.database_url)}: {database.why(error)}",
+            file=sys.stderr,
+        )
         return 2
 
 

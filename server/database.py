@@ -77,8 +77,10 @@ async def migrate(database_url: str) -> None:
         await _migrate(database_url)
         return
     if behind_pgbouncer(database_url):
-        raise ValueError("migrations need a session of their own: set "
-                         "WALLET_MIGRATION_DATABASE_URL to PostgreSQL itself")
+        raise ValueError(
+            "migrations need a session of their own: set "
+            "WALLET_MIGRATION_DATABASE_URL to PostgreSQL itself"
+        )
     # The advisory lock lives on its own connection, outside Tortoise's pool, so that
     # a second `serve` starting at the same moment waits instead of migrating twice.
     lock = await asyncpg.connect(driver_url(database_url))
@@ -91,8 +93,9 @@ async def migrate(database_url: str) -> None:
 
 def driver_url(database_url: str) -> str:
     """The URL as asyncpg itself takes it: without Tortoise's pool parameters."""
-    return _without(database_url.replace("asyncpg://", "postgres://", 1),
-                    (*POOL_PARAMETERS, PGBOUNCER))
+    return _without(
+        database_url.replace("asyncpg://", "postgres://", 1), (*POOL_PARAMETERS, PGBOUNCER)
+    )
 
 
 async def _migrate(database_url: str) -> None:
@@ -110,7 +113,8 @@ def committed_migrations() -> list[str]:
 async def pending_migrations(connection: BaseDBAsyncClient) -> list[str]:
     """Committed migrations this database has not applied yet."""
     _, rows = await connection.execute_query(
-        "SELECT name FROM tortoise_migrations WHERE app = 'models'")
+        "SELECT name FROM tortoise_migrations WHERE app = 'models'"
+    )
     applied = {row["name"] for row in rows}
     return [name for name in committed_migrations() if name not in applied]
 
@@ -135,11 +139,27 @@ async def make_migrations(name: str | None = None) -> list[str]:
 def is_unreachable(error: BaseException) -> bool:
     """The database cannot be used at all: it does not exist, refuses the password, or no
     server answers (as opposed to a fault while using it)."""
-    return services_database.is_unavailable(error) or isinstance(error, (
-        asyncpg.InvalidCatalogNameError, asyncpg.InvalidPasswordError,
-        asyncpg.InvalidAuthorizationSpecificationError, OSError)) or isinstance(
-        error.__cause__, (asyncpg.InvalidCatalogNameError, asyncpg.InvalidPasswordError,
-                          asyncpg.InvalidAuthorizationSpecificationError, OSError))
+    return (
+        services_database.is_unavailable(error)
+        or isinstance(
+            error,
+            (
+                asyncpg.InvalidCatalogNameError,
+                asyncpg.InvalidPasswordError,
+                asyncpg.InvalidAuthorizationSpecificationError,
+                OSError,
+            ),
+        )
+        or isinstance(
+            error.__cause__,
+            (
+                asyncpg.InvalidCatalogNameError,
+                asyncpg.InvalidPasswordError,
+                asyncpg.InvalidAuthorizationSpecificationError,
+                OSError,
+            ),
+        )
+    )
 
 
 def why(error: BaseException) -> str:

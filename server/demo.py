@@ -31,16 +31,22 @@ POSTAL_BANK = "中国邮政储蓄银行"
 async def load(rt: Runtime) -> list[str]:
     """Create whichever demo accounts are missing; returns the phones created."""
     created = []
-    for phone, setup in (("13800000001", _with_balance), ("13800000002", _with_auto_pay),
-                         ("13800000003", _with_pending_withdrawal),
-                         ("13800000004", _with_expired_card)):
+    for phone, setup in (
+        ("13800000001", _with_balance),
+        ("13800000002", _with_auto_pay),
+        ("13800000003", _with_pending_withdrawal),
+        ("13800000004", _with_expired_card),
+    ):
         if await Account.exists(phone=phones.normalize(phone)):
             continue
         try:
             async with in_transaction():
-                account = await accounts.open_account(rt, phone=phone,
-                                                      password=f"Demo-pass-{phone[-1]}",
-                                                      display_name=f"演示用户{phone[-1]}")
+                account = await accounts.open_account(
+                    rt,
+                    phone=phone,
+                    password=f"Demo-pass-{phone[-1]}",
+                    display_name=f"演示用户{phone[-1]}",
+                )
                 await setup(rt, account)
         except IntegrityError:  # another process starting at the same moment created it
             continue
@@ -49,14 +55,24 @@ async def load(rt: Runtime) -> list[str]:
 
 
 async def _top_up(rt: Runtime, account: Account, fen: int) -> None:
-    await ledger.move(account_id=account.id, kind=MovementKind.TOP_UP,
-                      from_book=Book.TOP_UP_CLEARING, to_book=Book.WALLET, fen=fen,
-                      status=EntryStatus.SETTLED, at=rt.clock.now() - timedelta(days=30))
+    await ledger.move(
+        account_id=account.id,
+        kind=MovementKind.TOP_UP,
+        from_book=Book.TOP_UP_CLEARING,
+        to_book=Book.WALLET,
+        fen=fen,
+        status=EntryStatus.SETTLED,
+        at=rt.clock.now() - timedelta(days=30),
+    )
 
 
 async def _card(rt: Runtime, account: Account, last4: str) -> BankCard:
-    return await BankCard.create(account=account, bank_name=POSTAL_BANK, last4=last4,
-                                 bound_at=rt.clock.now() - timedelta(days=60))
+    return await BankCard.create(
+        account=account,
+        bank_name=POSTAL_BANK,
+        last4=last4,
+        bound_at=rt.clock.now() - timedelta(days=60),
+    )
 
 
 async def _with_balance(rt: Runtime, account: Account) -> None:
@@ -66,8 +82,11 @@ async def _with_balance(rt: Runtime, account: Account) -> None:
 
 async def _with_auto_pay(rt: Runtime, account: Account) -> None:
     await _card(rt, account, "4321")
-    await AutoPayAgreement.create(account=account, merchant="中国邮政 邮费代扣",
-                                  created_at=rt.clock.now() - timedelta(days=20))
+    await AutoPayAgreement.create(
+        account=account,
+        merchant="中国邮政 邮费代扣",
+        created_at=rt.clock.now() - timedelta(days=20),
+    )
 
 
 async def _with_expired_card(rt: Runtime, account: Account) -> None:
@@ -77,10 +96,12 @@ async def _with_expired_card(rt: Runtime, account: Account) -> None:
     await BankCard.filter(id=card.id).update(unbound_at=rt.clock.now() - timedelta(days=3))
 
 
-STAFF = (("agent", StaffRole.AGENT, "Agent-pass-1"),
-         ("supervisor", StaffRole.SUPERVISOR, "Super-pass-1"),
-         ("supervisor2", StaffRole.SUPERVISOR, "Super-pass-2"),
-         ("auditor", StaffRole.AUDITOR, "Audit-pass-1"))
+STAFF = (
+    ("agent", StaffRole.AGENT, "Agent-pass-1"),
+    ("supervisor", StaffRole.SUPERVISOR, "Super-pass-1"),
+    ("supervisor2", StaffRole.SUPERVISOR, "Super-pass-2"),
+    ("auditor", StaffRole.AUDITOR, "Audit-pass-1"),
+)
 
 
 async def load_staff(rt: Runtime) -> list[tuple[str, str, str, str]]:
@@ -101,9 +122,22 @@ async def load_staff(rt: Runtime) -> list[tuple[str, str, str, str]]:
 async def _with_pending_withdrawal(rt: Runtime, account: Account) -> None:
     card = await _card(rt, account, "1357")
     await _top_up(rt, account, 5_000)
-    movement_id = await ledger.move(account_id=account.id, kind=MovementKind.WITHDRAWAL,
-                                    from_book=Book.WALLET, to_book=Book.PAYOUT_CLEARING,
-                                    fen=5_000, status=EntryStatus.PENDING, at=rt.clock.now())
-    await Withdrawal.create(account=account, card=card, movement_id=movement_id, amount_fen=5_000,
-                            status=WithdrawalStatus.PENDING, idempotency_key=f"demo-{uuid4()}",
-                            created_at=rt.clock.now(), on_hold=True)
+    movement_id = await ledger.move(
+        account_id=account.id,
+        kind=MovementKind.WITHDRAWAL,
+        from_book=Book.WALLET,
+        to_book=Book.PAYOUT_CLEARING,
+        fen=5_000,
+        status=EntryStatus.PENDING,
+        at=rt.clock.now(),
+    )
+    await Withdrawal.create(
+        account=account,
+        card=card,
+        movement_id=movement_id,
+        amount_fen=5_000,
+        status=WithdrawalStatus.PENDING,
+        idempotency_key=f"demo-{uuid4()}",
+        created_at=rt.clock.now(),
+        on_hold=True,
+    )

@@ -69,10 +69,19 @@ class RequestContext:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            access.info("%s %s %d", scope["method"], scope["path"], status, extra={
-                "method": scope["method"], "path": scope["path"], "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "operation": metrics.operation.get()})
+            access.info(
+                "%s %s %d",
+                scope["method"],
+                scope["path"],
+                status,
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "operation": metrics.operation.get(),
+                },
+            )
             metrics.operation.reset(operation)
             request_id.reset(token)
 
@@ -92,10 +101,14 @@ class _WithRequestId(logging.Filter):
 def configure_logging(level: int = logging.INFO) -> None:
     """One JSON object a line, each with the request id it belongs to."""
     handler = logging.StreamHandler()
-    handler.setFormatter(_IsoTimes(
-        "{asctime}{levelname}{name}{message}{request_id}", style="{",
-        rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-        reserved_attrs=[*RESERVED_ATTRS, "color_message"]))  # uvicorn's ANSI-coloured copy
+    handler.setFormatter(
+        _IsoTimes(
+            "{asctime}{levelname}{name}{message}{request_id}",
+            style="{",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            reserved_attrs=[*RESERVED_ATTRS, "color_message"],
+        )
+    )  # uvicorn's ANSI-coloured copy
     handler.addFilter(_WithRequestId())
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -115,8 +128,9 @@ async def readyz(_: Request) -> Response:
     try:
         missing = await pending_migrations(connections.get("default"))
     except Exception as error:  # unreachable, or no schema at all
-        return JSONResponse({"status": "unavailable", "database": type(error).__name__},
-                            status_code=503)
+        return JSONResponse(
+            {"status": "unavailable", "database": type(error).__name__}, status_code=503
+        )
     if missing:
         return JSONResponse({"status": "unavailable", "migrations": missing}, status_code=503)
     return JSONResponse({"status": "ok"})

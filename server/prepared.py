@@ -75,11 +75,13 @@ def shape_of(type_: GraphQLOutputType, selection_set: SelectionSetNode | None) -
             if value is None:
                 raise NotPlain
             return inner(value, info)
+
         return non_null
     nullable = nullable_shape_of(type_, selection_set)
 
     def maybe(value: Any, info: Info) -> Any:
         return None if value is None else nullable(value, info)
+
     return maybe
 
 
@@ -91,6 +93,7 @@ def nullable_shape_of(type_: GraphQLOutputType, selection_set: SelectionSetNode 
             if not isinstance(value, list | tuple):
                 raise NotPlain
             return [item(v, info) for v in value]
+
         return items
     if isinstance(type_, GraphQLScalarType | GraphQLEnumType):
         coerce = type_.coerce_output_value
@@ -100,6 +103,7 @@ def nullable_shape_of(type_: GraphQLOutputType, selection_set: SelectionSetNode 
             if coerced is None or coerced is Undefined:
                 raise NotPlain
             return coerced
+
         return leaf
     if not isinstance(type_, GraphQLObjectType) or selection_set is None:
         raise NoShape(str(type_))
@@ -122,8 +126,11 @@ def nullable_shape_of(type_: GraphQLOutputType, selection_set: SelectionSetNode 
     def obj(value: Any, info: Info) -> Any:
         if is_type_of is not None and not is_type_of(value, info):
             raise NotPlain
-        return {key: shape(value if read is None else read(value, None), info)
-                for key, read, shape in fields}
+        return {
+            key: shape(value if read is None else read(value, None), info)
+            for key, read, shape in fields
+        }
+
     return obj
 
 
@@ -151,15 +158,22 @@ class ShapingExecutor(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         self.shapes = shapes
 
-    def complete_value(self, return_type: GraphQLOutputType, field_details_list: Any,
-                       info: Info, path: Path, result: Any,
-                       position_context: Any) -> Any:
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: Any,
+        info: Info,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
         shape = self.shapes.get(path.key) if path.prev is None else None  # type: ignore[arg-type]
         if shape is not None and not isinstance(result, Exception):
             with contextlib.suppress(Exception):  # graphql-core completes it again, says why
                 return shape(result, info)
-        return super().complete_value(return_type, field_details_list, info, path, result,
-                                      position_context)
+        return super().complete_value(
+            return_type, field_details_list, info, path, result, position_context
+        )
 
 
 @dataclass(frozen=True)
@@ -170,8 +184,7 @@ class Prepared:
 
 
 class PreparedOperations:
-    def __init__(self, schema: strawberry.Schema, bodies: Iterable[str], *,
-                 endpoint: str) -> None:
+    def __init__(self, schema: strawberry.Schema, bodies: Iterable[str], *, endpoint: str) -> None:
         self.schema = schema
         self.endpoint = endpoint
         self.operations: dict[str, Prepared] = {}
@@ -184,15 +197,17 @@ class PreparedOperations:
         if body in self.operations:
             return
         document = parse(body, max_tokens=limits.MAX_TOKENS)
-        errors = validate(self.schema._schema, document, [*specified_rules,
-                                                          *limits.VALIDATION_RULES])
+        errors = validate(
+            self.schema._schema, document, [*specified_rules, *limits.VALIDATION_RULES]
+        )
         if errors:
             raise ValueError(f"trusted document does not validate: {errors[0].message}")
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         [operation] = operations
         assert operation.name
-        self.operations[body] = Prepared(document, operation.name.value,
-                                         root_shapes(self.schema._schema, operation))
+        self.operations[body] = Prepared(
+            document, operation.name.value, root_shapes(self.schema._schema, operation)
+        )
 
     def find(self, request: dict[str, Any]) -> Prepared | None:
         """The prepared operation this request asks for, if it asks in the plain way."""
@@ -203,26 +218,37 @@ class PreparedOperations:
         variables = request.get("variables")
         name = request.get("operationName")
         if not (variables is None or isinstance(variables, dict)) or name not in (
-                None, prepared.name):
+            None,
+            prepared.name,
+        ):
             return None  # the full pipeline answers these as it always has
         return prepared
 
-    async def answer(self, prepared: Prepared, variables: dict[str, Any] | None,
-                     context: Any) -> dict[str, Any]:
+    async def answer(
+        self, prepared: Prepared, variables: dict[str, Any] | None, context: Any
+    ) -> dict[str, Any]:
         started = time.perf_counter()
-        result = await await_maybe(execute(
-            self.schema._schema, prepared.document, variable_values=variables,
-            operation_name=prepared.name, context_value=context,
-            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
-            executor_class=ShapingExecutor, operation_extensions=None,
-            shapes=prepared.shapes))
+        result = await await_maybe(
+            execute(
+                self.schema._schema,
+                prepared.document,
+                variable_values=variables,
+                operation_name=prepared.name,
+                context_value=context,
+                is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+                executor_class=ShapingExecutor,
+                operation_extensions=None,
+                shapes=prepared.shapes,
+            )
+        )
         response: dict[str, Any] = {"data": result.data}
         errors: list[GraphQLError] = list(result.errors or [])
         if errors:
             self.schema.process_errors(errors)
             request_id = getattr(context, "request_id", None)
-            errors = [limits.masked(e, request_id) if limits.is_unexpected(e) else e
-                      for e in errors]
+            errors = [
+                limits.masked(e, request_id) if limits.is_unexpected(e) else e for e in errors
+            ]
             response["errors"] = [e.formatted for e in errors]
         limits.observe(self.endpoint, prepared.name, errors, time.perf_counter() - started)
         return response

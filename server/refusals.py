@@ -30,8 +30,9 @@ class Refused(Exception):
 
 
 def answer(status: int, code: RefusalCode, message: str) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code.value}}]},
-                        status_code=status)
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code.value}}]}, status_code=status
+    )
 
 
 def from_http_exception(error: HTTPException) -> JSONResponse:
@@ -42,13 +43,17 @@ def from_http_exception(error: HTTPException) -> JSONResponse:
     if isinstance(cause, MissingQueryError):
         return answer(400, RefusalCode.QUERY_MISSING, "The request has no `query`.")
     if isinstance(cause, CannotGetOperationTypeError):
-        return answer(400, RefusalCode.OPERATION_NAME_INVALID,
-                      reason + " Name one of the document's operations in `operationName`.")
+        return answer(
+            400,
+            RefusalCode.OPERATION_NAME_INVALID,
+            reason + " Name one of the document's operations in `operationName`.",
+        )
     if reason in ("Batching is not enabled", "Too many operations"):
         return answer(400, RefusalCode.BATCH_NOT_ALLOWED, "Send one operation per request.")
     if reason == "Unsupported content type":
-        return answer(415, RefusalCode.UNSUPPORTED_MEDIA_TYPE,
-                      "Send the request as application/json.")
+        return answer(
+            415, RefusalCode.UNSUPPORTED_MEDIA_TYPE, "Send the request as application/json."
+        )
     if error.status_code == 404:
         return answer(404, RefusalCode.NOT_FOUND, reason)
     return answer(error.status_code, RefusalCode.BAD_REQUEST, reason)

@@ -22,9 +22,12 @@ def payout_callback(runtime: Runtime, secret: bytes) -> Endpoint:
         body = await request.body()
         try:
             await payouts.handle_callback(
-                runtime, secret, body=body,
+                runtime,
+                secret,
+                body=body,
                 timestamp=request.headers.get("x-wallet-timestamp", ""),
-                signature=request.headers.get("x-wallet-signature", ""))
+                signature=request.headers.get("x-wallet-signature", ""),
+            )
         except payouts.CallbackRefused as refused:
             return JSONResponse({"error": refused.reason}, status_code=refused.status)
         return JSONResponse({"ok": True})
@@ -39,18 +42,26 @@ async def _receipt(runtime: Runtime, request: Request) -> ClosureRequest | Respo
     if scheme.lower() != "receipt":
         return None
     try:
-        return await receipts.open_request(runtime, secret.strip(),
-                                           client=request.client.host if request.client else "")
+        return await receipts.open_request(
+            runtime, secret.strip(), client=request.client.host if request.client else ""
+        )
     except receipts.ReceiptRefused:
         return JSONResponse({"error": "unknown, expired or revoked receipt"}, status_code=401)
     except DomainError:
-        return JSONResponse({"error": "too many requests"}, status_code=429,
-                            headers={"retry-after": "60"})
+        return JSONResponse(
+            {"error": "too many requests"}, status_code=429, headers={"retry-after": "60"}
+        )
 
 
 def _file(content: str | bytes, media_type: str, name: str) -> Response:
-    return Response(content, media_type=media_type, headers={
-        "content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "content-disposition": f'attachment; filename="{name}"',
+            "cache-control": "no-store",
+        },
+    )
 
 
 NOT_FOUND = {"error": "not found or expired"}
@@ -59,6 +70,7 @@ NOT_FOUND = {"error": "not found or expired"}
 def export_download(runtime: Runtime) -> Endpoint:
     """By the owner's bearer token, or after confirmation by the closure receipt (for the
     export asked for before confirming)."""
+
     async def endpoint(request: Request) -> Response:
         export_id = request.path_params["export_id"]
         receipt = await _receipt(runtime, request)
@@ -71,7 +83,8 @@ def export_download(runtime: Runtime) -> Endpoint:
             account_id = receipt.account_id
         else:
             caller = await sessions.from_authorization(
-                runtime, request.headers.get("authorization", ""))
+                runtime, request.headers.get("authorization", "")
+            )
             if caller is None:
                 return JSONResponse({"error": "log in first"}, status_code=401)
             account_id = caller.account_id
@@ -85,6 +98,7 @@ def export_download(runtime: Runtime) -> Endpoint:
 
 def certificate_download(runtime: Runtime, *, pdf: bool) -> Endpoint:
     """A certificate of the receipt's request: the JWS it is, or the PDF that prints it."""
+
     async def endpoint(request: Request) -> Response:
         receipt = await _receipt(runtime, request)
         if isinstance(receipt, Response):
@@ -97,8 +111,7 @@ def certificate_download(runtime: Runtime, *, pdf: bool) -> Endpoint:
                 continue
             name = f"closure-certificate-{certificate.kind.value.lower()}"
             if pdf:
-                return _file(certificate_pdf.render(certificate), "application/pdf",
-                             f"{name}.pdf")
+                return _file(certificate_pdf.render(certificate), "application/pdf", f"{name}.pdf")
             return _file(certificate.jws, certificates.JWS_MEDIA_TYPE, f"{name}.jws")
         return JSONResponse(NOT_FOUND, status_code=404)
 
@@ -107,5 +120,6 @@ def certificate_download(runtime: Runtime, *, pdf: bool) -> Endpoint:
 
 async def certificate_keys(_: Request) -> Response:
     """The public keys of every certificate ever signed, for offline checks."""
-    return JSONResponse(await certificates.key_set(),
-                        headers={"cache-control": "public, max-age=300"})
+    return JSONResponse(
+        await certificates.key_set(), headers={"cache-control": "public, max-age=300"}
+    )

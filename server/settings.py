@@ -81,8 +81,10 @@ class Settings(BaseSettings):
         """Every setting that is wrong, one line each, naming its variable."""
         found, production = [], self.production
         if production and "database_url" not in self.model_fields_set:
-            found.append("WALLET_DATABASE_URL: production needs it set (postgres://...), never "
-                         "a SQLite file chosen by default")
+            found.append(
+                "WALLET_DATABASE_URL: production needs it set (postgres://...), never "
+                "a SQLite file chosen by default"
+            )
         if production and not self.secret_key:
             found.append("WALLET_SECRET_KEY: required in production")
         if production and self.captcha_test_answer:
@@ -90,8 +92,10 @@ class Settings(BaseSettings):
         if production and self.bench_routes:
             found.append("WALLET_BENCH_ROUTES: must not be set in production")
         if production and self.sms_backend != "webhook":
-            found.append("WALLET_SMS_BACKEND: production sends SMS through a gateway: set it "
-                         "to webhook (console and file write codes and phone numbers out)")
+            found.append(
+                "WALLET_SMS_BACKEND: production sends SMS through a gateway: set it "
+                "to webhook (console and file write codes and phone numbers out)"
+            )
         if self.sms_backend == "file" and not self.sms_file:
             found.append("WALLET_SMS_FILE: WALLET_SMS_BACKEND=file needs it")
         if self.sms_backend == "webhook" and not self.sms_webhook_url:
@@ -107,8 +111,10 @@ class Settings(BaseSettings):
         if self.worker_interval_seconds <= 0:
             found.append("WALLET_WORKER_INTERVAL_SECONDS: must be more than 0")
         if "pgbouncer=true" in self.database_url and not self.migration_database_url:
-            found.append("WALLET_MIGRATION_DATABASE_URL: WALLET_DATABASE_URL leads through "
-                         "PgBouncer (pgbouncer=true): migrations need PostgreSQL itself")
+            found.append(
+                "WALLET_MIGRATION_DATABASE_URL: WALLET_DATABASE_URL leads through "
+                "PgBouncer (pgbouncer=true): migrations need PostgreSQL itself"
+            )
         if not self.database_url.startswith(("sqlite://", "postgres://", "asyncpg://")):
             found.append("WALLET_DATABASE_URL: sqlite://... or postgres://...")
         return found

@@ -28,8 +28,10 @@ def build_sms(settings: Settings) -> SmsSender:
         return FileSms(settings.sms_file)
     if settings.sms_backend == "webhook":
         return WebhookSms(str(settings.sms_webhook_url), connections=settings.sms_in_flight)
-    log.warning("SMS backend 'console': every SMS, codes included, is printed to this "
-                "terminal (development only; production needs WALLET_SMS_BACKEND=webhook)")
+    log.warning(
+        "SMS backend 'console': every SMS, codes included, is printed to this "
+        "terminal (development only; production needs WALLET_SMS_BACKEND=webhook)"
+    )
     return ConsoleSms()
 
 
@@ -39,11 +41,19 @@ CODE_CONNECTIONS = 4
 def build_worker(settings: Settings, runtime: Runtime) -> Worker:
     """One-time codes reach a webhook gateway over connections of their own: notices that
     the gateway answers slowly hold every connection of theirs, never a code's."""
-    codes = WebhookSms(str(settings.sms_webhook_url), connections=CODE_CONNECTIONS) if (
-        settings.sms_backend == "webhook") else None
-    return Worker(runtime, build_sms(settings), build_payouts(settings),
-                  settings.worker_interval_seconds, sms_in_flight=settings.sms_in_flight,
-                  code_sms=codes)
+    codes = (
+        WebhookSms(str(settings.sms_webhook_url), connections=CODE_CONNECTIONS)
+        if (settings.sms_backend == "webhook")
+        else None
+    )
+    return Worker(
+        runtime,
+        build_sms(settings),
+        build_payouts(settings),
+        settings.worker_interval_seconds,
+        sms_in_flight=settings.sms_in_flight,
+        code_sms=codes,
+    )
 
 
 def build_payouts(settings: Settings) -> PayoutGateway:

@@ -29,9 +29,16 @@ class Job:
 
 
 class Worker:
-    def __init__(self, runtime: Runtime, sms: SmsSender, bank: PayoutGateway,
-                 interval_seconds: float, *, sms_in_flight: int = 16,
-                 code_sms: SmsSender | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        sms: SmsSender,
+        bank: PayoutGateway,
+        interval_seconds: float,
+        *,
+        sms_in_flight: int = 16,
+        code_sms: SmsSender | None = None,
+    ) -> None:
         """`code_sms`: the one-time codes' own way to the gateway (its own connections), so
         that a code never waits for a connection that a slow notice holds."""
         self.runtime = runtime
@@ -54,8 +61,9 @@ class Worker:
         rt = self.runtime
 
         def sms(lane: Lane) -> Callable[[], Awaitable[int]]:
-            return lambda: outbox.deliver_due(rt, self.senders[lane], lane=lane,
-                                              in_flight=self.sms_in_flight)
+            return lambda: outbox.deliver_due(
+                rt, self.senders[lane], lane=lane, in_flight=self.sms_in_flight
+            )
 
         return [
             Job("expire requests", "closure", lambda: jobs.expire_due(rt)),

@@ -22,12 +22,30 @@ class Permission(StrEnum):
 
 P = Permission
 GRANTS: dict[StaffRole, frozenset[Permission]] = {
-    StaffRole.AGENT: frozenset({P.OWN_SESSION, P.READ_CUSTOMERS, P.REVEAL_PHONE,
-                                P.READ_PENDING_PAYEE, P.PROPOSE_REFUND, P.READ_REVIEWS}),
-    StaffRole.SUPERVISOR: frozenset({P.OWN_SESSION, P.READ_CUSTOMERS, P.REVEAL_PHONE,
-                                     P.READ_PENDING_PAYEE, P.PROPOSE_REFUND, P.DECIDE_REFUND,
-                                     P.READ_REVIEWS, P.DECIDE_REVIEW, P.SET_LEGAL_HOLD,
-                                     P.READ_STAFF_AUDIT}),
+    StaffRole.AGENT: frozenset(
+        {
+            P.OWN_SESSION,
+            P.READ_CUSTOMERS,
+            P.REVEAL_PHONE,
+            P.READ_PENDING_PAYEE,
+            P.PROPOSE_REFUND,
+            P.READ_REVIEWS,
+        }
+    ),
+    StaffRole.SUPERVISOR: frozenset(
+        {
+            P.OWN_SESSION,
+            P.READ_CUSTOMERS,
+            P.REVEAL_PHONE,
+            P.READ_PENDING_PAYEE,
+            P.PROPOSE_REFUND,
+            P.DECIDE_REFUND,
+            P.READ_REVIEWS,
+            P.DECIDE_REVIEW,
+            P.SET_LEGAL_HOLD,
+            P.READ_STAFF_AUDIT,
+        }
+    ),
     StaffRole.AUDITOR: frozenset({P.OWN_SESSION, P.READ_CUSTOMERS, P.READ_STAFF_AUDIT}),
 }
 

@@ -23,8 +23,9 @@ async def lock_for_transaction(connection: BaseDBAsyncClient, key: int) -> None:
         await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [key])
 
 
-async def scrub_freed_space(connection: BaseDBAsyncClient, tables: list[str], *,
-                            rewrite: bool = False) -> None:
+async def scrub_freed_space(
+    connection: BaseDBAsyncClient, tables: list[str], *, rewrite: bool = False
+) -> None:
     """Make erased rows unreadable in the database files too (outside any transaction).
 
     SQLite zeroes freed content itself (secure_delete); its write-ahead log holds old pages
@@ -87,15 +88,22 @@ def read_time(value: datetime | str) -> datetime:
 def is_unavailable(error: BaseException) -> bool:
     """The database is briefly gone (restarting, failing over, unreachable): a client may
     retry the same request in a moment. Anything else is a fault of ours."""
-    gone = (ConnectionError, TimeoutError, asyncpg.PostgresConnectionError,
-            asyncpg.CannotConnectNowError, asyncpg.AdminShutdownError,
-            asyncpg.CrashShutdownError, asyncpg.TooManyConnectionsError)
+    gone = (
+        ConnectionError,
+        TimeoutError,
+        asyncpg.PostgresConnectionError,
+        asyncpg.CannotConnectNowError,
+        asyncpg.AdminShutdownError,
+        asyncpg.CrashShutdownError,
+        asyncpg.TooManyConnectionsError,
+    )
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, gone) or (isinstance(current, asyncpg.InterfaceError)
-                                         and "connection is closed" in str(current)):
+        if isinstance(current, gone) or (
+            isinstance(current, asyncpg.InterfaceError) and "connection is closed" in str(current)
+        ):
             return True
         current = current.__cause__ or current.__context__
     return False

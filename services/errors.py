@@ -43,8 +43,14 @@ class StaffErrorCode(StrEnum):
 class DomainError(Exception):
     """A business rule said no; the API turns it into `errors { code message field }`."""
 
-    def __init__(self, code: ErrorCode | StaffErrorCode, field: str | None = None, *,
-                 message_key: str | None = None, **params: Any) -> None:
+    def __init__(
+        self,
+        code: ErrorCode | StaffErrorCode,
+        field: str | None = None,
+        *,
+        message_key: str | None = None,
+        **params: Any,
+    ) -> None:
         super().__init__(code.value)
         self.code = code
         self.field = field

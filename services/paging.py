@@ -41,38 +41,57 @@ def _key(list_name: str, cursor: str) -> int:
     raise DomainError(ErrorCode.INVALID_INPUT, field="after", message_key="INVALID_CURSOR")
 
 
-async def newest_first(query: QuerySet[M], *, key: str, list_name: str, first: int | None,
-                       after: str | None) -> Page[M]:
+async def newest_first(
+    query: QuerySet[M], *, key: str, list_name: str, first: int | None, after: str | None
+) -> Page[M]:
     """Rows by descending `key` (a unique, ever-growing integer column), after the cursor."""
-    return await _page(query, key=key, list_name=list_name, first=first, after=after,
-                       descending=True)
+    return await _page(
+        query, key=key, list_name=list_name, first=first, after=after, descending=True
+    )
 
 
-async def oldest_first(query: QuerySet[M], *, key: str, list_name: str, first: int | None,
-                       after: str | None) -> Page[M]:
+async def oldest_first(
+    query: QuerySet[M], *, key: str, list_name: str, first: int | None, after: str | None
+) -> Page[M]:
     """Rows by ascending `key` (a unique, ever-growing integer column), after the cursor."""
-    return await _page(query, key=key, list_name=list_name, first=first, after=after,
-                       descending=False)
+    return await _page(
+        query, key=key, list_name=list_name, first=first, after=after, descending=False
+    )
 
 
 def window(list_name: str, first: int | None, after: str | None) -> tuple[int, int | None]:
     """The page size, and the key the page starts after (None: from the first row)."""
     first = DEFAULT_FIRST if first is None else first
     if not 1 <= first <= MAX_FIRST:
-        raise DomainError(ErrorCode.INVALID_INPUT, field="first", message_key="INVALID_PAGE_SIZE",
-                          max=MAX_FIRST)
+        raise DomainError(
+            ErrorCode.INVALID_INPUT, field="first", message_key="INVALID_PAGE_SIZE", max=MAX_FIRST
+        )
     return first, None if after is None else _key(list_name, after)
 
 
-def page_of(rows: list[R], key_of: Callable[[R], int], *, list_name: str, first: int,
-            ) -> Page[R]:
+def page_of(
+    rows: list[R],
+    key_of: Callable[[R], int],
+    *,
+    list_name: str,
+    first: int,
+) -> Page[R]:
     """The page of `rows`, read with one more than `first` to know whether more follow."""
-    return Page(edges=[(_cursor(list_name, key_of(row)), row) for row in rows[:first]],
-                has_next_page=len(rows) > first)
+    return Page(
+        edges=[(_cursor(list_name, key_of(row)), row) for row in rows[:first]],
+        has_next_page=len(rows) > first,
+    )
 
 
-async def _page(query: QuerySet[M], *, key: str, list_name: str, first: int | None,
-                after: str | None, descending: bool) -> Page[M]:
+async def _page(
+    query: QuerySet[M],
+    *,
+    key: str,
+    list_name: str,
+    first: int | None,
+    after: str | None,
+    descending: bool,
+) -> Page[M]:
     first, beyond = window(list_name, first, after)
     if beyond is not None:
         query = query.filter(**{f"{key}__{'lt' if descending else 'gt'}": beyond})

@@ -57,6 +57,7 @@ class Passwords:
     async def verify(self, password_hash: str | None, password: str) -> bool:
         """False for a wrong password or none to check; RATE_LIMITED when too many checks are
         already queued."""
+
         def check() -> bool:
             try:
                 return self._hasher.verify(password_hash or self._dummy_hash, password)

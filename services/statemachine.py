@@ -44,8 +44,7 @@ class Machine(Generic[S, E]):
     def sources(self, event: E) -> list[S]:
         return [state for state, on in self.transitions if on == event]
 
-    async def move(self, row: Model, event: E, *, unless: Q | None = None,
-                   **changes: Any) -> S:
+    async def move(self, row: Model, event: E, *, unless: Q | None = None, **changes: Any) -> S:
         """Compare-and-set `row` from its current state (and not `unless`); INVALID_STATE if
         it may not move, or if another transaction moved it first. Updates `row` in place."""
         source: S = getattr(row, self.column)
@@ -55,8 +54,7 @@ class Machine(Generic[S, E]):
             query = query.exclude(unless)
         moved = await query.update(**{self.column: target}, **changes)
         if not moved:
-            raise DomainError(ErrorCode.INVALID_STATE, field=self.error_field,
-                              state=source.value)
+            raise DomainError(ErrorCode.INVALID_STATE, field=self.error_field, state=source.value)
         for name, value in {self.column: target, **changes}.items():
             setattr(row, name, value)
         return target
@@ -66,7 +64,8 @@ class Machine(Generic[S, E]):
         moved = 0
         for source in self.sources(event):
             moved += await query.filter(**{self.column: source}).update(
-                **{self.column: self.target(source, event)}, **changes)
+                **{self.column: self.target(source, event)}, **changes
+            )
         return moved
 
     def mermaid(self) -> str:

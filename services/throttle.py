@@ -27,6 +27,7 @@ class Limit:
 @dataclass(frozen=True)
 class Attempt:
     """One counted attempt and its number in the window."""
+
     key: str
     number: int
 
@@ -45,7 +46,8 @@ async def failed(rt: Runtime, attempt: Attempt, limit: Limit) -> None:
         async with in_transaction() as connection:
             await lock_for_transaction(connection, _lock_id(attempt.key))
             await PasswordThrottle.filter(phone_key=attempt.key).update(
-                locked_until=rt.clock.now() + limit.lockout, failures=0)
+                locked_until=rt.clock.now() + limit.lockout, failures=0
+            )
 
 
 async def refuse_if_locked(rt: Runtime, key: str, limit: Limit) -> None:
@@ -66,14 +68,24 @@ async def count_failure(rt: Runtime, key: str, limit: Limit) -> None:
             return
         if number >= limit.attempts:
             await PasswordThrottle.filter(phone_key=key).update(
-                locked_until=rt.clock.now() + limit.lockout, failures=0)
+                locked_until=rt.clock.now() + limit.lockout, failures=0
+            )
 
 
 async def per_minute(rt: Runtime, purpose: str, client: str, calls: int) -> None:
     """RATE_LIMITED past `calls` a minute from one client address (every call counts)."""
-    await reserve(rt, keyed_hash(rt.secret, purpose, client), Limit(
-        calls, timedelta(minutes=1), timedelta(minutes=1),
-        lambda left: DomainError(ErrorCode.RATE_LIMITED, seconds=math.ceil(left.total_seconds()))))
+    await reserve(
+        rt,
+        keyed_hash(rt.secret, purpose, client),
+        Limit(
+            calls,
+            timedelta(minutes=1),
+            timedelta(minutes=1),
+            lambda left: DomainError(
+                ErrorCode.RATE_LIMITED, seconds=math.ceil(left.total_seconds())
+            ),
+        ),
+    )
 
 
 async def _count(rt: Runtime, key: str, limit: Limit) -> int:

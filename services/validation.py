@@ -38,7 +38,8 @@ def printable(arguments: dict[str, Any]) -> None:
     character; checked before anything runs, so both databases see the same text."""
     for name, value in arguments.items():
         if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
-            raise DomainError(ErrorCode.INVALID_INPUT, field=_camel(name),
-                              message_key="CONTROL_CHARACTERS")
+            raise DomainError(
+                ErrorCode.INVALID_INPUT, field=_camel(name), message_key="CONTROL_CHARACTERS"
+            )
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             printable({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})

@@ -93,12 +93,14 @@ async def clean_tables(orm: str) -> None:
     async with in_transaction() as connection:
         if is_postgres(orm):
             await connection.execute_script(
-                f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+                f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
+            )
         else:
             await connection.execute_script(
                 "PRAGMA foreign_keys = OFF;"
                 + "".join(f"DELETE FROM {t};" for t in tables)
-                + "PRAGMA foreign_keys = ON;")
+                + "PRAGMA foreign_keys = ON;"
+            )
 
 
 @pytest.fixture
@@ -108,8 +110,12 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def runtime(clock: FakeClock) -> Runtime:
-    return Runtime(clock=clock, secret=TEST_SECRET, captcha_test_answer=CAPTCHA_TEST_ANSWER,
-                   passwords=CHEAP_PASSWORDS)
+    return Runtime(
+        clock=clock,
+        secret=TEST_SECRET,
+        captcha_test_answer=CAPTCHA_TEST_ANSWER,
+        passwords=CHEAP_PASSWORDS,
+    )
 
 
 @pytest.fixture
@@ -124,8 +130,11 @@ def worker(runtime: Runtime, sms: FileSms) -> Worker:
 
 @pytest.fixture
 async def api(orm: str, runtime: Runtime, worker: Worker, sms: FileSms) -> AsyncIterator[GraphQL]:
-    settings = Settings(database_url=orm, secret_key=TEST_SECRET.decode(),
-                        payout_webhook_secret=PAYOUT_SECRET.decode())
+    settings = Settings(
+        database_url=orm,
+        secret_key=TEST_SECRET.decode(),
+        payout_webhook_secret=PAYOUT_SECRET.decode(),
+    )
     app = create_app(settings, runtime, manage_orm=False)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://wallet.test") as client:

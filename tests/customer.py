@@ -32,13 +32,16 @@ class Customer:
     lang: str | None = None
 
     async def call(self, document: str, variables: dict[str, Any] | None = None) -> dict:
-        (payload,) = (await self.api.data(document, variables, token=self.token,
-                                          lang=self.lang)).values()
+        (payload,) = (
+            await self.api.data(document, variables, token=self.token, lang=self.lang)
+        ).values()
         return payload
 
     async def log_in(self, password: str = factories.PASSWORD) -> dict:
-        payload = await self.call(LOGIN_WITH_PASSWORD, {"input": {
-            "phone": self.phone, "password": password, "deviceName": "test phone"}})
+        payload = await self.call(
+            LOGIN_WITH_PASSWORD,
+            {"input": {"phone": self.phone, "password": password, "deviceName": "test phone"}},
+        )
         self.token = payload["token"] or self.token
         return payload
 
@@ -49,22 +52,33 @@ class Customer:
         return await self.call(CLOSURE_ELIGIBILITY)
 
     async def start(self, key: str = "key-1", reason: str = "NO_LONGER_USED") -> dict:
-        return await self.call(START_CLOSURE, {"input": {
-            "reason": reason, "comment": "", "idempotencyKey": key}})
+        return await self.call(
+            START_CLOSURE, {"input": {"reason": reason, "comment": "", "idempotencyKey": key}}
+        )
 
     async def send_code(self, request_id: str) -> dict:
-        return await self.call(SEND_CLOSURE_CODE, {"input": {
-            "requestId": request_id, "captchaId": await self.captcha("CLOSURE"),
-            "captchaAnswer": CAPTCHA_TEST_ANSWER}})
+        return await self.call(
+            SEND_CLOSURE_CODE,
+            {
+                "input": {
+                    "requestId": request_id,
+                    "captchaId": await self.captcha("CLOSURE"),
+                    "captchaAnswer": CAPTCHA_TEST_ANSWER,
+                }
+            },
+        )
 
     async def verify(self, request_id: str, code: str | None = None) -> dict:
         code = code or await self.api.last_code(self.phone, "CLOSURE_CODE")
-        return await self.call(VERIFY_CLOSURE_IDENTITY, {"input": {
-            "requestId": request_id, "code": code}})
+        return await self.call(
+            VERIFY_CLOSURE_IDENTITY, {"input": {"requestId": request_id, "code": code}}
+        )
 
     async def confirm(self, request_id: str, acknowledge: bool = True) -> dict:
-        return await self.call(CONFIRM_CLOSURE, {"input": {
-            "requestId": request_id, "acknowledgeIrreversible": acknowledge}})
+        return await self.call(
+            CONFIRM_CLOSURE,
+            {"input": {"requestId": request_id, "acknowledgeIrreversible": acknowledge}},
+        )
 
     async def cancel(self, request_id: str) -> dict:
         return await self.call(CANCEL_CLOSURE, {"input": {"requestId": request_id}})
@@ -86,8 +100,10 @@ class Customer:
         request_id = (await self.start())["request"]["id"]
         await self.send_code(request_id)
         await self.verify(request_id)
-        confirmed = await self.call(CONFIRM_CLOSURE_WITH_RECEIPT, {"input": {
-            "requestId": request_id, "acknowledgeIrreversible": True}})
+        confirmed = await self.call(
+            CONFIRM_CLOSURE_WITH_RECEIPT,
+            {"input": {"requestId": request_id, "acknowledgeIrreversible": True}},
+        )
         assert confirmed["errors"] == [], confirmed
         return request_id, confirmed["receipt"]
 
@@ -101,14 +117,23 @@ class Customer:
         return await self.call(WITHDRAW_BALANCE, {"input": variables})
 
     async def send_restore_code(self) -> dict:
-        return await self.call(SEND_RESTORE_CODE, {"input": {
-            "phone": self.phone, "captchaId": await self.captcha("RESTORE"),
-            "captchaAnswer": CAPTCHA_TEST_ANSWER}})
+        return await self.call(
+            SEND_RESTORE_CODE,
+            {
+                "input": {
+                    "phone": self.phone,
+                    "captchaId": await self.captcha("RESTORE"),
+                    "captchaAnswer": CAPTCHA_TEST_ANSWER,
+                }
+            },
+        )
 
     async def restore(self, code: str | None = None) -> dict:
         code = code or await self.api.last_code(self.phone, "RESTORE_CODE")
-        payload = await self.call(RESTORE_ACCOUNT, {"input": {
-            "phone": self.phone, "code": code, "deviceName": "restored phone"}})
+        payload = await self.call(
+            RESTORE_ACCOUNT,
+            {"input": {"phone": self.phone, "code": code, "deviceName": "restored phone"}},
+        )
         self.token = payload["token"] or self.token
         return payload
 

@@ -11,8 +11,11 @@ from services.support import staff
 from tests.helpers import GraphQL
 from tests.operations import STAFF_OPERATIONS
 
-PASSWORDS = {StaffRole.AGENT: "Agent-pass-1", StaffRole.SUPERVISOR: "Super-pass-1",
-             StaffRole.AUDITOR: "Audit-pass-1"}
+PASSWORDS = {
+    StaffRole.AGENT: "Agent-pass-1",
+    StaffRole.SUPERVISOR: "Super-pass-1",
+    StaffRole.AUDITOR: "Audit-pass-1",
+}
 
 
 @dataclass
@@ -25,8 +28,11 @@ class Desk:
         headers = {"Accept-Language": "en"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        response = await self.api.client.post("/staff/graphql", headers=headers, json={
-            "query": STAFF_OPERATIONS[operation], "variables": variables})
+        response = await self.api.client.post(
+            "/staff/graphql",
+            headers=headers,
+            json={"query": STAFF_OPERATIONS[operation], "variables": variables},
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -40,9 +46,16 @@ class Desk:
         return pyotp.TOTP(staff.totp_secret(runtime, self.user)).at(runtime.clock.now())
 
     async def log_in(self, runtime: Runtime) -> None:
-        login = await self.call("StaffLogin", {"input": {
-            "username": self.user.username, "password": PASSWORDS[self.user.role],
-            "totpCode": self.totp(runtime)}})
+        login = await self.call(
+            "StaffLogin",
+            {
+                "input": {
+                    "username": self.user.username,
+                    "password": PASSWORDS[self.user.role],
+                    "totpCode": self.totp(runtime),
+                }
+            },
+        )
         assert login["errors"] == [], login
         self.token = login["token"]
 

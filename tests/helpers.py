@@ -29,20 +29,28 @@ class GraphQL:
     worker: Worker
     sms: FileSms
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None, *,
-                   token: str | None = None, lang: str | None = None) -> dict[str, Any]:
+    async def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        lang: str | None = None,
+    ) -> dict[str, Any]:
         headers = {}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if lang:
             headers["Accept-Language"] = lang
-        response = await self.client.post("/graphql", json={"query": query, "variables": variables},
-                                          headers=headers)
+        response = await self.client.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=headers
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
-    async def data(self, query: str, variables: dict[str, Any] | None = None,
-                   **kwargs: Any) -> dict[str, Any]:
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
         """The `data` of an answer that must have no top-level errors."""
         body = await self.post(query, variables, **kwargs)
         assert "errors" not in body, body
@@ -59,15 +67,15 @@ class GraphQL:
         return self.sent()
 
     async def last_code(self, phone: str, purpose: str) -> str:
-        messages = [m for m in await self.deliver()
-                    if m["to"] == phone and m["purpose"] == purpose]
+        messages = [m for m in await self.deliver() if m["to"] == phone and m["purpose"] == purpose]
         assert messages, f"no {purpose} SMS to {phone}"
         return messages[-1]["code"]
 
 
 def unauthenticated(body: dict[str, Any]) -> bool:
     return [e.get("extensions", {}).get("code") for e in body.get("errors", [])] == [
-        "UNAUTHENTICATED"]
+        "UNAUTHENTICATED"
+    ]
 
 
 async def account_by_phone(e164: str) -> Account:
@@ -77,31 +85,58 @@ async def account_by_phone(e164: str) -> Account:
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def wallet_closure(*args: str, cwd: Path, env: dict[str, str] | None = None,
-                   ) -> subprocess.CompletedProcess[str]:
+def wallet_closure(
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """The console script in a process of its own, as an operator runs it."""
-    return subprocess.run([sys.executable, "-m", "server.cli", *args], cwd=cwd,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *args],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @contextlib.contextmanager
-def served(cwd: Path, *, demo_data: bool = True, core: int | None = None,
-           env: dict[str, str] | None = None, port: int = 0,
-           processes: int = 1) -> Iterator[tuple[str, int]]:
+def served(
+    cwd: Path,
+    *,
+    demo_data: bool = True,
+    core: int | None = None,
+    env: dict[str, str] | None = None,
+    port: int = 0,
+    processes: int = 1,
+) -> Iterator[tuple[str, int]]:
     """`wallet-closure serve --no-worker` on `port` or a free one (pinned to `core` when given)
     until it answers /livez; yields its root URL and process id, and stops it afterwards."""
     if not port:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "server.cli", "serve",
-               *(["--demo-data"] if demo_data else []), "--no-worker", "--port", str(port),
-               "--workers", str(processes)]
+    command = [
+        sys.executable,
+        "-m",
+        "server.cli",
+        "serve",
+        *(["--demo-data"] if demo_data else []),
+        "--no-worker",
+        "--port",
+        str(port),
+        "--workers",
+        str(processes),
+    ]
     server = subprocess.Popen(
         ["taskset", "-c", str(core), *command] if core is not None else command,
-        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+    )
     root = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):

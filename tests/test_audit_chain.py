@@ -22,10 +22,17 @@ async def write_entries(rt: Runtime, count: int) -> None:
 
 def verify_audit(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "server.cli", "verify-audit", *args], capture_output=True,
+        [sys.executable, "-m", "server.cli", "verify-audit", *args],
+        capture_output=True,
         text=True,
-        env={**os.environ, "WALLET_DATABASE_URL": database_url,
-             "WALLET_SECRET_KEY": TEST_SECRET.decode()}, timeout=60, check=False)
+        env={
+            **os.environ,
+            "WALLET_DATABASE_URL": database_url,
+            "WALLET_SECRET_KEY": TEST_SECRET.decode(),
+        },
+        timeout=60,
+        check=False,
+    )
 
 
 async def test_an_untouched_chain_verifies(orm: str, runtime: Runtime) -> None:
@@ -36,12 +43,15 @@ async def test_an_untouched_chain_verifies(orm: str, runtime: Runtime) -> None:
     last = await AuditEntry.get(seq=4)
     assert result.returncode == 0
     assert result.stdout.splitlines() == [
-        "audit chain verifies", "staff audit chain verifies",
-        f"head: 4:{last.hash}+0:{audit.GENESIS}"]
+        "audit chain verifies",
+        "staff audit chain verifies",
+        f"head: 4:{last.hash}+0:{audit.GENESIS}",
+    ]
 
 
 async def test_entries_removed_from_the_end_are_found_against_an_anchor(
-        orm: str, runtime: Runtime) -> None:
+    orm: str, runtime: Runtime
+) -> None:
     await write_entries(runtime, 4)
     head = verify_audit(orm).stdout.splitlines()[-1].removeprefix("head: ")
     await AuditEntry.filter(seq=4).delete()
@@ -56,11 +66,11 @@ async def test_entries_removed_from_the_end_are_found_against_an_anchor(
 
 
 async def test_staff_entries_removed_from_the_end_are_found_against_an_anchor(
-        orm: str, runtime: Runtime) -> None:
+    orm: str, runtime: Runtime
+) -> None:
     await write_entries(runtime, 2)
     for username in ("wang", "lihua", "zhao"):
-        await staff.add(runtime, username=username, password="Staff-pass-1",
-                        role=StaffRole.AGENT)
+        await staff.add(runtime, username=username, password="Staff-pass-1", role=StaffRole.AGENT)
     head = verify_audit(orm).stdout.splitlines()[-1].removeprefix("head: ")
     await StaffAuditEntry.filter(seq__gte=2).delete()
 
@@ -95,16 +105,23 @@ async def test_a_removed_entry_is_found(orm: str, runtime: Runtime) -> None:
 
 
 async def test_an_edit_with_recomputed_hashes_is_found_without_the_key(
-        orm: str, runtime: Runtime) -> None:
+    orm: str, runtime: Runtime
+) -> None:
     # given an attacker who edits an entry and re-chains everything after it
     await write_entries(runtime, 4)
     entries = await AuditEntry.all().order_by("seq")
     prev = entries[0].hash
     for entry in entries[1:]:
         action = "ACCOUNT_CREATED" if entry.seq == 2 else entry.action
-        forged = audit.entry_hash(b"guessed key", seq=entry.seq, at=entry.at,
-                                  account_id=entry.account_id, action=action,
-                                  data=entry.data, prev_hash=prev)
+        forged = audit.entry_hash(
+            b"guessed key",
+            seq=entry.seq,
+            at=entry.at,
+            account_id=entry.account_id,
+            action=action,
+            data=entry.data,
+            prev_hash=prev,
+        )
         await AuditEntry.filter(id=entry.id).update(action=action, prev_hash=prev, hash=forged)
         prev = forged
 
@@ -122,8 +139,13 @@ async def test_swapped_entries_are_found(orm: str, runtime: Runtime) -> None:
             await AuditEntry.filter(id=row.id).update(seq=-other.seq)
         for row, other in ((second, third), (third, second)):
             await AuditEntry.filter(id=row.id).update(
-                seq=other.seq, at=other.at, action=other.action, data=other.data,
-                prev_hash=other.prev_hash, hash=other.hash)
+                seq=other.seq,
+                at=other.at,
+                action=other.action,
+                data=other.data,
+                prev_hash=other.prev_hash,
+                hash=other.hash,
+            )
 
     result = verify_audit(orm)
 

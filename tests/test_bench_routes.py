@@ -17,16 +17,24 @@ from tests.operations import CLOSURE_ELIGIBILITY, ME, SECURITY_LOG_PAGE
 
 
 async def test_the_driver_routes_answer_what_the_operations_answer(
-        orm: str, api: GraphQL, runtime: Runtime) -> None:
+    orm: str, api: GraphQL, runtime: Runtime
+) -> None:
     await factories.account(runtime, fen=12_850, card_last4="6789", auto_pay=True)
     person = Customer(api, "+8613900000001")
     await person.log_in()
     settings = Settings(database_url=orm, secret_key=TEST_SECRET.decode(), bench_routes=True)
     app = create_app(settings, runtime, manage_orm=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://wallet.test") as client:
-        async def both(route: str, query: str, field: str, token: str | None = None,
-                       variables: dict | None = None) -> tuple[dict, dict]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://wallet.test"
+    ) as client:
+
+        async def both(
+            route: str,
+            query: str,
+            field: str,
+            token: str | None = None,
+            variables: dict | None = None,
+        ) -> tuple[dict, dict]:
             headers = {"authorization": f"Bearer {token or person.token}"}
             body = {"query": query, "variables": variables or {}}
             driver = (await client.post(route, headers=headers, json=body)).json()
@@ -34,13 +42,16 @@ async def test_the_driver_routes_answer_what_the_operations_answer(
             return driver["data"][field], graphql["data"][field]
 
         me = await both("/bench/driver/me", ME, "me")
-        eligibility = await both("/bench/driver/closure-eligibility", CLOSURE_ELIGIBILITY,
-                                 "closureEligibility")
+        eligibility = await both(
+            "/bench/driver/closure-eligibility", CLOSURE_ELIGIBILITY, "closureEligibility"
+        )
         log = await both("/bench/driver/security-log", SECURITY_LOG_PAGE, "securityLog")
-        login = {"input": {"phone": "13900000001", "password": factories.PASSWORD,
-                           "deviceName": "bench"}}
+        login = {
+            "input": {"phone": "13900000001", "password": factories.PASSWORD, "deviceName": "bench"}
+        }
         token = (await client.post("/bench/driver/login", json={"variables": login})).json()[
-            "data"]["loginWithPassword"]["token"]
+            "data"
+        ]["loginWithPassword"]["token"]
         me_again = await both("/bench/driver/me", ME, "me", token=token)
 
     for answer in (*me, *me_again):
@@ -60,5 +71,10 @@ async def test_the_driver_routes_answer_what_the_operations_answer(
 
 def test_production_refuses_the_bench_routes() -> None:
     with pytest.raises(ValidationError, match="WALLET_BENCH_ROUTES"):
-        Settings(env="production", secret_key="k" * 32, sms_backend="webhook",
-                 sms_webhook_url="http://sms.test/send", bench_routes=True)
+        Settings(
+            env="production",
+            secret_key="k" * 32,
+            sms_backend="webhook",
+            sms_webhook_url="http://sms.test/send",
+            bench_routes=True,
+        )

@@ -75,8 +75,9 @@ async def test_an_unknown_captcha_is_refused(strict: Runtime, captcha_id: str) -
     assert await refused(strict, Purpose.LOGIN, captcha_id, "K7PQ2") == "captchaId"
 
 
-async def test_the_test_answer_still_expires_and_works_once(runtime: Runtime,
-                                                            clock: FakeClock) -> None:
+async def test_the_test_answer_still_expires_and_works_once(
+    runtime: Runtime, clock: FakeClock
+) -> None:
     used, stale = await captcha_answered(runtime, "K7PQ2"), await captcha_answered(runtime, "AB")
     await captcha.solve(runtime, Purpose.LOGIN, used, "test")
     clock.advance(timedelta(minutes=3))
@@ -94,9 +95,10 @@ async def test_the_answer_length_is_within_spec(runtime: Runtime) -> None:
 async def test_one_client_gets_30_captchas_a_minute(api: GraphQL, clock: FakeClock) -> None:
     query = {"query": CREATE_CAPTCHA, "variables": {"purpose": "LOGIN"}}
     answers = [(await api.client.post("/graphql", json=query)).json() for _ in range(31)]
-    other = httpx.AsyncClient(transport=httpx.ASGITransport(app=api.app,
-                                                            client=("198.51.100.7", 4000)),
-                              base_url="http://wallet.test")
+    other = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=api.app, client=("198.51.100.7", 4000)),
+        base_url="http://wallet.test",
+    )
     async with other:
         elsewhere = (await other.post("/graphql", json=query)).json()
     clock.advance(timedelta(minutes=1))

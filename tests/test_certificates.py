@@ -46,8 +46,7 @@ async def status(api: GraphQL, receipt: str) -> dict:
 
 
 async def verify(api: GraphQL, code: str) -> dict:
-    return (await api.data(VERIFY_CLOSURE_CERTIFICATE, {"code": code}))[
-        "verifyClosureCertificate"]
+    return (await api.data(VERIFY_CLOSURE_CERTIFICATE, {"code": code}))["verifyClosureCertificate"]
 
 
 async def published_keys(api: GraphQL) -> KeySet:
@@ -61,7 +60,8 @@ def claims_of(token: str, keys: KeySet) -> dict:
 
 
 async def test_the_receipt_follows_the_request_to_a_certificate_anyone_can_check(
-        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     person = await closing_customer(api, runtime)
 
     request_id, receipt = await person.close_with_receipt()
@@ -77,9 +77,15 @@ async def test_the_receipt_follows_the_request_to_a_certificate_anyone_can_check
     assert (confirmed["request"]["state"], confirmed["certificates"]) == ("CONFIRMED", [])
     assert completed["request"]["id"] == request_id
     assert [s["state"] for s in completed["request"]["timeline"]] == [
-        "STARTED", "CODE_SENT", "VERIFIED", "CONFIRMED", "COMPLETED"]
-    assert completed["request"]["recoverableUntil"] == (
-        clock.now() + timedelta(days=15)).isoformat()
+        "STARTED",
+        "CODE_SENT",
+        "VERIFIED",
+        "CONFIRMED",
+        "COMPLETED",
+    ]
+    assert (
+        completed["request"]["recoverableUntil"] == (clock.now() + timedelta(days=15)).isoformat()
+    )
     (certificate,) = completed["certificates"]
     assert certificate["kind"] == "CLOSURE"
     # offline: the JWS against the published keys, with another JOSE library than ours
@@ -98,24 +104,35 @@ async def test_the_receipt_follows_the_request_to_a_certificate_anyone_can_check
     assert claims["verification_code"] == certificate["verificationCode"]
     assert "13900000001" not in certificate["jws"] + json.dumps(claims)
     # the file behind downloadUrl is the same JWS, for the receipt only
-    file = await api.client.get(certificate["downloadUrl"],
-                                headers={"Authorization": f"Receipt {receipt['secret']}"})
+    file = await api.client.get(
+        certificate["downloadUrl"], headers={"Authorization": f"Receipt {receipt['secret']}"}
+    )
     assert (file.status_code, file.headers["content-type"], file.text) == (
-        200, "application/jose", certificate["jws"])
+        200,
+        "application/jose",
+        certificate["jws"],
+    )
     assert (await api.client.get(certificate["downloadUrl"])).status_code == 401
     # online: by the code printed on it, however it is typed
     checked = await verify(api, certificate["verificationCode"].lower().replace("-", " "))
-    assert checked == {"valid": True, "kind": "CLOSURE", "issuedAt": certificate["issuedAt"],
-                       "completedAt": completed["request"]["completedAt"], "purgedAt": None}
+    assert checked == {
+        "valid": True,
+        "kind": "CLOSURE",
+        "issuedAt": certificate["issuedAt"],
+        "completedAt": completed["request"]["completedAt"],
+        "purgedAt": None,
+    }
 
 
 async def test_a_certificate_with_one_claim_changed_does_not_verify(
-        api: GraphQL, runtime: Runtime) -> None:
+    api: GraphQL, runtime: Runtime
+) -> None:
     person = await closing_customer(api, runtime)
     _, receipt = await person.close_with_receipt()
     await api.deliver()
     token = (await status(api, receipt["secret"]))["data"]["closureStatus"]["certificates"][0][
-        "jws"]
+        "jws"
+    ]
     header, payload, signature = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
@@ -128,18 +145,25 @@ async def test_a_certificate_with_one_claim_changed_does_not_verify(
     with pytest.raises(BadSignatureError):
         claims_of(forged, keys)
     with pytest.raises(certificates.NotValid):
-        certificates.check(forged, (await api.client.get(
-            "/.well-known/closure-certificate-keys.json")).json())
+        certificates.check(
+            forged, (await api.client.get("/.well-known/closure-certificate-keys.json")).json()
+        )
 
 
 async def test_an_unknown_code_says_only_that_it_is_not_valid(api: GraphQL) -> None:
     for code in ["0000-0000-0000-0000", "", "x" * 200]:
-        assert await verify(api, code) == {"valid": False, "kind": None, "issuedAt": None,
-                                           "completedAt": None, "purgedAt": None}
+        assert await verify(api, code) == {
+            "valid": False,
+            "kind": None,
+            "issuedAt": None,
+            "completedAt": None,
+            "purgedAt": None,
+        }
 
 
 async def test_rotated_keys_keep_every_certificate_verifiable(
-        api: GraphQL, runtime: Runtime) -> None:
+    api: GraphQL, runtime: Runtime
+) -> None:
     person = await closing_customer(api, runtime)
     _, receipt = await person.close_with_receipt()
     await api.deliver()
@@ -151,8 +175,7 @@ async def test_rotated_keys_keep_every_certificate_verifiable(
     await other.log_in()
     _, other_receipt = await other.close_with_receipt()
     await api.deliver()
-    after = (await status(api, other_receipt["secret"]))["data"]["closureStatus"][
-        "certificates"][0]
+    after = (await status(api, other_receipt["secret"]))["data"]["closureStatus"]["certificates"][0]
 
     keys = await published_keys(api)
     assert len(keys.keys) == 2
@@ -164,12 +187,12 @@ async def test_rotated_keys_keep_every_certificate_verifiable(
 
 
 async def test_a_restore_revokes_the_receipt_and_the_closure_certificate(
-        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     person = await closing_customer(api, runtime)
     _, receipt = await person.close_with_receipt()
     await api.deliver()
-    certificate = (await status(api, receipt["secret"]))["data"]["closureStatus"][
-        "certificates"][0]
+    certificate = (await status(api, receipt["secret"]))["data"]["closureStatus"]["certificates"][0]
 
     clock.advance(timedelta(minutes=2))
     await person.send_restore_code()
@@ -183,7 +206,8 @@ async def test_a_restore_revokes_the_receipt_and_the_closure_certificate(
 
 
 async def test_with_no_recovery_window_both_certificates_come_at_completion(
-        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     runtime.rules = replace(runtime.rules, recovery_window=timedelta(0))
     person = await closing_customer(api, runtime)
     _, receipt = await person.close_with_receipt()
@@ -194,20 +218,31 @@ async def test_with_no_recovery_window_both_certificates_come_at_completion(
     assert [c["kind"] for c in closed["certificates"]] == ["CLOSURE", "ERASURE"]
     erasure = closed["certificates"][1]
     claims = claims_of(erasure["jws"], await published_keys(api))
-    account = await Account.get(id=(await ClosureRequest.get(id=closed["request"]["id"])
-                                    ).account_id)
+    account = await Account.get(
+        id=(await ClosureRequest.get(id=closed["request"]["id"])).account_id
+    )
     assert account.purged_at is not None and account.phone is None
     assert claims["purged_at"] == account.purged_at.isoformat()
-    assert claims["erased"] == ["phone", "name", "password_hash", "card_numbers",
-                                "device_names", "payees"]
-    assert [k["what"] for k in claims["kept"]] == ["pseudonymised_ledger",
-                                                    "audit_chain_without_personal_data"]
-    assert claims["kept"][0]["until"] == (account.purged_at + runtime.rules.retention
-                                          ).isoformat()
+    assert claims["erased"] == [
+        "phone",
+        "name",
+        "password_hash",
+        "card_numbers",
+        "device_names",
+        "payees",
+    ]
+    assert [k["what"] for k in claims["kept"]] == [
+        "pseudonymised_ledger",
+        "audit_chain_without_personal_data",
+    ]
+    assert claims["kept"][0]["until"] == (account.purged_at + runtime.rules.retention).isoformat()
     assert claims["legal_hold_delayed"] is False
     checked = await verify(api, erasure["verificationCode"])
     assert (checked["valid"], checked["kind"], checked["purgedAt"]) == (
-        True, "ERASURE", account.purged_at.isoformat())
+        True,
+        "ERASURE",
+        account.purged_at.isoformat(),
+    )
     # the receipt lasts 90 days after the purge, then it is gone
     clock.advance(timedelta(days=90) - timedelta(seconds=1))
     assert "errors" not in await status(api, receipt["secret"])
@@ -216,7 +251,8 @@ async def test_with_no_recovery_window_both_certificates_come_at_completion(
 
 
 async def test_the_export_asked_for_before_confirming_downloads_by_receipt(
-        api: GraphQL, runtime: Runtime) -> None:
+    api: GraphQL, runtime: Runtime
+) -> None:
     person = await closing_customer(api, runtime)
     requested = await person.call(REQUEST_DATA_EXPORT, {"input": {"format": "JSON"}})
     await api.deliver()
@@ -226,10 +262,13 @@ async def test_the_export_asked_for_before_confirming_downloads_by_receipt(
     by_receipt = {"Authorization": f"Receipt {receipt['secret']}"}
     first = await api.client.get(export["downloadUrl"], headers=by_receipt)
     again = await api.client.get(export["downloadUrl"], headers=by_receipt)
-    unknown = await api.client.get(export["downloadUrl"].replace(
-        export["id"], "00000000-0000-4000-8000-000000000000"), headers=by_receipt)
-    forged = await api.client.get(export["downloadUrl"],
-                                  headers={"Authorization": "Receipt rcpt_forged"})
+    unknown = await api.client.get(
+        export["downloadUrl"].replace(export["id"], "00000000-0000-4000-8000-000000000000"),
+        headers=by_receipt,
+    )
+    forged = await api.client.get(
+        export["downloadUrl"], headers={"Authorization": "Receipt rcpt_forged"}
+    )
 
     assert export["id"] == requested["export"]["id"] and export["status"] == "READY"
     assert first.status_code == again.status_code == 200
@@ -238,7 +277,8 @@ async def test_the_export_asked_for_before_confirming_downloads_by_receipt(
 
 
 async def test_unknown_receipts_are_unauthenticated_and_reads_are_rate_limited(
-        api: GraphQL, runtime: Runtime) -> None:
+    api: GraphQL, runtime: Runtime
+) -> None:
     runtime.rules = replace(runtime.rules, receipt_reads_per_client_per_minute=3)
 
     answers = [await status(api, receipt) for receipt in ["rcpt_unknown", "", "x" * 500]]
@@ -250,12 +290,14 @@ async def test_unknown_receipts_are_unauthenticated_and_reads_are_rate_limited(
 
 
 async def test_the_command_line_rotates_keys_and_checks_a_certificate_offline(
-        api: GraphQL, runtime: Runtime, orm: str, tmp_path: Path) -> None:
+    api: GraphQL, runtime: Runtime, orm: str, tmp_path: Path
+) -> None:
     person = await closing_customer(api, runtime)
     _, receipt = await person.close_with_receipt()
     await api.deliver()
     token = (await status(api, receipt["secret"]))["data"]["closureStatus"]["certificates"][0][
-        "jws"]
+        "jws"
+    ]
     env = {"WALLET_DATABASE_URL": orm, "WALLET_SECRET_KEY": TEST_SECRET.decode()}
 
     rotated = wallet_closure("certificate-keys", "rotate", cwd=tmp_path, env=env)
@@ -265,8 +307,7 @@ async def test_the_command_line_rotates_keys_and_checks_a_certificate_offline(
     header, payload, signature = token.split(".")
     (tmp_path / "forged.jws").write_text(".".join([header, payload[:-2] + "AA", signature]))
     good = wallet_closure("verify-certificate", "good.jws", "--keys", "keys.json", cwd=tmp_path)
-    forged = wallet_closure("verify-certificate", "forged.jws", "--keys", "keys.json",
-                            cwd=tmp_path)
+    forged = wallet_closure("verify-certificate", "forged.jws", "--keys", "keys.json", cwd=tmp_path)
 
     assert rotated.returncode == 0 and "signing with key" in rotated.stdout
     assert len(json.loads(keys)["keys"]) == 2
@@ -282,20 +323,23 @@ def pdf_text(content: bytes) -> str:
 
 
 async def test_each_certificate_prints_as_a_one_page_pdf_with_its_text_extractable(
-        api: GraphQL, runtime: Runtime) -> None:
+    api: GraphQL, runtime: Runtime
+) -> None:
     runtime.rules = replace(runtime.rules, recovery_window=timedelta(0))
     person = await closing_customer(api, runtime)
     _, receipt = await person.close_with_receipt()
     await api.deliver()
     closure, erasure = (await status(api, receipt["secret"]))["data"]["closureStatus"][
-        "certificates"]
+        "certificates"
+    ]
     by_receipt = {"Authorization": f"Receipt {receipt['secret']}"}
 
     printed = [await api.client.get(c["pdfUrl"], headers=by_receipt) for c in (closure, erasure)]
     anonymous = await api.client.get(closure["pdfUrl"])
 
     assert [(p.status_code, p.headers["content-type"]) for p in printed] == [
-        (200, "application/pdf")] * 2
+        (200, "application/pdf")
+    ] * 2
     assert anonymous.status_code == 401
     closure_text, erasure_text = (pdf_text(p.content) for p in printed)
     kid = jws.extract_compact(closure["jws"].encode()).headers()["kid"]
@@ -308,7 +352,8 @@ async def test_each_certificate_prints_as_a_one_page_pdf_with_its_text_extractab
 
 
 async def test_a_legal_hold_that_delayed_the_erasure_is_stated_and_the_desk_sees_both(
-        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     person = await closing_customer(api, runtime)
     _, receipt = await person.close_with_receipt()
     await api.deliver()
@@ -326,14 +371,26 @@ async def test_a_legal_hold_that_delayed_the_erasure_is_stated_and_the_desk_sees
     await supervisor.call("SetLegalHold", {"input": {**hold, "hold": False}})
     await api.deliver()
     after = (await status(api, receipt["secret"]))["data"]["closureStatus"]["certificates"]
-    seen = await auditor.api.client.post("/staff/graphql", headers={
-        "Authorization": f"Bearer {auditor.token}"}, json={
-        "query": "query($id: ID!) { customerById(id: $id) { certificates { id kind issuedAt "
-                 "verificationCode revokedAt } } }", "variables": {"id": str(account.id)}})
+    seen = await auditor.api.client.post(
+        "/staff/graphql",
+        headers={"Authorization": f"Bearer {auditor.token}"},
+        json={
+            "query": "query($id: ID!) { customerById(id: $id) { certificates { id kind issuedAt "
+            "verificationCode revokedAt } } }",
+            "variables": {"id": str(account.id)},
+        },
+    )
 
     assert [c["kind"] for c in held] == ["CLOSURE"]  # not purged while held
     assert [c["kind"] for c in after] == ["CLOSURE", "ERASURE"]
     assert claims_of(after[1]["jws"], await published_keys(api))["legal_hold_delayed"] is True
     assert seen.json()["data"]["customerById"]["certificates"] == [
-        {"id": c["id"], "kind": c["kind"], "issuedAt": c["issuedAt"],
-         "verificationCode": c["verificationCode"], "revokedAt": None} for c in after]
+        {
+            "id": c["id"],
+            "kind": c["kind"],
+            "issuedAt": c["issuedAt"],
+            "verificationCode": c["verificationCode"],
+            "revokedAt": None,
+        }
+        for c in after
+    ]

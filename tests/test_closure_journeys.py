@@ -39,7 +39,8 @@ async def customer(api: GraphQL, runtime: Runtime, **account: object) -> Custome
 
 
 async def test_a_zero_balance_account_is_closed_then_restored(
-        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     # given a customer with a card and an auto-pay agreement but no money
     person = await customer(api, runtime, card_last4="4321", auto_pay=True)
     old_token = person.token
@@ -55,22 +56,39 @@ async def test_a_zero_balance_account_is_closed_then_restored(
     # then
     assert eligibility["canClose"] is True and eligibility["blockers"] == []
     assert [w["code"] for w in eligibility["warnings"]] == [
-        "HISTORY_DELETED", "CARDS_UNBOUND", "AUTO_PAY_ENDED", "OTHER_POSTAL_SERVICES_UNAFFECTED",
-        "RECOVERY_WINDOW", "SECURE_NETWORK", "SUPPORT_CONTACT"]
+        "HISTORY_DELETED",
+        "CARDS_UNBOUND",
+        "AUTO_PAY_ENDED",
+        "OTHER_POSTAL_SERVICES_UNAFFECTED",
+        "RECOVERY_WINDOW",
+        "SECURE_NETWORK",
+        "SUPPORT_CONTACT",
+    ]
     messages = {w["code"]: w["message"] for w in eligibility["warnings"]}
     assert "中国邮政储蓄银行 ****4321" in messages["CARDS_UNBOUND"]
     assert "水费代扣" in messages["AUTO_PAY_ENDED"]
     assert "15 days" in messages["RECOVERY_WINDOW"]
     assert "11185" in messages["SUPPORT_CONTACT"]
-    assert started == {"request": {"id": request_id, "state": "STARTED",
-                                   "expiresAt": (clock.now() + timedelta(minutes=30)).isoformat()},
-                       "blockers": [], "errors": []}
-    assert sent == {"request": {"id": request_id, "state": "CODE_SENT"},
-                    "resendAfterSeconds": 60, "errors": []}
+    assert started == {
+        "request": {
+            "id": request_id,
+            "state": "STARTED",
+            "expiresAt": (clock.now() + timedelta(minutes=30)).isoformat(),
+        },
+        "blockers": [],
+        "errors": [],
+    }
+    assert sent == {
+        "request": {"id": request_id, "state": "CODE_SENT"},
+        "resendAfterSeconds": 60,
+        "errors": [],
+    }
     assert verified["request"] == {"id": request_id, "state": "VERIFIED"}
     assert [w["code"] for w in verified["warnings"]] == [w["code"] for w in eligibility["warnings"]]
-    assert confirmed == {"request": {"id": request_id, "state": "CONFIRMED",
-                                     "confirmedAt": clock.now().isoformat()}, "errors": []}
+    assert confirmed == {
+        "request": {"id": request_id, "state": "CONFIRMED", "confirmedAt": clock.now().isoformat()},
+        "errors": [],
+    }
 
     # every login is gone at once, and the account is frozen
     assert unauthenticated(await api.post(ME, token=old_token))
@@ -102,12 +120,19 @@ async def test_a_zero_balance_account_is_closed_then_restored(
     assert [m["purpose"] for m in await api.deliver()][-2:] == ["RESTORE_CODE", "ACCOUNT_RESTORED"]
     history = await person.request(request_id)
     assert [s["state"] for s in history["timeline"]] == [
-        "STARTED", "CODE_SENT", "VERIFIED", "CONFIRMED", "COMPLETED", "RESTORED"]
+        "STARTED",
+        "CODE_SENT",
+        "VERIFIED",
+        "CONFIRMED",
+        "COMPLETED",
+        "RESTORED",
+    ]
     assert (await audit.verify_chain(TEST_SECRET)).breaks == []
 
 
 async def test_with_no_recovery_window_the_account_is_purged_at_completion(
-        api: GraphQL, runtime: Runtime, clock: FakeClock, orm: str) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock, orm: str
+) -> None:
     runtime.rules = replace(runtime.rules, recovery_window=timedelta(0))
     person = await customer(api, runtime, card_last4="4321")
     await factories.top_up_and_spend(runtime, PHONE, 500)
@@ -119,12 +144,18 @@ async def test_with_no_recovery_window_the_account_is_purged_at_completion(
 
     account = await Account.get(id=account_id)
     assert (account.status, account.phone, account.display_name, account.password_hash) == (
-        AccountStatus.PURGED, None, "", None)
+        AccountStatus.PURGED,
+        None,
+        "",
+        None,
+    )
     assert [c.last4 for c in await BankCard.filter(account_id=account_id)] == [""]
     assert {s.device_name for s in await Session.filter(account_id=account_id)} == {""}
     assert await LedgerEntry.filter(account_id=account_id).count() == 4  # kept, pseudonymised
-    assert "cannot be restored" in {w["code"]: w["message"] for w in
-                                    eligibility["warnings"]}["RECOVERY_WINDOW"]
+    assert (
+        "cannot be restored"
+        in {w["code"]: w["message"] for w in eligibility["warnings"]}["RECOVERY_WINDOW"]
+    )
     assert [m["purpose"] for m in api.sent()][-1] == "CLOSURE_COMPLETED"
     if orm.startswith("sqlite://"):  # not even in the database files
         database = Path(orm.removeprefix("sqlite://"))
@@ -135,14 +166,14 @@ async def test_with_no_recovery_window_the_account_is_purged_at_completion(
     assert await person.send_restore_code() == {"resendAfterSeconds": 60, "errors": []}
     assert [m["purpose"] for m in await api.deliver()][-1] == "CLOSURE_COMPLETED"
     assert codes(await person.restore("000000")) == ["CODE_INVALID"]
-    again = await accounts.open_account(runtime, phone=PHONE, password="New-pass-1",
-                                        display_name="新用户")
+    again = await accounts.open_account(
+        runtime, phone=PHONE, password="New-pass-1", display_name="新用户"
+    )
     assert again.id != account_id
     assert (await audit.verify_chain(TEST_SECRET)).breaks == []
 
 
-async def test_a_request_can_be_cancelled_before_confirming(api: GraphQL,
-                                                            runtime: Runtime) -> None:
+async def test_a_request_can_be_cancelled_before_confirming(api: GraphQL, runtime: Runtime) -> None:
     person = await customer(api, runtime)
     request_id = (await person.start())["request"]["id"]
     await person.send_code(request_id)
@@ -156,7 +187,8 @@ async def test_a_request_can_be_cancelled_before_confirming(api: GraphQL,
 
 
 async def test_an_unconfirmed_request_expires_after_thirty_minutes(
-        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     person = await customer(api, runtime)
     first = (await person.start("key-1"))["request"]["id"]
     clock.advance(timedelta(minutes=30))
@@ -181,10 +213,13 @@ async def test_money_in_the_wallet_blocks_closure(api: GraphQL, runtime: Runtime
     started = await person.start()
 
     assert eligibility["canClose"] is False
-    assert eligibility["blockers"] == [{
-        "code": "BALANCE_NOT_ZERO",
-        "message": "Your balance of ¥128.50 is not zero: withdraw it to a bound bank card or "
-                   "spend it first."}]
+    assert eligibility["blockers"] == [
+        {
+            "code": "BALANCE_NOT_ZERO",
+            "message": "Your balance of ¥128.50 is not zero: withdraw it to a bound bank card or "
+            "spend it first.",
+        }
+    ]
     assert started["request"] is None
     assert started["blockers"] == eligibility["blockers"]
     assert codes(started) == ["NOT_ELIGIBLE"]
@@ -201,7 +236,8 @@ async def test_money_without_a_card_also_needs_a_card(api: GraphQL, runtime: Run
 
 
 async def test_money_arriving_before_confirmation_rejects_the_request(
-        api: GraphQL, runtime: Runtime) -> None:
+    api: GraphQL, runtime: Runtime
+) -> None:
     person = await customer(api, runtime, card_last4="6789")
     request_id = (await person.start())["request"]["id"]
     await person.send_code(request_id)
@@ -217,7 +253,8 @@ async def test_money_arriving_before_confirmation_rejects_the_request(
 
 
 async def test_the_recovery_window_end_is_announced_then_enforced(
-        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     person = await customer(api, runtime)
     await person.close()
     await api.deliver()
@@ -241,7 +278,8 @@ async def test_the_recovery_window_end_is_announced_then_enforced(
 
 @pytest.mark.parametrize("legal_hold", [False, True])
 async def test_financial_records_outlive_the_purge_for_ten_years(
-        api: GraphQL, runtime: Runtime, clock: FakeClock, legal_hold: bool) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock, legal_hold: bool
+) -> None:
     runtime.rules = replace(runtime.rules, recovery_window=timedelta(0))
     person = await customer(api, runtime)
     await factories.top_up_and_spend(runtime, PHONE, 500)
@@ -263,7 +301,8 @@ async def test_financial_records_outlive_the_purge_for_ten_years(
 
 @pytest.mark.postgres
 async def test_a_purge_leaves_no_phone_number_in_the_postgresql_files(
-        api: GraphQL, runtime: Runtime) -> None:
+    api: GraphQL, runtime: Runtime
+) -> None:
     # given a customer closed with no recovery window, whose SMS went out
     runtime.rules = replace(runtime.rules, recovery_window=timedelta(0))
     person = await customer(api, runtime, card_last4="4321")
@@ -283,8 +322,12 @@ async def test_a_purge_leaves_no_phone_number_in_the_postgresql_files(
     _, files = await connection.execute_query(
         "SELECT c.relname AS name, pg_relation_filepath(c.oid) AS path FROM pg_class c "
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 't')")
-    holding = [row["name"] for row in files if row["path"] and
-               b"13900000001" in (data_directory / row["path"]).read_bytes()]
+        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 't')"
+    )
+    holding = [
+        row["name"]
+        for row in files
+        if row["path"] and b"13900000001" in (data_directory / row["path"]).read_bytes()
+    ]
     assert holding == []
     assert (await Account.get(id=(await Account.all().first()).id)).status == "PURGED"

@@ -21,9 +21,14 @@ PAIRS = list(itertools.product(State, Event))
 async def request_in(rt: Runtime, state: State) -> ClosureRequest:
     account = await factories.account(rt)
     now = rt.clock.now()
-    return await ClosureRequest.create(account=account, state=state,
-                                       reason=ClosureReason.PRIVACY, idempotency_key="k",
-                                       created_at=now, expires_at=now + timedelta(minutes=30))
+    return await ClosureRequest.create(
+        account=account,
+        state=state,
+        reason=ClosureReason.PRIVACY,
+        idempotency_key="k",
+        created_at=now,
+        expires_at=now + timedelta(minutes=30),
+    )
 
 
 def test_the_manual_shows_the_table() -> None:

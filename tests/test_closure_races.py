@@ -26,11 +26,18 @@ PHONE = "+8613900000001"
 async def confirmed_requests(rt: Runtime, count: int) -> None:
     now = rt.clock.now()
     for i in range(count):
-        account = await Account.create(phone=f"+86139{i:08d}", status=AccountStatus.CLOSING,
-                                       created_at=now)
-        await ClosureRequest.create(account=account, state=State.CONFIRMED, confirmed_at=now,
-                                    reason=ClosureReason.OTHER, idempotency_key="k",
-                                    created_at=now, expires_at=now + timedelta(minutes=30))
+        account = await Account.create(
+            phone=f"+86139{i:08d}", status=AccountStatus.CLOSING, created_at=now
+        )
+        await ClosureRequest.create(
+            account=account,
+            state=State.CONFIRMED,
+            confirmed_at=now,
+            reason=ClosureReason.OTHER,
+            idempotency_key="k",
+            created_at=now,
+            expires_at=now + timedelta(minutes=30),
+        )
 
 
 async def drain(worker: Worker) -> None:
@@ -39,11 +46,16 @@ async def drain(worker: Worker) -> None:
 
 
 async def test_two_workers_complete_200_requests_each_exactly_once(
-        runtime: Runtime, sms: FileSms, tmp_path) -> None:
+    runtime: Runtime, sms: FileSms, tmp_path
+) -> None:
     # given
     await confirmed_requests(runtime, 200)
-    workers = [Worker(runtime, FileSms(tmp_path / f"worker{i}.jsonl"),
-                      SimulatedBank(timedelta(seconds=5)), 5) for i in range(2)]
+    workers = [
+        Worker(
+            runtime, FileSms(tmp_path / f"worker{i}.jsonl"), SimulatedBank(timedelta(seconds=5)), 5
+        )
+        for i in range(2)
+    ]
 
     # when
     await asyncio.gather(*(drain(w) for w in workers))
@@ -84,7 +96,8 @@ async def test_two_confirmations_at_once_confirm_once(api: GraphQL, runtime: Run
 
 
 async def test_restore_racing_completion_leaves_a_consistent_account(
-        api: GraphQL, runtime: Runtime, worker: Worker) -> None:
+    api: GraphQL, runtime: Runtime, worker: Worker
+) -> None:
     person, request_id = await closing_customer(api, runtime)
     await person.confirm(request_id)
     await person.send_restore_code()
@@ -95,13 +108,16 @@ async def test_restore_racing_completion_leaves_a_consistent_account(
 
     request = await ClosureRequest.get(id=request_id)
     account = await Account.get(phone=PHONE)
-    assert (request.state, account.status) in {(State.RESTORED, AccountStatus.ACTIVE),
-                                               (State.COMPLETED, AccountStatus.CLOSED)}
+    assert (request.state, account.status) in {
+        (State.RESTORED, AccountStatus.ACTIVE),
+        (State.COMPLETED, AccountStatus.CLOSED),
+    }
     assert (restored["token"] is not None) == (request.state == State.RESTORED)
 
 
 async def test_the_same_start_sent_twice_at_once_creates_one_request(
-        api: GraphQL, runtime: Runtime) -> None:
+    api: GraphQL, runtime: Runtime
+) -> None:
     await factories.account(runtime, PHONE)
     person = Customer(api, PHONE)
     await person.log_in()

@@ -31,10 +31,13 @@ async def bob(api: GraphQL, runtime: Runtime) -> Customer:
 
 
 async def snapshot() -> list:
-    return [await ClosureRequest.all().order_by("id").values_list("state", flat=True),
-            await ClosureStep.all().count(), await AuditEntry.all().count(),
-            await OutboxMessage.all().count(),
-            await Account.all().order_by("id").values_list("status", flat=True)]
+    return [
+        await ClosureRequest.all().order_by("id").values_list("state", flat=True),
+        await ClosureStep.all().count(),
+        await AuditEntry.all().count(),
+        await OutboxMessage.all().count(),
+        await Account.all().order_by("id").values_list("status", flat=True),
+    ]
 
 
 async def test_confirm_before_verify_is_refused(alice: Customer) -> None:
@@ -44,8 +47,12 @@ async def test_confirm_before_verify_is_refused(alice: Customer) -> None:
 
     refused = await alice.confirm(request_id)
 
-    assert refused == {"request": None, "errors": [{
-        "code": "INVALID_STATE", "message": "当前状态下不能进行此操作。", "field": "requestId"}]}
+    assert refused == {
+        "request": None,
+        "errors": [
+            {"code": "INVALID_STATE", "message": "当前状态下不能进行此操作。", "field": "requestId"}
+        ],
+    }
     assert await snapshot() == before
 
 
@@ -62,14 +69,17 @@ async def test_one_code_verifies_once(alice: Customer) -> None:
     assert await snapshot() == before
 
 
-async def test_a_login_code_is_not_a_closure_code(alice: Customer, api: GraphQL,
-                                                  clock: FakeClock) -> None:
+async def test_a_login_code_is_not_a_closure_code(
+    alice: Customer, api: GraphQL, clock: FakeClock
+) -> None:
     request_id = (await alice.start())["request"]["id"]
     await alice.send_code(request_id)
     clock.advance(timedelta(seconds=61))
-    await api.data("""mutation($i: SendLoginCodeInput!) { sendLoginCode(input: $i) { errors {
-        code } } }""", {"i": {"phone": ALICE, "captchaId": await alice.captcha("LOGIN"),
-                              "captchaAnswer": "TEST"}})
+    await api.data(
+        """mutation($i: SendLoginCodeInput!) { sendLoginCode(input: $i) { errors {
+        code } } }""",
+        {"i": {"phone": ALICE, "captchaId": await alice.captcha("LOGIN"), "captchaAnswer": "TEST"}},
+    )
     login_code = await api.last_code(ALICE, "LOGIN_CODE")
     closure_code = await api.last_code(ALICE, "CLOSURE_CODE")
     if login_code == closure_code:
@@ -84,13 +94,22 @@ async def test_a_login_code_is_not_a_closure_code(alice: Customer, api: GraphQL,
 async def test_a_closure_captcha_is_needed_for_a_closure_code(alice: Customer) -> None:
     request_id = (await alice.start())["request"]["id"]
 
-    refused = await alice.call("""mutation($i: SendClosureCodeInput!) { sendClosureCode(
-        input: $i) { request { id } errors { code field } } }""", {"i": {
-        "requestId": request_id, "captchaId": await alice.captcha("LOGIN"),
-        "captchaAnswer": "TEST"}})
+    refused = await alice.call(
+        """mutation($i: SendClosureCodeInput!) { sendClosureCode(
+        input: $i) { request { id } errors { code field } } }""",
+        {
+            "i": {
+                "requestId": request_id,
+                "captchaId": await alice.captcha("LOGIN"),
+                "captchaAnswer": "TEST",
+            }
+        },
+    )
 
-    assert refused == {"request": None, "errors": [{"code": "CAPTCHA_INVALID",
-                                                    "field": "captchaId"}]}
+    assert refused == {
+        "request": None,
+        "errors": [{"code": "CAPTCHA_INVALID", "field": "captchaId"}],
+    }
     assert await Challenge.filter(kind="SMS_CODE").count() == 0
 
 
@@ -100,8 +119,12 @@ async def test_another_customers_request_is_not_found(alice: Customer, bob: Cust
     code = await alice.api.last_code(ALICE, "CLOSURE_CODE")
     before = await snapshot()
 
-    answers = [await bob.send_code(request_id), await bob.verify(request_id, code),
-               await bob.confirm(request_id), await bob.cancel(request_id)]
+    answers = [
+        await bob.send_code(request_id),
+        await bob.verify(request_id, code),
+        await bob.confirm(request_id),
+        await bob.cancel(request_id),
+    ]
 
     assert [codes(a) for a in answers] == [["NOT_FOUND"]] * 4
     assert await bob.request(request_id) is None
@@ -109,8 +132,11 @@ async def test_another_customers_request_is_not_found(alice: Customer, bob: Cust
     assert (await alice.request(request_id))["state"] == "CODE_SENT"
 
 
-@pytest.mark.parametrize("request_id", ["", "nonsense", "6c1f0e2a-8d3b-4f51-9a7e-2b4c5d6e7f80",
-                                        "x" * 10_000], ids=["empty", "nonsense", "unknown", "long"])
+@pytest.mark.parametrize(
+    "request_id",
+    ["", "nonsense", "6c1f0e2a-8d3b-4f51-9a7e-2b4c5d6e7f80", "x" * 10_000],
+    ids=["empty", "nonsense", "unknown", "long"],
+)
 async def test_an_unknown_request_is_not_found(alice: Customer, request_id: str) -> None:
     assert codes(await alice.cancel(request_id)) == ["NOT_FOUND"]
     assert await alice.request(request_id) is None
@@ -125,17 +151,23 @@ async def test_the_same_idempotency_key_returns_the_same_request(alice: Customer
     assert other["request"] is None
     assert [b["code"] for b in other["blockers"]] == ["CLOSURE_IN_PROGRESS"]
     assert (await alice.eligibility())["openRequest"] == {
-        "id": first["request"]["id"], "state": "STARTED"}
+        "id": first["request"]["id"],
+        "state": "STARTED",
+    }
     assert await ClosureRequest.all().count() == 1
 
 
-@pytest.mark.parametrize(("field", "value"), [("idempotencyKey", ""),
-                                              ("idempotencyKey", "k" * 65),
-                                              ("comment", "c" * 501)])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("idempotencyKey", ""), ("idempotencyKey", "k" * 65), ("comment", "c" * 501)],
+)
 async def test_start_checks_its_input(alice: Customer, field: str, value: str) -> None:
     variables = {"reason": "OTHER", "comment": "", "idempotencyKey": "k", field: value}
-    payload = await alice.call("""mutation($i: StartClosureInput!) { startClosure(input: $i) {
-        request { id } errors { code field } } }""", {"i": variables})
+    payload = await alice.call(
+        """mutation($i: StartClosureInput!) { startClosure(input: $i) {
+        request { id } errors { code field } } }""",
+        {"i": variables},
+    )
 
     assert payload == {"request": None, "errors": [{"code": "INVALID_INPUT", "field": field}]}
     assert await ClosureRequest.all().count() == 0
@@ -154,8 +186,7 @@ async def test_confirming_needs_the_acknowledgement(alice: Customer) -> None:
     assert await snapshot() == before
 
 
-async def test_a_verification_is_good_for_ten_minutes(alice: Customer,
-                                                      clock: FakeClock) -> None:
+async def test_a_verification_is_good_for_ten_minutes(alice: Customer, clock: FakeClock) -> None:
     request_id = (await alice.start())["request"]["id"]
     await alice.send_code(request_id)
     await alice.verify(request_id)
@@ -198,7 +229,8 @@ async def test_restore_refuses_an_active_account(alice: Customer) -> None:
 
 
 async def test_a_closing_account_hears_not_active_only_after_proof(
-        alice: Customer, api: GraphQL, clock: FakeClock) -> None:
+    alice: Customer, api: GraphQL, clock: FakeClock
+) -> None:
     request_id = (await alice.start())["request"]["id"]
     await alice.send_code(request_id)
     await alice.verify(request_id)
@@ -206,12 +238,16 @@ async def test_a_closing_account_hears_not_active_only_after_proof(
     clock.advance(timedelta(seconds=61))
 
     wrong_password = await alice.log_in("Wrong-pass-1")
-    sent = await api.data("""mutation($i: SendLoginCodeInput!) { sendLoginCode(input: $i) {
-        errors { code } } }""", {"i": {"phone": ALICE, "captchaId": await alice.captcha("LOGIN"),
-                                       "captchaAnswer": "TEST"}})
-    by_code = await alice.call("""mutation($i: LoginWithCodeInput!) { loginWithCode(input: $i) {
-        token errors { code } } }""", {"i": {"phone": ALICE, "deviceName": "",
-                                             "code": await api.last_code(ALICE, "LOGIN_CODE")}})
+    sent = await api.data(
+        """mutation($i: SendLoginCodeInput!) { sendLoginCode(input: $i) {
+        errors { code } } }""",
+        {"i": {"phone": ALICE, "captchaId": await alice.captcha("LOGIN"), "captchaAnswer": "TEST"}},
+    )
+    by_code = await alice.call(
+        """mutation($i: LoginWithCodeInput!) { loginWithCode(input: $i) {
+        token errors { code } } }""",
+        {"i": {"phone": ALICE, "deviceName": "", "code": await api.last_code(ALICE, "LOGIN_CODE")}},
+    )
 
     assert codes(wrong_password) == ["INVALID_CREDENTIALS"]
     assert sent == {"sendLoginCode": {"errors": []}}

@@ -26,12 +26,16 @@ def test_demo_data_is_idempotent(tmp_path: Path) -> None:
     second = wallet_closure("demo-data", cwd=tmp_path)
 
     assert first.stdout.splitlines()[0] == (
-        "demo accounts created: 13800000001, 13800000002, 13800000003, 13800000004")
+        "demo accounts created: 13800000001, 13800000002, 13800000003, 13800000004"
+    )
     assert second.stdout.splitlines()[0] == "demo accounts already there"
     staff_lines = first.stdout.splitlines()[2:]
     assert [line.split()[:3] for line in staff_lines] == [
-        ["agent", "AGENT", "Agent-pass-1"], ["supervisor", "SUPERVISOR", "Super-pass-1"],
-        ["supervisor2", "SUPERVISOR", "Super-pass-2"], ["auditor", "AUDITOR", "Audit-pass-1"]]
+        ["agent", "AGENT", "Agent-pass-1"],
+        ["supervisor", "SUPERVISOR", "Super-pass-1"],
+        ["supervisor2", "SUPERVISOR", "Super-pass-2"],
+        ["auditor", "AUDITOR", "Audit-pass-1"],
+    ]
     assert second.stdout.splitlines()[2:] == staff_lines  # the same secrets, printed again
     assert wallet_closure("verify-audit", cwd=tmp_path).returncode == 0
     assert wallet_closure("scrub", cwd=tmp_path).stdout.strip() == "personal-data tables rewritten"
@@ -43,31 +47,48 @@ def test_export_schema_prints_the_sdl(tmp_path: Path) -> None:
     assert result.stdout == (ROOT / "schema" / "schema.graphql").read_text()
 
 
-def test_staff_add_prints_a_provisioning_uri_and_disable_ends_the_account(
-        tmp_path: Path) -> None:
+def test_staff_add_prints_a_provisioning_uri_and_disable_ends_the_account(tmp_path: Path) -> None:
     assert wallet_closure("migrate", cwd=tmp_path).returncode == 0
     added = subprocess.run(
         [sys.executable, "-m", "server.cli", "staff", "add", "lin.agent", "--role", "AGENT"],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, input="A-long-pass-1\n",
-        capture_output=True, text=True, timeout=120, check=False)
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        input="A-long-pass-1\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     again = subprocess.run(
         [sys.executable, "-m", "server.cli", "staff", "add", "lin.agent", "--role", "AGENT"],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)}, input="A-long-pass-1\n",
-        capture_output=True, text=True, timeout=120, check=False)
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        input="A-long-pass-1\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
     assert added.returncode == 0, added.stderr
     assert added.stdout.startswith("otpauth://totp/wallet-closure:lin.agent?secret=")
     assert (again.returncode, again.stderr.strip()) == (
-        2, "wallet-closure staff add: This username is taken.")
+        2,
+        "wallet-closure staff add: This username is taken.",
+    )
     assert wallet_closure("staff", "disable", "lin.agent", cwd=tmp_path).stdout.strip() == (
-        "lin.agent disabled")
+        "lin.agent disabled"
+    )
     assert wallet_closure("staff", "disable", "lin.agent", cwd=tmp_path).returncode == 1
     assert "staff audit chain verifies" in wallet_closure("verify-audit", cwd=tmp_path).stdout
 
 
 def post(url: str, query: str) -> dict:
-    request = urllib.request.Request(url, data=json.dumps({"query": query}).encode(),
-                                     headers={"content-type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps({"query": query}).encode(),
+        headers={"content-type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)
 
@@ -78,22 +99,30 @@ def test_serve_gives_graphiql_and_the_demo_accounts(tmp_path: Path) -> None:
         port = s.getsockname()[1]
     server = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--demo-data", "--port", str(port)],
-        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/graphql"
     try:
         for _ in range(100):
             try:
                 page = urllib.request.urlopen(
-                    urllib.request.Request(url, headers={"accept": "text/html"}), timeout=2)
+                    urllib.request.Request(url, headers={"accept": "text/html"}), timeout=2
+                )
                 break
             except OSError:
                 time.sleep(0.2)
         assert "GraphiQL" in page.read().decode()
-        login = post(url, 'mutation { loginWithPassword(input: {phone: "13800000001", '
-                          'password: "Demo-pass-1"}) { account { status } errors { code } } }')
-        assert login == {"data": {"loginWithPassword": {"account": {"status": "ACTIVE"},
-                                                        "errors": []}}}
+        login = post(
+            url,
+            'mutation { loginWithPassword(input: {phone: "13800000001", '
+            'password: "Demo-pass-1"}) { account { status } errors { code } } }',
+        )
+        assert login == {
+            "data": {"loginWithPassword": {"account": {"status": "ACTIVE"}, "errors": []}}
+        }
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -101,7 +130,8 @@ def test_serve_gives_graphiql_and_the_demo_accounts(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 async def test_two_processes_migrating_and_loading_demo_data_at_once_both_succeed(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     base = os.environ["WALLET_TEST_DATABASE_URL"]
     assert is_postgres(base)
     name = f"wallet_migrate_{os.getpid()}"
@@ -110,11 +140,19 @@ async def test_two_processes_migrating_and_loading_demo_data_at_once_both_succee
     url = base.rsplit("/", 1)[0] + "/" + name
     try:
         # the second sizes its pool in the URL, as an operator may
-        processes = [await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "server.cli", "demo-data", cwd=tmp_path,
-            env={**os.environ, "PYTHONPATH": str(ROOT), "WALLET_DATABASE_URL": database_url},
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-            for database_url in (url, url + "?minsize=1&maxsize=3")]
+        processes = [
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "server.cli",
+                "demo-data",
+                cwd=tmp_path,
+                env={**os.environ, "PYTHONPATH": str(ROOT), "WALLET_DATABASE_URL": database_url},
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+            )
+            for database_url in (url, url + "?minsize=1&maxsize=3")
+        ]
         results = [await p.communicate() for p in processes]
 
         assert [p.returncode for p in processes] == [0, 0], results
@@ -175,54 +213,82 @@ def test_verify_ledger_finds_a_kept_balance_that_left_its_ledger(tmp_path: Path)
     clean = wallet_closure("verify-ledger", cwd=tmp_path)
     database = sqlite3.connect(tmp_path / "wallet.sqlite3")
     with database:
-        database.execute("UPDATE wallet_balance SET settled_fen = settled_fen + 1 "
-                         "WHERE settled_fen = 12850")
+        database.execute(
+            "UPDATE wallet_balance SET settled_fen = settled_fen + 1 WHERE settled_fen = 12850"
+        )
     database.close()
 
     tampered = wallet_closure("verify-ledger", cwd=tmp_path)
 
-    assert (clean.returncode, clean.stdout.strip()) == (
-        0, "every wallet balance equals its ledger")
+    assert (clean.returncode, clean.stdout.strip()) == (0, "every wallet balance equals its ledger")
     assert tampered.returncode == 1
     assert "kept Balance(settled_fen=12851, pending_out_fen=0)" in tampered.stdout
 
 
 def test_several_workers_need_postgresql(tmp_path: Path) -> None:
-    result = wallet_closure("serve", "--workers", "2", "--port", "0", cwd=tmp_path,
-                            env={"WALLET_DATABASE_URL": "sqlite://wallet.sqlite3"})
+    result = wallet_closure(
+        "serve",
+        "--workers",
+        "2",
+        "--port",
+        "0",
+        cwd=tmp_path,
+        env={"WALLET_DATABASE_URL": "sqlite://wallet.sqlite3"},
+    )
 
     assert (result.returncode, result.stderr.strip()) == (
-        2, "wallet-closure: --workers needs PostgreSQL; SQLite mode is one process")
+        2,
+        "wallet-closure: --workers needs PostgreSQL; SQLite mode is one process",
+    )
 
 
-@pytest.mark.parametrize("command", [["verify-audit"], ["verify-ledger"], ["outbox"],
-                                     ["worker"], ["staff", "disable", "wang"], ["scrub"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["verify-audit"],
+        ["verify-ledger"],
+        ["outbox"],
+        ["worker"],
+        ["staff", "disable", "wang"],
+        ["scrub"],
+    ],
+)
 def test_a_command_in_an_empty_folder_says_what_it_looked_for_and_creates_nothing(
-        tmp_path: Path, command: list[str]) -> None:
+    tmp_path: Path, command: list[str]
+) -> None:
     result = wallet_closure(*command, cwd=tmp_path)
 
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
         f"wallet-closure: no database at {tmp_path / 'wallet.sqlite3'} "
         "(WALLET_DATABASE_URL=sqlite://wallet.sqlite3); run it where the database is, or "
-        "`wallet-closure migrate` to make one"]
+        "`wallet-closure migrate` to make one"
+    ]
     assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize(("url", "reason"), [
-    ("postgres://postgres@127.0.0.1:5432/wallet_no_such_database",
-     'InvalidCatalogNameError: database "wallet_no_such_database" does not exist'),
-    ("postgres://nobody:secret@127.0.0.1:5432/test",
-     'InvalidAuthorizationSpecificationError: role "nobody" does not exist'),
-    ("postgres://postgres:secret@127.0.0.1:1/test", "ConnectionRefusedError"),
-], ids=["no-database", "no-role", "no-server"])
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        (
+            "postgres://postgres@127.0.0.1:5432/wallet_no_such_database",
+            'InvalidCatalogNameError: database "wallet_no_such_database" does not exist',
+        ),
+        (
+            "postgres://nobody:secret@127.0.0.1:5432/test",
+            'InvalidAuthorizationSpecificationError: role "nobody" does not exist',
+        ),
+        ("postgres://postgres:secret@127.0.0.1:1/test", "ConnectionRefusedError"),
+    ],
+    ids=["no-database", "no-role", "no-server"],
+)
 def test_a_database_that_cannot_be_used_is_one_line_without_a_traceback(
-        tmp_path: Path, url: str, reason: str) -> None:
+    tmp_path: Path, url: str, reason: str
+) -> None:
     result = wallet_closure("migrate", cwd=tmp_path, env={"WALLET_DATABASE_URL": url})
 
     shown = url.replace(":secret@", ":***@")
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith(f"wallet-closure: cannot use the database at {shown}: "
-                                    f"{reason}")
+    assert result.stderr.startswith(f"wallet-closure: cannot use the database at {shown}: {reason}")

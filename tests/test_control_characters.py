@@ -54,8 +54,9 @@ def harmless(input_type: GraphQLInputObjectType) -> dict[str, Any]:
 
 CUSTOMER = build_schema()
 STAFF = build_staff_schema()
-CASES = ([("/graphql", *case) for case in text_inputs(CUSTOMER)]
-         + [("/staff/graphql", *case) for case in text_inputs(STAFF)])
+CASES = [("/graphql", *case) for case in text_inputs(CUSTOMER)] + [
+    ("/staff/graphql", *case) for case in text_inputs(STAFF)
+]
 
 
 def test_the_sweep_covers_both_contracts() -> None:
@@ -63,13 +64,23 @@ def test_the_sweep_covers_both_contracts() -> None:
     assert len({c[1] for c in CASES if c[0] == "/staff/graphql"}) == 8
 
 
-@pytest.mark.parametrize("probe", PROBES, ids=[
-    "nul", "escape", "delete", "right-to-left-override", "left-to-right-isolate"])
-@pytest.mark.parametrize(("path", "mutation", "input_type", "field"), CASES,
-                         ids=[f"{c[1]}.{c[3]}" for c in CASES])
+@pytest.mark.parametrize(
+    "probe",
+    PROBES,
+    ids=["nul", "escape", "delete", "right-to-left-override", "left-to-right-isolate"],
+)
+@pytest.mark.parametrize(
+    ("path", "mutation", "input_type", "field"), CASES, ids=[f"{c[1]}.{c[3]}" for c in CASES]
+)
 async def test_a_control_character_is_invalid_input_naming_the_field(
-        api: GraphQL, runtime: Runtime, path: str, mutation: str, input_type: str, field: str,
-        probe: str) -> None:
+    api: GraphQL,
+    runtime: Runtime,
+    path: str,
+    mutation: str,
+    input_type: str,
+    field: str,
+    probe: str,
+) -> None:
     schema = CUSTOMER if path == "/graphql" else STAFF
     variables = harmless(schema._schema.type_map[input_type])
     variables[field] = probe
@@ -77,12 +88,16 @@ async def test_a_control_character_is_invalid_input_naming_the_field(
     if path == "/staff/graphql":
         boss = await desk(api, runtime, "boss", StaffRole.SUPERVISOR)
         headers["Authorization"] = f"Bearer {boss.token}"
-    document = (f"mutation($input: {input_type}!) {{ {mutation}(input: $input) "
-                "{ errors { code field } } }")
+    document = (
+        f"mutation($input: {input_type}!) {{ {mutation}(input: $input) "
+        "{ errors { code field } } }"
+    )
 
-    response = await api.client.post(path, headers=headers,
-                                     json={"query": document, "variables": {"input": variables}})
+    response = await api.client.post(
+        path, headers=headers, json={"query": document, "variables": {"input": variables}}
+    )
 
     assert response.status_code == 200
-    assert response.json() == {"data": {mutation: {"errors": [
-        {"code": "INVALID_INPUT", "field": field}]}}}
+    assert response.json() == {
+        "data": {mutation: {"errors": [{"code": "INVALID_INPUT", "field": field}]}}
+    }

@@ -61,8 +61,9 @@ async def test_graphiql_is_served_in_development(api: GraphQL) -> None:
 
 
 async def test_introspection_is_on_in_development(api: GraphQL) -> None:
-    body = (await api.client.post("/graphql", json={"query": "{ __schema { queryType { name } } }"})
-            ).json()
+    body = (
+        await api.client.post("/graphql", json={"query": "{ __schema { queryType { name } } }"})
+    ).json()
     assert body == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
 
 
@@ -74,20 +75,28 @@ def test_only_unexpected_errors_are_masked() -> None:
 
 @pytest.fixture
 async def production(orm: str, runtime: Runtime) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(env="production", secret_key="k" * 32, database_url=orm,
-                        sms_backend="webhook", sms_webhook_url="http://sms.test/send",
-                        trusted_documents="off")  # ad-hoc documents, to test what else holds
+    settings = Settings(
+        env="production",
+        secret_key="k" * 32,
+        database_url=orm,
+        sms_backend="webhook",
+        sms_webhook_url="http://sms.test/send",
+        trusted_documents="off",
+    )  # ad-hoc documents, to test what else holds
     app = create_app(settings, runtime, manage_orm=False)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://wallet.test") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://wallet.test"
+    ) as client:
         yield client
 
 
 async def test_production_has_no_graphiql_introspection_or_suggestions(
-        production: httpx.AsyncClient) -> None:
+    production: httpx.AsyncClient,
+) -> None:
     page = await production.get("/graphql", headers={"accept": "text/html"})
-    introspection = (await production.post(
-        "/graphql", json={"query": "{ __schema { queryType { name } } }"})).json()
+    introspection = (
+        await production.post("/graphql", json={"query": "{ __schema { queryType { name } } }"})
+    ).json()
     typo = (await production.post("/graphql", json={"query": "{ mee { id } }"})).json()
 
     assert page.status_code >= 400 and "GraphiQL" not in page.text
@@ -97,11 +106,13 @@ async def test_production_has_no_graphiql_introspection_or_suggestions(
 
 
 async def test_an_unexpected_error_reaches_the_client_masked(
-        api: GraphQL, runtime: Runtime, caplog: pytest.LogCaptureFixture) -> None:
+    api: GraphQL, runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
     runtime.secret = None  # type: ignore[assignment]  # every keyed hash now fails
 
-    response = await api.client.post("/graphql", json={"query": CREATE_CAPTCHA,
-                                                       "variables": {"purpose": "LOGIN"}})
+    response = await api.client.post(
+        "/graphql", json={"query": CREATE_CAPTCHA, "variables": {"purpose": "LOGIN"}}
+    )
 
     body = response.json()
     (error,) = body["errors"]
@@ -131,4 +142,7 @@ def test_the_desk_admits_64_operation_names_then_other() -> None:
 
     assert desk[:64] == [f"Op{n}" for n in range(64)] and set(desk[64:]) == {"other"}
     assert (labels("customer", "Me"), labels("customer", "Op1"), labels("customer", None)) == (
-        "Me", "other", "anonymous")
+        "Me",
+        "other",
+        "anonymous",
+    )

@@ -36,12 +36,15 @@ async def download(api: GraphQL, person: Customer, url: str):
 
 
 async def ledger_rows(phone: str) -> list[tuple[int, int, str]]:
-    return [(e.id, e.amount_fen, e.status.value) for e in await LedgerEntry.filter(
-        account__phone=phone, book="WALLET").order_by("id")]
+    return [
+        (e.id, e.amount_fen, e.status.value)
+        for e in await LedgerEntry.filter(account__phone=phone, book="WALLET").order_by("id")
+    ]
 
 
 async def test_a_json_export_matches_the_ledger_and_downloads_again_within_its_day(
-        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     person = await customer_with_history(api, runtime)
 
     export = await ready_export(api, person, "JSON")
@@ -57,7 +60,8 @@ async def test_a_json_export_matches_the_ledger_and_downloads_again_within_its_d
     assert data["profile"]["phone"] == PHONE
     assert [c["last4"] for c in data["cards"]] == ["6789"]
     assert [(t["id"], t["amountFen"], t["status"]) for t in data["transactions"]] == (
-        await ledger_rows(PHONE))
+        await ledger_rows(PHONE)
+    )
     # a download that a mobile network dropped is simply asked for again
     assert (second.status_code, second.text) == (200, response.text)
     assert (await person.call(DATA_EXPORT, {"id": export["id"]}))["status"] == "DOWNLOADED"
@@ -78,7 +82,8 @@ async def test_a_csv_export_opens_as_csv(api: GraphQL, runtime: Runtime) -> None
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert [r["record"] for r in rows] == ["profile", "card"] + ["transaction"] * 3
     assert [(int(r["id"]), int(r["amount_fen"]), r["status"]) for r in rows[2:]] == (
-        await ledger_rows(PHONE))
+        await ledger_rows(PHONE)
+    )
     assert sum(int(r["amount_fen"]) for r in rows[2:]) == 12_850
 
 
@@ -98,12 +103,16 @@ async def test_another_customer_cannot_download_it(api: GraphQL, runtime: Runtim
 
 
 async def test_the_link_holds_no_secret_and_an_unknown_one_does_not_download(
-        api: GraphQL, runtime: Runtime) -> None:
+    api: GraphQL, runtime: Runtime
+) -> None:
     person = await customer_with_history(api, runtime)
     export = await ready_export(api, person, "JSON")
 
-    unknown = await download(api, person, export["downloadUrl"].replace(
-        export["id"], "00000000-0000-4000-8000-000000000000"))
+    unknown = await download(
+        api,
+        person,
+        export["downloadUrl"].replace(export["id"], "00000000-0000-4000-8000-000000000000"),
+    )
 
     assert export["downloadUrl"] == f"http://wallet.test/exports/{export['id']}/download"
     assert unknown.status_code == 404
@@ -111,8 +120,9 @@ async def test_the_link_holds_no_secret_and_an_unknown_one_does_not_download(
     assert (response.status_code, response.headers["cache-control"]) == (200, "no-store")
 
 
-async def test_the_link_expires_after_24_hours(api: GraphQL, runtime: Runtime,
-                                               clock: FakeClock) -> None:
+async def test_the_link_expires_after_24_hours(
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     person = await customer_with_history(api, runtime)
     export = await ready_export(api, person, "JSON")
     clock.advance(timedelta(hours=24))

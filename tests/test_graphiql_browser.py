@@ -17,11 +17,14 @@ from tests.operations import CLOSURE_ELIGIBILITY
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium")
-LOGIN = ('mutation Login { loginWithPassword(input: {phone: "13800000002", '
-         'password: "Demo-pass-2", deviceName: "GraphiQL"}) { token errors { code } } }')
+LOGIN = (
+    'mutation Login { loginWithPassword(input: {phone: "13800000002", '
+    'password: "Demo-pass-2", deviceName: "GraphiQL"}) { token errors { code } } }'
+)
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (.ci/run "
-                                                         "installs it)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="needs Debian's chromium (.ci/run installs it)"
+)
 
 
 @pytest.fixture
@@ -51,17 +54,37 @@ async def test_a_demo_customer_checks_closure_eligibility_in_graphiql(server: st
 
     problems: list[str] = []
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         try:
             answer = await run_in_graphiql(
-                browser, f"{server}/graphql#{urlencode({'query': LOGIN})}", '"token"', problems)
+                browser, f"{server}/graphql#{urlencode({'query': LOGIN})}", '"token"', problems
+            )
             token = re.search(r'"token": "([^"]+)"', answer).group(1)
-            eligibility = await run_in_graphiql(browser, f"{server}/graphql#" + urlencode({
-                "query": CLOSURE_ELIGIBILITY,
-                "headers": json.dumps({"Authorization": f"Bearer {token}",
-                                       "Accept-Language": "en"})}), '"canClose"', problems)
+            eligibility = await run_in_graphiql(
+                browser,
+                f"{server}/graphql#"
+                + urlencode(
+                    {
+                        "query": CLOSURE_ELIGIBILITY,
+                        "headers": json.dumps(
+                            {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+                        ),
+                    }
+                ),
+                '"canClose"',
+                problems,
+            )
         finally:
             await browser.close()
 
@@ -74,15 +97,25 @@ async def test_the_desk_page_keeps_its_own_tabs_and_history(server: str) -> None
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"])
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+            ],
+        )
         try:
             context = await browser.new_context()  # one origin: one localStorage for both
             page = await context.new_page()
             await page.goto(f"{server}/graphql#{urlencode({'query': LOGIN})}")
             await page.click(".graphiql-execute-button")
-            await page.locator(".graphiql-response").get_by_text('"token"').first.wait_for(
-                timeout=15_000)
+            await (
+                page.locator(".graphiql-response")
+                .get_by_text('"token"')
+                .first.wait_for(timeout=15_000)
+            )
             await page.goto(f"{server}/staff/graphql")
             await page.locator(".graphiql-container").first.wait_for(timeout=15_000)
             editor = await page.locator(".graphiql-query-editor").first.inner_text()
@@ -95,16 +128,22 @@ async def test_the_desk_page_keeps_its_own_tabs_and_history(server: str) -> None
 
 
 def test_the_page_and_its_assets_are_served_safely(server: str) -> None:
-    page = urllib.request.urlopen(urllib.request.Request(
-        f"{server}/graphql", headers={"accept": "text/html"}), timeout=10)
-    script = urllib.request.urlopen(urllib.request.Request(
-        f"{server}/static/graphiql/graphiql.min.js", headers={"accept-encoding": "gzip"}),
-        timeout=10)
+    page = urllib.request.urlopen(
+        urllib.request.Request(f"{server}/graphql", headers={"accept": "text/html"}), timeout=10
+    )
+    script = urllib.request.urlopen(
+        urllib.request.Request(
+            f"{server}/static/graphiql/graphiql.min.js", headers={"accept-encoding": "gzip"}
+        ),
+        timeout=10,
+    )
 
     policy = page.headers["content-security-policy"]
     assert "default-src 'self'" in policy and "'sha256-" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert (page.headers["x-frame-options"], page.headers["x-content-type-options"]) == (
-        "DENY", "nosniff")
+        "DENY",
+        "nosniff",
+    )
     assert script.headers["content-encoding"] == "gzip"
     assert "max-age=31536000" in script.headers["cache-control"]

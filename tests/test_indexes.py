@@ -62,4 +62,5 @@ async def test_the_hot_reads_have_their_indexes(orm: str) -> None:
     assert {("account_id",)} <= await existing("bank_card")
     assert {("account_id", "seq")} <= await existing("audit_entry")
     assert {("account_id", "book", "id"), ("account_id", "book", "status")} <= await existing(
-        "ledger_entry")
+        "ledger_entry"
+    )

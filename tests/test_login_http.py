@@ -28,15 +28,21 @@ async def captcha(api: GraphQL, purpose: str = "LOGIN") -> str:
     return data["createCaptcha"]["captchaId"]
 
 
-async def login_by_password(api: GraphQL, phone: str = "13900000001",
-                            password: str = factories.PASSWORD, device: str = "iPhone 15") -> dict:
-    data = await api.data(LOGIN_WITH_PASSWORD, {"input": {
-        "phone": phone, "password": password, "deviceName": device}})
+async def login_by_password(
+    api: GraphQL,
+    phone: str = "13900000001",
+    password: str = factories.PASSWORD,
+    device: str = "iPhone 15",
+) -> dict:
+    data = await api.data(
+        LOGIN_WITH_PASSWORD, {"input": {"phone": phone, "password": password, "deviceName": device}}
+    )
     return data["loginWithPassword"]
 
 
 async def test_create_captcha_gives_a_png_that_expires_in_two_minutes(
-        api: GraphQL, clock: FakeClock) -> None:
+    api: GraphQL, clock: FakeClock
+) -> None:
     # when
     data = (await api.data(CREATE_CAPTCHA, {"purpose": "LOGIN"}))["createCaptcha"]
 
@@ -53,11 +59,21 @@ async def test_login_with_an_sms_code(api: GraphQL, runtime: Runtime) -> None:
     captcha_id = await captcha(api)
 
     # when
-    sent = await api.data(SEND_LOGIN_CODE, {"input": {
-        "phone": "13900000001", "captchaId": captcha_id, "captchaAnswer": CAPTCHA_TEST_ANSWER}})
+    sent = await api.data(
+        SEND_LOGIN_CODE,
+        {
+            "input": {
+                "phone": "13900000001",
+                "captchaId": captcha_id,
+                "captchaAnswer": CAPTCHA_TEST_ANSWER,
+            }
+        },
+    )
     code = await api.last_code(PHONE, "LOGIN_CODE")
-    login = await api.data(LOGIN_WITH_CODE, {"input": {
-        "phone": "+8613900000001", "code": code, "deviceName": "Pixel 8"}})
+    login = await api.data(
+        LOGIN_WITH_CODE,
+        {"input": {"phone": "+8613900000001", "code": code, "deviceName": "Pixel 8"}},
+    )
 
     # then
     assert sent == {"sendLoginCode": {"resendAfterSeconds": 60, "errors": []}}
@@ -71,8 +87,16 @@ async def test_login_with_an_sms_code(api: GraphQL, runtime: Runtime) -> None:
 
 async def test_a_code_works_once(api: GraphQL, runtime: Runtime) -> None:
     await factories.account(runtime)
-    await api.data(SEND_LOGIN_CODE, {"input": {
-        "phone": PHONE, "captchaId": await captcha(api), "captchaAnswer": CAPTCHA_TEST_ANSWER}})
+    await api.data(
+        SEND_LOGIN_CODE,
+        {
+            "input": {
+                "phone": PHONE,
+                "captchaId": await captcha(api),
+                "captchaAnswer": CAPTCHA_TEST_ANSWER,
+            }
+        },
+    )
     code = await api.last_code(PHONE, "LOGIN_CODE")
     variables = {"input": {"phone": PHONE, "code": code, "deviceName": "a"}}
     await api.data(LOGIN_WITH_CODE, variables)
@@ -84,7 +108,8 @@ async def test_a_code_works_once(api: GraphQL, runtime: Runtime) -> None:
 
 
 async def test_me_shows_the_account_as_the_app_needs_it(
-        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     # given
     account = await factories.account(runtime, fen=12_850, card_last4="6789")
     token = (await login_by_password(api))["token"]
@@ -102,8 +127,14 @@ async def test_me_shows_the_account_as_the_app_needs_it(
         "status": "ACTIVE",
         "balance": {"fen": 12850, "currency": "CNY", "display": "¥128.50"},
         "bankCards": [{"id": card_id, "bankName": "中国邮政储蓄银行", "last4": "6789"}],
-        "sessions": [{"id": str(session.id), "deviceName": "iPhone 15", "current": True,
-                      "lastSeenAt": clock.now().isoformat()}],
+        "sessions": [
+            {
+                "id": str(session.id),
+                "deviceName": "iPhone 15",
+                "current": True,
+                "lastSeenAt": clock.now().isoformat(),
+            }
+        ],
     }
 
 
@@ -115,9 +146,12 @@ async def test_security_log_in_the_requested_language(api: GraphQL, runtime: Run
     chinese = await api.data(SECURITY_LOG, {"first": 1}, token=token)
 
     assert [(e["action"], e["detail"]) for e in english["myAuditLog"]] == [
-        ("LOGIN_SUCCEEDED", "Logged in (password)"), ("ACCOUNT_CREATED", "Account opened")]
+        ("LOGIN_SUCCEEDED", "Logged in (password)"),
+        ("ACCOUNT_CREATED", "Account opened"),
+    ]
     assert [(e["action"], e["detail"]) for e in chinese["myAuditLog"]] == [
-        ("LOGIN_SUCCEEDED", "登录成功（密码）")]
+        ("LOGIN_SUCCEEDED", "登录成功（密码）")
+    ]
 
 
 async def test_logout_revokes_only_this_token(api: GraphQL, runtime: Runtime) -> None:
@@ -143,16 +177,21 @@ async def test_logout_all_devices_revokes_every_token(api: GraphQL, runtime: Run
 
 
 async def test_operations_that_need_a_login_say_unauthenticated(api: GraphQL) -> None:
-    for document, variables in ((ME, None), (LOGOUT, None), (LOGOUT_ALL_DEVICES, None),
-                                (SECURITY_LOG, {"first": 5})):
+    for document, variables in (
+        (ME, None),
+        (LOGOUT, None),
+        (LOGOUT_ALL_DEVICES, None),
+        (SECURITY_LOG, {"first": 5}),
+    ):
         for token in (None, "not-a-token", "x" * 10_000):
             body = await api.post(document, variables, token=token)
             assert unauthenticated(body), (document, body)
             assert body["data"] is None
 
 
-async def test_an_expired_session_is_refused(api: GraphQL, runtime: Runtime,
-                                             clock: FakeClock) -> None:
+async def test_an_expired_session_is_refused(
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     await factories.account(runtime)
     token = (await login_by_password(api))["token"]
     clock.advance(timedelta(days=30, seconds=1))
@@ -166,7 +205,9 @@ async def test_messages_follow_accept_language(api: GraphQL) -> None:
     english = await api.data(LOGIN_WITH_PASSWORD, variables, lang="en")
     chinese = await api.data(LOGIN_WITH_PASSWORD, variables)
 
-    assert english["loginWithPassword"]["errors"] == [{
-        "code": "INVALID_PHONE", "message": "Enter a valid mobile phone number.", "field": "phone"}]
-    assert chinese["loginWithPassword"]["errors"] == [{
-        "code": "INVALID_PHONE", "message": "请输入正确的手机号码。", "field": "phone"}]
+    assert english["loginWithPassword"]["errors"] == [
+        {"code": "INVALID_PHONE", "message": "Enter a valid mobile phone number.", "field": "phone"}
+    ]
+    assert chinese["loginWithPassword"]["errors"] == [
+        {"code": "INVALID_PHONE", "message": "请输入正确的手机号码。", "field": "phone"}
+    ]

@@ -19,21 +19,31 @@ UNKNOWN = "+8613900000999"
 
 async def send_code(api: GraphQL, phone: str = PHONE) -> dict:
     captcha = await api.data(CREATE_CAPTCHA, {"purpose": "LOGIN"})
-    data = await api.data(SEND_LOGIN_CODE, {"input": {
-        "phone": phone, "captchaId": captcha["createCaptcha"]["captchaId"],
-        "captchaAnswer": CAPTCHA_TEST_ANSWER}})
+    data = await api.data(
+        SEND_LOGIN_CODE,
+        {
+            "input": {
+                "phone": phone,
+                "captchaId": captcha["createCaptcha"]["captchaId"],
+                "captchaAnswer": CAPTCHA_TEST_ANSWER,
+            }
+        },
+    )
     return data["sendLoginCode"]
 
 
 async def login(api: GraphQL, code: str, phone: str = PHONE) -> dict:
-    data = await api.data(LOGIN_WITH_CODE, {"input": {
-        "phone": phone, "code": code, "deviceName": "phone"}})
+    data = await api.data(
+        LOGIN_WITH_CODE, {"input": {"phone": phone, "code": code, "deviceName": "phone"}}
+    )
     return data["loginWithCode"]
 
 
 async def password_login(api: GraphQL, password: str, phone: str = PHONE) -> dict:
-    data = await api.data(LOGIN_WITH_PASSWORD, {"input": {
-        "phone": phone, "password": password, "deviceName": "phone"}})
+    data = await api.data(
+        LOGIN_WITH_PASSWORD,
+        {"input": {"phone": phone, "password": password, "deviceName": "phone"}},
+    )
     return data["loginWithPassword"]
 
 
@@ -45,8 +55,9 @@ def wrong(code: str) -> str:
     return f"{(int(code) + 1) % 1_000_000:06d}"
 
 
-async def test_a_code_expires_after_five_minutes(api: GraphQL, runtime: Runtime,
-                                                 clock: FakeClock) -> None:
+async def test_a_code_expires_after_five_minutes(
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     await factories.account(runtime)
     await send_code(api)
     code = await api.last_code(PHONE, "LOGIN_CODE")
@@ -56,8 +67,9 @@ async def test_a_code_expires_after_five_minutes(api: GraphQL, runtime: Runtime,
     assert codes_of(await login(api, code)) == ["CODE_EXPIRED"]
 
 
-async def test_a_code_still_works_just_before_it_expires(api: GraphQL, runtime: Runtime,
-                                                        clock: FakeClock) -> None:
+async def test_a_code_still_works_just_before_it_expires(
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     await factories.account(runtime)
     await send_code(api)
     code = await api.last_code(PHONE, "LOGIN_CODE")
@@ -79,8 +91,9 @@ async def test_five_wrong_codes_void_the_code(api: GraphQL, runtime: Runtime) ->
     assert codes_of(right_one) == ["TOO_MANY_ATTEMPTS"] and right_one["token"] is None
 
 
-async def test_a_resend_within_sixty_seconds_is_refused(api: GraphQL, runtime: Runtime,
-                                                        clock: FakeClock) -> None:
+async def test_a_resend_within_sixty_seconds_is_refused(
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     await factories.account(runtime)
     await send_code(api)
     clock.advance(timedelta(seconds=45))
@@ -95,8 +108,9 @@ async def test_a_resend_within_sixty_seconds_is_refused(api: GraphQL, runtime: R
     assert len(sent) == 2
 
 
-async def test_a_new_code_replaces_the_old_one(api: GraphQL, runtime: Runtime,
-                                               clock: FakeClock) -> None:
+async def test_a_new_code_replaces_the_old_one(
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     await factories.account(runtime)
     await send_code(api)
     first = await api.last_code(PHONE, "LOGIN_CODE")
@@ -109,8 +123,9 @@ async def test_a_new_code_replaces_the_old_one(api: GraphQL, runtime: Runtime,
     assert codes_of(await login(api, second)) == []
 
 
-async def test_ten_codes_per_phone_per_day(api: GraphQL, runtime: Runtime,
-                                           clock: FakeClock) -> None:
+async def test_ten_codes_per_phone_per_day(
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     await factories.account(runtime)
     answers = []
     for _ in range(11):
@@ -122,20 +137,25 @@ async def test_ten_codes_per_phone_per_day(api: GraphQL, runtime: Runtime,
     assert codes_of(await send_code(api)) == []
 
 
-async def test_an_unknown_phone_is_answered_like_a_known_one(api: GraphQL,
-                                                             runtime: Runtime) -> None:
+async def test_an_unknown_phone_is_answered_like_a_known_one(
+    api: GraphQL, runtime: Runtime
+) -> None:
     account = await factories.account(runtime)
 
     known, unknown = await send_code(api, PHONE), await send_code(api, UNKNOWN)
 
     assert known == unknown == {"resendAfterSeconds": 60, "errors": []}
     code = await api.last_code(PHONE, "LOGIN_CODE")
-    refusal = {"token": None, "account": None, "errors": [
-        {"code": "CODE_INVALID", "message": "短信验证码错误。", "field": "code"}]}
+    refusal = {
+        "token": None,
+        "account": None,
+        "errors": [{"code": "CODE_INVALID", "message": "短信验证码错误。", "field": "code"}],
+    }
     assert await login(api, wrong(code), PHONE) == refusal
     assert await login(api, wrong(code), UNKNOWN) == refusal
     assert await password_login(api, "Wrong-1", PHONE) == await password_login(
-        api, "Wrong-1", UNKNOWN)
+        api, "Wrong-1", UNKNOWN
+    )
     # the code for the unknown phone exists (same rate limits) but is never sent
     assert await Challenge.filter(kind=ChallengeKind.SMS_CODE).count() == 2
     assert [m.account_id for m in await OutboxMessage.all()] == [account.id]
@@ -150,7 +170,8 @@ async def test_unknown_phones_are_rate_limited_too(api: GraphQL) -> None:
 
 @pytest.mark.parametrize("phone", [PHONE, UNKNOWN])
 async def test_ten_wrong_passwords_lock_password_login_for_fifteen_minutes(
-        api: GraphQL, runtime: Runtime, clock: FakeClock, phone: str) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock, phone: str
+) -> None:
     await factories.account(runtime)
     answers = []
     for _ in range(10):
@@ -165,7 +186,8 @@ async def test_ten_wrong_passwords_lock_password_login_for_fifteen_minutes(
 
 
 async def test_failures_older_than_fifteen_minutes_do_not_count(
-        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     await factories.account(runtime)
     for _ in range(9):
         await password_login(api, "Wrong-pass")
@@ -187,7 +209,8 @@ async def test_a_right_password_resets_the_count(api: GraphQL, runtime: Runtime)
 
 
 async def test_old_codes_and_captchas_are_forgotten_after_a_day(
-        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     await factories.account(runtime)
     await send_code(api)
     await password_login(api, "Wrong-pass")
@@ -204,7 +227,8 @@ async def test_old_codes_and_captchas_are_forgotten_after_a_day(
 
 
 async def test_spraying_many_phones_from_one_address_is_stopped(
-        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     # given a limit of 5 password attempts per address (100 outside this test)
     runtime.rules = dataclasses.replace(runtime.rules, password_failures_per_client=5)
     await factories.account(runtime)

@@ -48,11 +48,22 @@ async def verified_customer(rt: Runtime, i: int, fen: int) -> tuple[Session, str
     await factories.top_up(rt, account.phone or "", fen)
     await account.cards.create(bank_name="中国邮政储蓄银行", last4="0000", bound_at=now)
     request = await ClosureRequest.create(
-        account=account, state=State.VERIFIED, reason=ClosureReason.OTHER, idempotency_key="k",
-        created_at=now, expires_at=now + timedelta(minutes=30), verified_at=now)
-    session = await Session.create(account=account, token_hash=f"token-{i}", device_name="phone",
-                                   created_at=now - timedelta(days=7), last_seen_at=now,
-                                   expires_at=now + timedelta(days=30))
+        account=account,
+        state=State.VERIFIED,
+        reason=ClosureReason.OTHER,
+        idempotency_key="k",
+        created_at=now,
+        expires_at=now + timedelta(minutes=30),
+        verified_at=now,
+    )
+    session = await Session.create(
+        account=account,
+        token_hash=f"token-{i}",
+        device_name="phone",
+        created_at=now - timedelta(days=7),
+        last_seen_at=now,
+        expires_at=now + timedelta(days=30),
+    )
     return await Session.get(id=session.id).select_related("account"), str(request.id)
 
 
@@ -68,12 +79,18 @@ async def bank_answers(rt: Runtime, rng: random.Random, account: Account) -> Non
     for n in range(rng.choice([1, 2, 2, 3])):
         status = rng.choice(["SETTLED", "FAILED"])
         event_id = rng.choice(["evt", f"evt-{n}"])  # sometimes a replay of the same event
-        body = json.dumps({"eventId": f"{withdrawal.id}-{event_id}", "status": status,
-                           "withdrawalId": str(withdrawal.id)}).encode()
+        body = json.dumps(
+            {
+                "eventId": f"{withdrawal.id}-{event_id}",
+                "status": status,
+                "withdrawalId": str(withdrawal.id),
+            }
+        ).encode()
         stamp = str(int(rt.clock.now().timestamp()))
         with contextlib.suppress(payouts.CallbackRefused):
-            await payouts.handle_callback(rt, SECRET, body=body, timestamp=stamp,
-                                          signature=payouts.sign(SECRET, stamp, body))
+            await payouts.handle_callback(
+                rt, SECRET, body=body, timestamp=stamp, signature=payouts.sign(SECRET, stamp, body)
+            )
 
 
 async def attempt(delay: float, operation) -> None:
@@ -89,14 +106,17 @@ async def storm(rt: Runtime, rng: random.Random, i: int) -> Account:
     card = await account.cards.all().first()
     assert card is not None
     amount = rng.choice([None, None, fen, rng.randint(1, fen)])
-    operations = [flow.confirm(rt, session, request_id=request_id, acknowledged=True,
-                                  lang="en")]
-    operations += [withdrawals.withdraw(rt, account, card_id=str(card.id), fen=amount,
-                                        idempotency_key="same-key")
-                   for _ in range(rng.randint(1, 3))]
+    operations = [flow.confirm(rt, session, request_id=request_id, acknowledged=True, lang="en")]
+    operations += [
+        withdrawals.withdraw(
+            rt, account, card_id=str(card.id), fen=amount, idempotency_key="same-key"
+        )
+        for _ in range(rng.randint(1, 3))
+    ]
     operations.append(bank_answers(rt, rng, account))
-    operations.append(flow.confirm(rt, session, request_id=request_id, acknowledged=True,
-                                      lang="en"))
+    operations.append(
+        flow.confirm(rt, session, request_id=request_id, acknowledged=True, lang="en")
+    )
     rng.shuffle(operations)
     # Up to 40 ms apart: sometimes the money is gone and settled before a confirmation.
     await asyncio.gather(*(attempt(rng.random() * 0.04, op) for op in operations))
@@ -106,8 +126,12 @@ async def storm(rt: Runtime, rng: random.Random, i: int) -> Account:
 async def check(account: Account) -> list[str]:
     problems = []
     for status in EntryStatus:
-        total = (await LedgerEntry.filter(status=status).annotate(s=Sum("amount_fen"))
-                 .first().values("s"))["s"] or 0
+        total = (
+            await LedgerEntry.filter(status=status)
+            .annotate(s=Sum("amount_fen"))
+            .first()
+            .values("s")
+        )["s"] or 0
         if total != 0:
             problems.append(f"{status} ledger entries sum to {total}, not 0")
     balance = await ledger.balance(account.id)
@@ -117,21 +141,33 @@ async def check(account: Account) -> list[str]:
     if balance.available_fen < 0:
         problems.append(f"available balance {balance.available_fen} < 0")
     await account.refresh_from_db()
-    pending = await Withdrawal.filter(account_id=account.id,
-                                      status=WithdrawalStatus.PENDING).count()
+    pending = await Withdrawal.filter(
+        account_id=account.id, status=WithdrawalStatus.PENDING
+    ).count()
     if account.status in (AccountStatus.CLOSING, AccountStatus.CLOSED) and (
-            balance.settled_fen or pending):
+        balance.settled_fen or pending
+    ):
         problems.append(f"{account.status} with {balance.settled_fen} fen, {pending} pending")
     for w in await Withdrawal.filter(account_id=account.id):
-        ends = len([e for e in await AuditEntry.filter(
-            account_id=account.id, action__in=["WITHDRAWAL_SETTLED", "WITHDRAWAL_FAILED"])
-            if e.data.get("withdrawal") == str(w.id)])
+        ends = len(
+            [
+                e
+                for e in await AuditEntry.filter(
+                    account_id=account.id, action__in=["WITHDRAWAL_SETTLED", "WITHDRAWAL_FAILED"]
+                )
+                if e.data.get("withdrawal") == str(w.id)
+            ]
+        )
         if ends != (0 if w.status == WithdrawalStatus.PENDING else 1):
             problems.append(f"withdrawal {w.status} ended {ends} times")
-        legs = set(await LedgerEntry.filter(movement_id=w.movement_id)
-                   .values_list("status", flat=True))
-        expected = {WithdrawalStatus.PENDING: {"PENDING"}, WithdrawalStatus.SETTLED: {"SETTLED"},
-                    WithdrawalStatus.FAILED: {"VOIDED"}}[w.status]
+        legs = set(
+            await LedgerEntry.filter(movement_id=w.movement_id).values_list("status", flat=True)
+        )
+        expected = {
+            WithdrawalStatus.PENDING: {"PENDING"},
+            WithdrawalStatus.SETTLED: {"SETTLED"},
+            WithdrawalStatus.FAILED: {"VOIDED"},
+        }[w.status]
         if legs != expected:
             problems.append(f"withdrawal {w.status} has ledger legs {legs}")
     if (await audit.verify_chain(TEST_SECRET)).breaks:

@@ -32,11 +32,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def call(url: str, body: dict | None = None, headers: dict | None = None,
-         ) -> tuple[int, dict, bytes]:
+def call(
+    url: str,
+    body: dict | None = None,
+    headers: dict | None = None,
+) -> tuple[int, dict, bytes]:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, headers={
-        "content-type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url, data=data, headers={"content-type": "application/json", **(headers or {})}
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, dict(response.headers), response.read()
@@ -50,10 +54,18 @@ def test_a_journey_leaves_metrics_request_ids_and_logs_without_secrets(tmp_path:
     log_file = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--demo-data", "--port", str(port)],
-        cwd=tmp_path, stdout=log_file, stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "WALLET_SMS_BACKEND": "file",
-             "WALLET_SMS_FILE": str(tmp_path / "sms.jsonl"),
-             "WALLET_CAPTCHA_TEST_ANSWER": "TEST", "WALLET_WORKER_INTERVAL_SECONDS": "0.2"})
+        cwd=tmp_path,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "WALLET_SMS_BACKEND": "file",
+            "WALLET_SMS_FILE": str(tmp_path / "sms.jsonl"),
+            "WALLET_CAPTCHA_TEST_ANSWER": "TEST",
+            "WALLET_WORKER_INTERVAL_SECONDS": "0.2",
+        },
+    )
     try:
         for _ in range(150):
             try:
@@ -63,49 +75,72 @@ def test_a_journey_leaves_metrics_request_ids_and_logs_without_secrets(tmp_path:
                 time.sleep(0.2)
         graphql = f"{base}/graphql"
         # a customer logs in with an SMS code and looks at the account
-        captcha = json.loads(call(graphql, {"query": "mutation { createCaptcha(purpose: LOGIN)"
-                                                     " { captchaId } }"})[2])
-        call(graphql, {"query": "mutation($i: SendLoginCodeInput!) { sendLoginCode(input: $i)"
-                                " { errors { code } } }",
-                       "variables": {"i": {"phone": PHONE, "captchaAnswer": "TEST",
-                                           "captchaId": captcha["data"]["createCaptcha"]
-                                           ["captchaId"]}}})
+        captcha = json.loads(
+            call(graphql, {"query": "mutation { createCaptcha(purpose: LOGIN) { captchaId } }"})[2]
+        )
+        call(
+            graphql,
+            {
+                "query": "mutation($i: SendLoginCodeInput!) { sendLoginCode(input: $i)"
+                " { errors { code } } }",
+                "variables": {
+                    "i": {
+                        "phone": PHONE,
+                        "captchaAnswer": "TEST",
+                        "captchaId": captcha["data"]["createCaptcha"]["captchaId"],
+                    }
+                },
+            },
+        )
         for _ in range(100):
             sent = tmp_path / "sms.jsonl"
             if sent.exists() and sent.read_text().strip():
                 break
             time.sleep(0.1)
         code = json.loads(sent.read_text().splitlines()[-1])["code"]
-        login = json.loads(call(graphql, {
-            "query": "mutation($i: LoginWithCodeInput!) { loginWithCode(input: $i) { token } }",
-            "variables": {"i": {"phone": PHONE, "code": code, "deviceName": "phone"}}})[2])
+        login = json.loads(
+            call(
+                graphql,
+                {
+                    "query": "mutation($i: LoginWithCodeInput!) "
+                    "{ loginWithCode(input: $i) { token } }",
+                    "variables": {"i": {"phone": PHONE, "code": code, "deviceName": "phone"}},
+                },
+            )[2]
+        )
         token = login["data"]["loginWithCode"]["token"]
-        status, headers, body = call(graphql, {"query": "query Me { me { phoneMasked } }"},
-                                     {"authorization": f"Bearer {token}",
-                                      "x-request-id": "support-case-0815"})
+        status, headers, body = call(
+            graphql,
+            {"query": "query Me { me { phoneMasked } }"},
+            {"authorization": f"Bearer {token}", "x-request-id": "support-case-0815"},
+        )
         anonymous = call(graphql, {"query": "query Me { me { phoneMasked } }"})
 
         # then
-        assert (status, json.loads(body)) == (200, {"data": {"me": {"phoneMasked":
-                                                                       "138****0001"}}})
+        assert (status, json.loads(body)) == (200, {"data": {"me": {"phoneMasked": "138****0001"}}})
         assert headers["x-request-id"] == "support-case-0815"
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["cache-control"] == "no-store"
         assert len(anonymous[1]["x-request-id"]) == 32
         assert call(f"{base}/readyz")[:1] == (200,)
         metrics = call(f"{base}/metrics")[2].decode()
-        assert ('wallet_graphql_requests_total{endpoint="customer",operation="Me",outcome="ok"}'
-                ' 1.0') in metrics
-        assert ('wallet_graphql_requests_total{endpoint="customer",operation="Me",'
-                'outcome="UNAUTHENTICATED"} 1.0') in metrics
+        assert (
+            'wallet_graphql_requests_total{endpoint="customer",operation="Me",outcome="ok"} 1.0'
+        ) in metrics
+        assert (
+            'wallet_graphql_requests_total{endpoint="customer",operation="Me",'
+            'outcome="UNAUTHENTICATED"} 1.0'
+        ) in metrics
         assert 'wallet_outbox_backlog{lane="CODES"} 0.0' in metrics
         assert "wallet_worker_lag_seconds 0.0" in metrics
 
         # a migration the database lacks makes it unready
         database = sqlite3.connect(tmp_path / "wallet.sqlite3")
         with database:
-            database.execute("DELETE FROM tortoise_migrations WHERE name = "
-                             "(SELECT max(name) FROM tortoise_migrations)")
+            database.execute(
+                "DELETE FROM tortoise_migrations WHERE name = "
+                "(SELECT max(name) FROM tortoise_migrations)"
+            )
         database.close()
         unready = call(f"{base}/readyz")
         assert unready[0] == 503 and json.loads(unready[2])["migrations"]
@@ -115,8 +150,9 @@ def test_a_journey_leaves_metrics_request_ids_and_logs_without_secrets(tmp_path:
         log_file.close()
 
     # the demo banner (stdout) names the demo phones; the log lines must not
-    lines = [line for line in (tmp_path / "server.log").read_text().splitlines()
-             if line.startswith("{")]
+    lines = [
+        line for line in (tmp_path / "server.log").read_text().splitlines() if line.startswith("{")
+    ]
     records = [json.loads(line) for line in lines]
     text = "\n".join(lines)
     assert records and all("request_id" in r for r in records)
@@ -125,10 +161,17 @@ def test_a_journey_leaves_metrics_request_ids_and_logs_without_secrets(tmp_path:
     refusals = [r for r in records if "UNAUTHENTICATED" in r["message"]]
     assert len(refusals) == 1 and "Traceback" not in text
     # one access line a request, as fields an operator can query
-    (me,) = [r for r in records if r["logger"] == "wallet.access"
-             and r["request_id"] == "support-case-0815"]
+    (me,) = [
+        r
+        for r in records
+        if r["logger"] == "wallet.access" and r["request_id"] == "support-case-0815"
+    ]
     assert {k: me[k] for k in ("method", "path", "status", "operation")} == {
-        "method": "POST", "path": "/graphql", "status": 200, "operation": "Me"}
+        "method": "POST",
+        "path": "/graphql",
+        "status": 200,
+        "operation": "Me",
+    }
     assert isinstance(me["duration_ms"], float) and me["duration_ms"] >= 0
     assert all(datetime.fromisoformat(r["time"]).utcoffset() == timedelta(0) for r in records)
     assert not [r for r in records if r["logger"] == "uvicorn.access"]
@@ -153,9 +196,15 @@ def test_readyz_fails_while_the_database_is_unreachable(tmp_path: Path) -> None:
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--no-worker", "--port", str(port)],
-        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT),
-             "WALLET_DATABASE_URL": base.rsplit("/", 1)[0] + "/" + name})
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "WALLET_DATABASE_URL": base.rsplit("/", 1)[0] + "/" + name,
+        },
+    )
     try:
         for _ in range(150):
             try:
@@ -184,11 +233,20 @@ def test_no_variable_value_reaches_the_log_in_production(tmp_path: Path) -> None
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--no-worker", "--port", str(port)],
-        cwd=tmp_path, stdout=log_file, stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "WALLET_ENV": "production",
-             "WALLET_SECRET_KEY": "a-production-secret", "WALLET_SMS_BACKEND": "webhook",
-             "WALLET_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms", "WALLET_STAFF_API": "on",
-             "WALLET_DATABASE_URL": f"sqlite://{tmp_path / 'wallet.sqlite3'}"})
+        cwd=tmp_path,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "WALLET_ENV": "production",
+            "WALLET_SECRET_KEY": "a-production-secret",
+            "WALLET_SMS_BACKEND": "webhook",
+            "WALLET_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms",
+            "WALLET_STAFF_API": "on",
+            "WALLET_DATABASE_URL": f"sqlite://{tmp_path / 'wallet.sqlite3'}",
+        },
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -197,14 +255,24 @@ def test_no_variable_value_reaches_the_log_in_production(tmp_path: Path) -> None
                     break
             except OSError:
                 time.sleep(0.2)
-        customer = call(f"{base}/graphql", {"query": OPERATIONS["LoginWithPassword"],
-                                            "variables": {"input": {
-                                                "phone": secrets[1], "password": secrets[0],
-                                                "deviceName": 5}}})
-        desk = call(f"{base}/staff/graphql", {"query": STAFF_OPERATIONS["StaffLogin"],
-                                              "variables": {"input": {
-                                                  "username": "agent", "password": secrets[2],
-                                                  "totpCode": [secrets[3]]}}})
+        customer = call(
+            f"{base}/graphql",
+            {
+                "query": OPERATIONS["LoginWithPassword"],
+                "variables": {
+                    "input": {"phone": secrets[1], "password": secrets[0], "deviceName": 5}
+                },
+            },
+        )
+        desk = call(
+            f"{base}/staff/graphql",
+            {
+                "query": STAFF_OPERATIONS["StaffLogin"],
+                "variables": {
+                    "input": {"username": "agent", "password": secrets[2], "totpCode": [secrets[3]]}
+                },
+            },
+        )
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -212,8 +280,11 @@ def test_no_variable_value_reaches_the_log_in_production(tmp_path: Path) -> None
 
     answers = [(status, len(json.loads(body)["errors"])) for status, _, body in (customer, desk)]
     log = (tmp_path / "server.log").read_text()
-    refusals = [json.loads(line)["message"] for line in log.splitlines()
-                if line.startswith("{") and "refused" in line]
+    refusals = [
+        json.loads(line)["message"]
+        for line in log.splitlines()
+        if line.startswith("{") and "refused" in line
+    ]
     assert answers == [(200, 1), (200, 1)]
     assert len(refusals) == 2, log
     assert all("Variable '$input' is invalid" in r for r in refusals), refusals
@@ -272,8 +343,7 @@ class DatabaseLine:
 
 
 @pytest.mark.postgres
-def test_a_database_restart_answers_service_unavailable_with_retry_after(
-        tmp_path: Path) -> None:
+def test_a_database_restart_answers_service_unavailable_with_retry_after(tmp_path: Path) -> None:
     base = os.environ["WALLET_TEST_DATABASE_URL"]
     name = f"wallet_restart_{os.getpid()}"
     admin(f'CREATE DATABASE "{name}"')
@@ -281,8 +351,12 @@ def test_a_database_restart_answers_service_unavailable_with_retry_after(
     url = base.rsplit("/", 1)[0].rsplit(":", 1)[0] + f":{line.port}/{name}"
     try:
         with served(tmp_path, env={"WALLET_DATABASE_URL": url}) as (root, _):
-            login = {"query": OPERATIONS["LoginWithPassword"], "variables": {"input": {
-                "phone": PHONE, "password": "Demo-pass-1", "deviceName": "phone"}}}
+            login = {
+                "query": OPERATIONS["LoginWithPassword"],
+                "variables": {
+                    "input": {"phone": PHONE, "password": "Demo-pass-1", "deviceName": "phone"}
+                },
+            }
             before = call(f"{root}/graphql", login)
             line.cut()  # the database goes away: connections dropped, new ones refused
             during = [call(f"{root}/graphql", login) for _ in range(3)]
@@ -296,5 +370,6 @@ def test_a_database_restart_answers_service_unavailable_with_retry_after(
     for status, headers, body in during:
         assert (status, headers["retry-after"]) == (503, "2"), body
         assert [e["extensions"]["code"] for e in json.loads(body)["errors"]] == [
-            "SERVICE_UNAVAILABLE"]
+            "SERVICE_UNAVAILABLE"
+        ]
     assert after[0] == 200 and json.loads(after[2])["data"]["loginWithPassword"]["token"]

@@ -41,21 +41,32 @@ class Gateway:
 
 async def queue(rt: Runtime, count: int = 1, *, code: str | None = None) -> None:
     for i in range(count):
-        await outbox.enqueue(rt, account_id=None, to_phone=f"+86139000000{i:02d}",
-                             purpose=SmsPurpose.LOGIN_CODE if code else SmsPurpose.ACCOUNT_RESTORED,
-                             text=f"message {i} {code or ''}".strip(), code=code,
-                             at=rt.clock.now())
+        await outbox.enqueue(
+            rt,
+            account_id=None,
+            to_phone=f"+86139000000{i:02d}",
+            purpose=SmsPurpose.LOGIN_CODE if code else SmsPurpose.ACCOUNT_RESTORED,
+            text=f"message {i} {code or ''}".strip(),
+            code=code,
+            at=rt.clock.now(),
+        )
 
 
 async def test_the_file_backend_writes_json_lines_with_the_purpose(
-        runtime: Runtime, sms: FileSms) -> None:
+    runtime: Runtime, sms: FileSms
+) -> None:
     await queue(runtime, code="123456")
 
     assert await outbox.deliver_due(runtime, sms) == 1
 
     assert [json.loads(line) for line in sms.path.read_text().splitlines()] == [
-        {"to": "+8613900000000", "purpose": "LOGIN_CODE", "text": "message 0 123456",
-         "code": "123456"}]
+        {
+            "to": "+8613900000000",
+            "purpose": "LOGIN_CODE",
+            "text": "message 0 123456",
+            "code": "123456",
+        }
+    ]
 
 
 async def test_a_delivered_code_is_not_kept(runtime: Runtime, sms: FileSms) -> None:
@@ -64,11 +75,15 @@ async def test_a_delivered_code_is_not_kept(runtime: Runtime, sms: FileSms) -> N
 
     message = await OutboxMessage.get()
     assert (message.status, message.code, message.text) == (
-        OutboxStatus.SENT, None, "message 0 ******")
+        OutboxStatus.SENT,
+        None,
+        "message 0 ******",
+    )
 
 
 async def test_one_customers_messages_arrive_in_the_order_they_were_written(
-        runtime: Runtime) -> None:
+    runtime: Runtime,
+) -> None:
     class SlowFirst(Gateway):  # answers a customer's first message last, if it could
         async def receive(self, request: Request) -> JSONResponse:
             if (await request.json())["text"] == "confirmed":
@@ -76,16 +91,27 @@ async def test_one_customers_messages_arrive_in_the_order_they_were_written(
             return await super().receive(request)
 
     gateway = SlowFirst()
-    for phone, text in [("+8613900000001", "confirmed"), ("+8613900000002", "other"),
-                        ("+8613900000001", "completed")]:
-        await outbox.enqueue(runtime, account_id=None, to_phone=phone, text=text,
-                             purpose=SmsPurpose.ACCOUNT_RESTORED, at=runtime.clock.now())
+    for phone, text in [
+        ("+8613900000001", "confirmed"),
+        ("+8613900000002", "other"),
+        ("+8613900000001", "completed"),
+    ]:
+        await outbox.enqueue(
+            runtime,
+            account_id=None,
+            to_phone=phone,
+            text=text,
+            purpose=SmsPurpose.ACCOUNT_RESTORED,
+            at=runtime.clock.now(),
+        )
 
     assert await outbox.deliver_due(runtime, gateway.sender()) == 3
 
     assert [(m["to"], m["text"]) for m in gateway.received] == [
-        ("+8613900000002", "other"), ("+8613900000001", "confirmed"),
-        ("+8613900000001", "completed")]
+        ("+8613900000002", "other"),
+        ("+8613900000001", "confirmed"),
+        ("+8613900000001", "completed"),
+    ]
 
 
 async def test_a_failed_delivery_is_retried_later(runtime: Runtime, clock: FakeClock) -> None:
@@ -106,7 +132,8 @@ async def test_a_failed_delivery_is_retried_later(runtime: Runtime, clock: FakeC
 
 
 async def test_a_gateway_down_longer_than_the_old_258_seconds_still_delivers(
-        runtime: Runtime, clock: FakeClock) -> None:
+    runtime: Runtime, clock: FakeClock
+) -> None:
     # given a gateway that fails everything for an hour (retries every 5 minutes at most)
     gateway = Gateway(failures=10_000)
     await queue(runtime, 3)
@@ -125,19 +152,26 @@ async def test_a_gateway_down_longer_than_the_old_258_seconds_still_delivers(
 
 
 async def test_the_first_success_after_an_outage_lets_the_backlog_go_at_once(
-        runtime: Runtime, clock: FakeClock) -> None:
+    runtime: Runtime, clock: FakeClock
+) -> None:
     # given notices that failed while the gateway was down, each now backing off longer
     gateway = Gateway(failures=10_000)
     await queue(runtime, 10)
     for attempt in range(1, 6):
         await outbox.deliver_due(runtime, gateway.sender())
-        clock.advance(timedelta(seconds=2 ** attempt if attempt < 5 else 1))
+        clock.advance(timedelta(seconds=2**attempt if attempt < 5 else 1))
     backing_off = [m.next_attempt_at for m in await OutboxMessage.all()]
 
     # when the gateway is back and a new notice goes through
     gateway.failures = 0
-    await outbox.enqueue(runtime, account_id=None, to_phone="+8613900000099",
-                         purpose=SmsPurpose.ACCOUNT_RESTORED, text="new", at=clock.now())
+    await outbox.enqueue(
+        runtime,
+        account_id=None,
+        to_phone="+8613900000099",
+        purpose=SmsPurpose.ACCOUNT_RESTORED,
+        text="new",
+        at=clock.now(),
+    )
     first = await outbox.deliver_due(runtime, gateway.sender())
     backlog = await outbox.deliver_due(runtime, gateway.sender())  # at the same instant
 
@@ -148,7 +182,8 @@ async def test_the_first_success_after_an_outage_lets_the_backlog_go_at_once(
 
 
 async def test_a_message_past_its_deadline_is_expired_not_sent_late(
-        runtime: Runtime, clock: FakeClock) -> None:
+    runtime: Runtime, clock: FakeClock
+) -> None:
     gateway = Gateway(failures=10_000)
     await queue(runtime, code="123456")  # a login code: 5 minutes
     await outbox.deliver_due(runtime, gateway.sender())
@@ -168,12 +203,14 @@ async def test_two_workers_deliver_each_message_once(runtime: Runtime) -> None:
     gateway = Gateway()
     await queue(runtime, 60)
 
-    delivered = await asyncio.gather(outbox.deliver_due(runtime, gateway.sender()),
-                                     outbox.deliver_due(runtime, gateway.sender()))
+    delivered = await asyncio.gather(
+        outbox.deliver_due(runtime, gateway.sender()), outbox.deliver_due(runtime, gateway.sender())
+    )
 
     assert sum(delivered) == 60
     assert sorted(m["to"] for m in gateway.received) == sorted(
-        f"+86139000000{i:02d}" for i in range(60))
+        f"+86139000000{i:02d}" for i in range(60)
+    )
 
 
 class SlowGateway:
@@ -198,13 +235,15 @@ class SlowGateway:
 
 
 async def test_a_gateway_that_accepts_but_answers_late_sends_each_message_once(
-        runtime: Runtime, clock: FakeClock) -> None:
+    runtime: Runtime, clock: FakeClock
+) -> None:
     gateway = SlowGateway(late_by=0.5)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(gateway.app, host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(gateway.app, host="127.0.0.1", port=port, log_level="warning")
+    )
     serving = asyncio.create_task(server.serve())
     for _ in range(500):  # bounded: the server starts in well under a second
         if server.started:

@@ -26,16 +26,21 @@ async def withdrawal(runtime: Runtime) -> Withdrawal:
     account = await factories.account(runtime, fen=5000, card_last4="1111")
     card = await account.cards.all().first()
     assert card is not None
-    return await withdrawals.withdraw(runtime, account, card_id=str(card.id), fen=2000,
-                                      idempotency_key="k")
+    return await withdrawals.withdraw(
+        runtime, account, card_id=str(card.id), fen=2000, idempotency_key="k"
+    )
 
 
-def signed(clock: FakeClock, body: dict, *, secret: bytes = PAYOUT_SECRET,
-           age: timedelta = timedelta(0)) -> tuple[bytes, dict[str, str]]:
+def signed(
+    clock: FakeClock, body: dict, *, secret: bytes = PAYOUT_SECRET, age: timedelta = timedelta(0)
+) -> tuple[bytes, dict[str, str]]:
     raw = json.dumps(body).encode()
     timestamp = str(int((clock.now() - age).timestamp()))
-    return raw, {"content-type": "application/json", "x-wallet-timestamp": timestamp,
-                 "x-wallet-signature": sign(secret, timestamp, raw)}
+    return raw, {
+        "content-type": "application/json",
+        "x-wallet-timestamp": timestamp,
+        "x-wallet-signature": sign(secret, timestamp, raw),
+    }
 
 
 async def callback(api: GraphQL, raw: bytes, headers: dict[str, str]) -> httpx.Response:
@@ -46,32 +51,41 @@ def event(withdrawal: Withdrawal, status: str = "SETTLED", event_id: str = "evt-
     return {"eventId": event_id, "withdrawalId": str(withdrawal.id), "status": status}
 
 
-async def test_a_valid_callback_settles_the_withdrawal(api: GraphQL, clock: FakeClock,
-                                                      withdrawal: Withdrawal) -> None:
+async def test_a_valid_callback_settles_the_withdrawal(
+    api: GraphQL, clock: FakeClock, withdrawal: Withdrawal
+) -> None:
     response = await callback(api, *signed(clock, event(withdrawal)))
 
     assert (response.status_code, response.json()) == (200, {"ok": True})
     stored = await Withdrawal.get(id=withdrawal.id)
     assert stored.status == WithdrawalStatus.SETTLED
-    assert set(await LedgerEntry.filter(movement_id=withdrawal.movement_id)
-               .values_list("status", flat=True)) == {"SETTLED"}
+    assert set(
+        await LedgerEntry.filter(movement_id=withdrawal.movement_id).values_list(
+            "status", flat=True
+        )
+    ) == {"SETTLED"}
 
 
-async def test_a_failure_callback_returns_the_money(api: GraphQL, clock: FakeClock,
-                                                   withdrawal: Withdrawal) -> None:
-    response = await callback(api, *signed(clock, {**event(withdrawal, "FAILED"),
-                                                   "reason": "account closed at bank"}))
+async def test_a_failure_callback_returns_the_money(
+    api: GraphQL, clock: FakeClock, withdrawal: Withdrawal
+) -> None:
+    response = await callback(
+        api, *signed(clock, {**event(withdrawal, "FAILED"), "reason": "account closed at bank"})
+    )
 
     assert response.status_code == 200
     stored = await Withdrawal.get(id=withdrawal.id)
-    assert (stored.status, stored.failure_reason) == (WithdrawalStatus.FAILED,
-                                                      "account closed at bank")
+    assert (stored.status, stored.failure_reason) == (
+        WithdrawalStatus.FAILED,
+        "account closed at bank",
+    )
     assert (await ledger.balance(withdrawal.account_id)).available_fen == 5000
 
 
 @pytest.mark.parametrize("forge", ["wrong key", "edited body", "no signature", "bad timestamp"])
-async def test_a_forged_callback_is_refused(api: GraphQL, clock: FakeClock,
-                                           withdrawal: Withdrawal, forge: str) -> None:
+async def test_a_forged_callback_is_refused(
+    api: GraphQL, clock: FakeClock, withdrawal: Withdrawal, forge: str
+) -> None:
     raw, headers = signed(clock, event(withdrawal), secret=b"guessed")
     if forge != "wrong key":
         raw, headers = signed(clock, event(withdrawal))
@@ -89,17 +103,20 @@ async def test_a_forged_callback_is_refused(api: GraphQL, clock: FakeClock,
     assert await PayoutCallback.all().count() == 0
 
 
-async def test_a_stale_callback_is_refused(api: GraphQL, clock: FakeClock,
-                                          withdrawal: Withdrawal) -> None:
-    response = await callback(api, *signed(clock, event(withdrawal),
-                                           age=timedelta(minutes=5, seconds=1)))
+async def test_a_stale_callback_is_refused(
+    api: GraphQL, clock: FakeClock, withdrawal: Withdrawal
+) -> None:
+    response = await callback(
+        api, *signed(clock, event(withdrawal), age=timedelta(minutes=5, seconds=1))
+    )
 
     assert (response.status_code, response.json()) == (401, {"error": "stale signature"})
     assert (await Withdrawal.get(id=withdrawal.id)).status == WithdrawalStatus.PENDING
 
 
-async def test_a_replayed_callback_is_refused(api: GraphQL, clock: FakeClock,
-                                             withdrawal: Withdrawal) -> None:
+async def test_a_replayed_callback_is_refused(
+    api: GraphQL, clock: FakeClock, withdrawal: Withdrawal
+) -> None:
     raw, headers = signed(clock, event(withdrawal))
     first = await callback(api, raw, headers)
 
@@ -112,11 +129,18 @@ async def test_a_replayed_callback_is_refused(api: GraphQL, clock: FakeClock,
     assert await PayoutCallback.all().count() == 1
 
 
-@pytest.mark.parametrize("body", [
-    {"eventId": "e", "status": "MAYBE"}, ["a list"], {"eventId": "", "status": "SETTLED"},
-    {"eventId": "e", "status": "SETTLED", "withdrawalId": "not-a-uuid"}])
-async def test_a_malformed_body_is_refused(api: GraphQL, clock: FakeClock,
-                                          withdrawal: Withdrawal, body: object) -> None:
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"eventId": "e", "status": "MAYBE"},
+        ["a list"],
+        {"eventId": "", "status": "SETTLED"},
+        {"eventId": "e", "status": "SETTLED", "withdrawalId": "not-a-uuid"},
+    ],
+)
+async def test_a_malformed_body_is_refused(
+    api: GraphQL, clock: FakeClock, withdrawal: Withdrawal, body: object
+) -> None:
     if isinstance(body, dict):
         body = {"withdrawalId": str(withdrawal.id), **body}
     response = await callback(api, *signed(clock, body))  # type: ignore[arg-type]
@@ -125,13 +149,15 @@ async def test_a_malformed_body_is_refused(api: GraphQL, clock: FakeClock,
     assert (await Withdrawal.get(id=withdrawal.id)).status == WithdrawalStatus.PENDING
 
 
-async def test_odd_headers_and_reasons_get_a_clear_answer(api: GraphQL, clock: FakeClock,
-                                                         withdrawal: Withdrawal) -> None:
+async def test_odd_headers_and_reasons_get_a_clear_answer(
+    api: GraphQL, clock: FakeClock, withdrawal: Withdrawal
+) -> None:
     raw, headers = signed(clock, {**event(withdrawal, "FAILED"), "reason": 42})
     odd = {**headers, "x-wallet-signature": "é" * 64}
 
-    refused = await api.client.post("/payouts/callback", content=raw,
-                                    headers={k: v.encode("latin-1") for k, v in odd.items()})
+    refused = await api.client.post(
+        "/payouts/callback", content=raw, headers={k: v.encode("latin-1") for k, v in odd.items()}
+    )
     taken = await callback(api, raw, headers)
 
     assert (refused.status_code, taken.status_code) == (401, 200)
@@ -154,17 +180,20 @@ class Bank:
         return JSONResponse({"accepted": True})
 
 
-async def test_the_webhook_bank_gets_each_payout_once_signed(runtime: Runtime,
-                                                            withdrawal: Withdrawal) -> None:
+async def test_the_webhook_bank_gets_each_payout_once_signed(
+    runtime: Runtime, withdrawal: Withdrawal
+) -> None:
     bank = Bank()
-    gateway = WebhookBank("http://bank.test/payouts", PAYOUT_SECRET,
-                          transport=httpx.ASGITransport(app=bank.app))
+    gateway = WebhookBank(
+        "http://bank.test/payouts", PAYOUT_SECRET, transport=httpx.ASGITransport(app=bank.app)
+    )
 
     await payouts.run(runtime, gateway)
     await payouts.run(runtime, gateway)
 
-    assert bank.orders == [{"withdrawalId": str(withdrawal.id), "amountFen": 2000,
-                            "cardId": str(withdrawal.card_id)}]
+    assert bank.orders == [
+        {"withdrawalId": str(withdrawal.id), "amountFen": 2000, "cardId": str(withdrawal.card_id)}
+    ]
     stored = await Withdrawal.get(id=withdrawal.id)
     assert stored.submitted_at is not None and stored.status == WithdrawalStatus.PENDING
     assert UUID(bank.orders[0]["withdrawalId"]) == withdrawal.id

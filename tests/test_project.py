@@ -30,8 +30,14 @@ FORBIDDEN = {
 
 def test_the_migrations_match_the_models() -> None:
     # In its own process: the autodetector binds the model classes to a scratch database.
-    result = subprocess.run([sys.executable, "-m", "server.cli", "makemigrations", "--check"],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "server.cli", "makemigrations", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert (result.returncode, result.stdout.strip()) == (0, "no changes"), result.stdout
 
 
@@ -42,18 +48,26 @@ def test_the_committed_schema_file_is_the_served_schema() -> None:
 
 @pytest.mark.skipif(not CONTRACT_CHECK.exists(), reason="needs ../shared beside the checkout")
 def test_every_contract_operation_validates_against_the_schema() -> None:
-    result = subprocess.run([sys.executable, str(CONTRACT_CHECK), str(ROOT / "schema" /
-                                                                      "schema.graphql")],
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, str(CONTRACT_CHECK), str(ROOT / "schema" / "schema.graphql")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout
     assert result.stdout.strip().endswith("0 failed")
 
 
 @pytest.mark.skipif(not CONTRACT_CHECK.exists(), reason="needs ../shared beside the checkout")
 def test_every_staff_contract_operation_validates_against_the_staff_schema() -> None:
-    result = subprocess.run([sys.executable, str(CONTRACT_CHECK), "--staff",
-                             str(ROOT / "schema" / "staff.graphql")],
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, str(CONTRACT_CHECK), "--staff", str(ROOT / "schema" / "staff.graphql")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout
     assert result.stdout.strip().endswith("0 failed")
 
@@ -61,7 +75,8 @@ def test_every_staff_contract_operation_validates_against_the_staff_schema() -> 
 def test_the_committed_staff_schema_file_is_the_served_staff_schema() -> None:
     committed = (ROOT / "schema" / "staff.graphql").read_text()
     assert committed == build_staff_schema().as_str() + "\n", (
-        "run `wallet-closure export-schema --staff`")
+        "run `wallet-closure export-schema --staff`"
+    )
 
 
 def test_neither_schema_shows_the_other_ones_types_or_fields() -> None:
@@ -71,7 +86,8 @@ def test_neither_schema_shows_the_other_ones_types_or_fields() -> None:
     desk_types = {name for name in desk._schema.type_map if not name.startswith("__")}
     assert customer_types & desk_types - shared == {"Boolean", "ID", "Int", "String", "DateTime"}
     customer_fields = set(customer._schema.query_type.fields) | set(
-        customer._schema.mutation_type.fields)
+        customer._schema.mutation_type.fields
+    )
     desk_fields = set(desk._schema.query_type.fields) | set(desk._schema.mutation_type.fields)
     assert customer_fields & desk_fields == set()
 
@@ -113,14 +129,20 @@ def imports_of(path: Path) -> set[str]:
 
 
 def capabilities_imported_by(path: Path) -> set[str]:
-    return {name.split(".")[1] for name in dotted_imports_of(path)
-            if name.startswith("services.") and name.split(".")[1] in CAPABILITIES}
+    return {
+        name.split(".")[1]
+        for name in dotted_imports_of(path)
+        if name.startswith("services.") and name.split(".")[1] in CAPABILITIES
+    }
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_layers_only_import_downwards(package: str) -> None:
-    wrong = {str(path.relative_to(ROOT)): sorted(imports_of(path) & FORBIDDEN[package])
-             for path in (ROOT / package).rglob("*.py") if "migrations" not in path.parts}
+    wrong = {
+        str(path.relative_to(ROOT)): sorted(imports_of(path) & FORBIDDEN[package])
+        for path in (ROOT / package).rglob("*.py")
+        if "migrations" not in path.parts
+    }
     assert {k: v for k, v in wrong.items() if v} == {}
 
 
@@ -134,8 +156,10 @@ def test_capabilities_only_import_what_they_build_on(capability: str | None) -> 
     folder = ROOT / "services" / capability if capability else ROOT / "services"
     paths = folder.rglob("*.py") if capability else folder.glob("*.py")
     allowed = CAPABILITIES[capability] | {capability} if capability else set()
-    wrong = {str(path.relative_to(ROOT)): sorted(capabilities_imported_by(path) - allowed)
-             for path in paths}
+    wrong = {
+        str(path.relative_to(ROOT)): sorted(capabilities_imported_by(path) - allowed)
+        for path in paths
+    }
     assert {k: v for k, v in wrong.items() if v} == {}
 
 
@@ -146,14 +170,20 @@ def test_schema_types_do_not_import_resolvers() -> None:
 def readme_table(header: str) -> list[str]:
     """The first column of the README's table that starts with `header`, without backticks."""
     lines = (ROOT / "README.md").read_text().splitlines()
-    after = lines[lines.index(header) + 2:]  # past the header and its |---| line
+    after = lines[lines.index(header) + 2 :]  # past the header and its |---| line
     rows = itertools.takewhile(lambda line: line.startswith("|"), after)
     return [row.split("|")[1].strip().strip("`") for row in rows]
 
 
 def test_the_readme_layout_lists_every_folder_and_nothing_else() -> None:
-    folders = {p.name + "/" for p in ROOT.iterdir() if p.is_dir() and not p.name.startswith(
-        ".") and not p.name.endswith(".egg-info") and p.name not in ("build", "__pycache__")}
+    folders = {
+        p.name + "/"
+        for p in ROOT.iterdir()
+        if p.is_dir()
+        and not p.name.startswith(".")
+        and not p.name.endswith(".egg-info")
+        and p.name not in ("build", "__pycache__")
+    }
     assert set(readme_table("| folder | what lives there | may import |")) == folders
 
 
@@ -162,8 +192,7 @@ def test_the_readme_names_every_kernel_module_and_capability() -> None:
     kernel = text.split("The kernel of `services/`: ", 1)[1].split(". Each", 1)[0]
     listed = {name.strip() for name in kernel.replace("\n", " ").split(",")}
     modules = {p.stem for p in (ROOT / "services").glob("*.py") if p.stem != "__init__"}
-    packages = {p.name + "/" for p in (ROOT / "services").iterdir()
-                if (p / "__init__.py").exists()}
+    packages = {p.name + "/" for p in (ROOT / "services").iterdir() if (p / "__init__.py").exists()}
     assert listed == modules
     assert set(readme_table("| package | what | may import |")) == packages
 
@@ -183,14 +212,18 @@ def _name(requirement: str) -> str:
 
 def _declared() -> tuple[set[str], set[str]]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    return ({_name(r) for r in project["dependencies"]},
-            {_name(r) for r in project["optional-dependencies"]["test"]})
+    return (
+        {_name(r) for r in project["dependencies"]},
+        {_name(r) for r in project["optional-dependencies"]["test"]},
+    )
 
 
 def _locked(lock: str) -> dict[str, str]:
     text = (ROOT / "requirements" / lock).read_text()
-    return {_name(name): version for name, version in
-            re.findall(r"^([A-Za-z0-9_.-]+)==([^ \\\n]+)", text, re.M)}
+    return {
+        _name(name): version
+        for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==([^ \\\n]+)", text, re.M)
+    }
 
 
 def test_every_library_the_code_imports_is_a_declared_dependency() -> None:
@@ -206,17 +239,20 @@ def test_every_library_the_code_imports_is_a_declared_dependency() -> None:
     third_party = imported - ours - set(sys.stdlib_module_names)
     runtime, _ = _declared()
     providers = importlib.metadata.packages_distributions()
-    undeclared = {module for module in third_party
-                  if not {_name(d) for d in providers.get(module, [])} & runtime}
+    undeclared = {
+        module
+        for module in third_party
+        if not {_name(d) for d in providers.get(module, [])} & runtime
+    }
     assert undeclared == set()
 
 
 @pytest.mark.parametrize(("lock", "groups"), [("run.lock", 1), ("test.lock", 2)])
 def test_the_locks_pin_every_declared_dependency_and_the_venv_has_them(
-        lock: str, groups: int) -> None:
+    lock: str, groups: int
+) -> None:
     declared = set().union(*_declared()[:groups])
     locked = _locked(lock)
     assert declared - set(locked) == set(), "run `make lock`"
-    installed = {_name(d.metadata["Name"]): d.version
-                 for d in importlib.metadata.distributions()}
+    installed = {_name(d.metadata["Name"]): d.version for d in importlib.metadata.distributions()}
     assert {n: v for n, v in locked.items() if installed.get(n) != v} == {}, "run `make test`"

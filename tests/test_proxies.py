@@ -28,15 +28,20 @@ async def behind(orm: str, runtime: Runtime) -> AsyncIterator[Callable[..., Clie
     opened: list[httpx.AsyncClient] = []
 
     def app(**settings: object) -> Client:
-        served = create_app(Settings(database_url=orm, secret_key=TEST_SECRET.decode(),
-                                     **settings),  # type: ignore[arg-type]
-                            runtime, manage_orm=False)
+        served = create_app(
+            Settings(database_url=orm, secret_key=TEST_SECRET.decode(), **settings),  # type: ignore[arg-type]
+            runtime,
+            manage_orm=False,
+        )
 
         def from_peer(peer: str) -> httpx.AsyncClient:
-            client = httpx.AsyncClient(transport=httpx.ASGITransport(
-                app=served, client=(peer, 40000)), base_url="http://wallet.internal")
+            client = httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=served, client=(peer, 40000)),
+                base_url="http://wallet.internal",
+            )
             opened.append(client)
             return client
+
         return from_peer
 
     yield app
@@ -45,9 +50,16 @@ async def behind(orm: str, runtime: Runtime) -> AsyncIterator[Callable[..., Clie
 
 
 async def wrong_password(client: httpx.AsyncClient, forwarded_for: str) -> str:
-    answer = await client.post("/graphql", headers={"X-Forwarded-For": forwarded_for}, json={
-        "query": LOGIN_WITH_PASSWORD, "variables": {"input": {
-            "phone": "13900000001", "password": "Wrong-pass-1", "deviceName": "x"}}})
+    answer = await client.post(
+        "/graphql",
+        headers={"X-Forwarded-For": forwarded_for},
+        json={
+            "query": LOGIN_WITH_PASSWORD,
+            "variables": {
+                "input": {"phone": "13900000001", "password": "Wrong-pass-1", "deviceName": "x"}
+            },
+        },
+    )
     return answer.json()["data"]["loginWithPassword"]["errors"][0]["code"]
 
 
@@ -73,26 +85,47 @@ async def test_through_a_trusted_proxy_each_forwarded_address_has_its_own_limits
 
 
 async def test_links_follow_wallet_public_url_or_the_trusted_proxys_scheme(
-        behind, runtime: Runtime, clock: FakeClock) -> None:
+    behind, runtime: Runtime, clock: FakeClock
+) -> None:
     await factories.account(runtime, "13900000002")
 
     async def export_link(client: httpx.AsyncClient, headers: dict[str, str]) -> str:
-        login = await client.post("/graphql", json={"query": LOGIN_WITH_PASSWORD, "variables": {
-            "input": {"phone": "13900000002", "password": factories.PASSWORD,
-                      "deviceName": "x"}}})
+        login = await client.post(
+            "/graphql",
+            json={
+                "query": LOGIN_WITH_PASSWORD,
+                "variables": {
+                    "input": {
+                        "phone": "13900000002",
+                        "password": factories.PASSWORD,
+                        "deviceName": "x",
+                    }
+                },
+            },
+        )
         auth = {"Authorization": f"Bearer {login.json()['data']['loginWithPassword']['token']}"}
-        requested = await client.post("/graphql", headers={**auth, **headers}, json={
-            "query": REQUEST_DATA_EXPORT, "variables": {"input": {"format": "JSON"}}})
+        requested = await client.post(
+            "/graphql",
+            headers={**auth, **headers},
+            json={"query": REQUEST_DATA_EXPORT, "variables": {"input": {"format": "JSON"}}},
+        )
         await exports.build_due(runtime)
-        shown = await client.post("/graphql", headers={**auth, **headers}, json={
-            "query": DATA_EXPORT,
-            "variables": {"id": requested.json()["data"]["requestDataExport"]["export"]["id"]}})
+        shown = await client.post(
+            "/graphql",
+            headers={**auth, **headers},
+            json={
+                "query": DATA_EXPORT,
+                "variables": {"id": requested.json()["data"]["requestDataExport"]["export"]["id"]},
+            },
+        )
         return str(shown.json()["data"]["dataExport"]["downloadUrl"])
 
     by_setting = await export_link(behind(public_url="https://wallet.example")(STRANGER), {})
     clock.advance(timedelta(hours=1))  # one export an hour
-    by_proxy = await export_link(behind(trusted_proxies=PROXY)(PROXY), {
-        "X-Forwarded-Proto": "https", "Host": "wallet.example"})
+    by_proxy = await export_link(
+        behind(trusted_proxies=PROXY)(PROXY),
+        {"X-Forwarded-Proto": "https", "Host": "wallet.example"},
+    )
     clock.advance(timedelta(hours=1))
     by_request = await export_link(behind()(STRANGER), {})
 

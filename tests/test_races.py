@@ -20,9 +20,16 @@ async def test_one_code_used_twice_at_once_logs_in_once(api: GraphQL, runtime: R
     # given
     await factories.account(runtime)
     captcha = await api.data(CREATE_CAPTCHA, {"purpose": "LOGIN"})
-    await api.data(SEND_LOGIN_CODE, {"input": {
-        "phone": PHONE, "captchaId": captcha["createCaptcha"]["captchaId"],
-        "captchaAnswer": CAPTCHA_TEST_ANSWER}})
+    await api.data(
+        SEND_LOGIN_CODE,
+        {
+            "input": {
+                "phone": PHONE,
+                "captchaId": captcha["createCaptcha"]["captchaId"],
+                "captchaAnswer": CAPTCHA_TEST_ANSWER,
+            }
+        },
+    )
     code = await api.last_code(PHONE, "LOGIN_CODE")
     variables = {"input": {"phone": PHONE, "code": code, "deviceName": "racer"}}
 
@@ -32,16 +39,22 @@ async def test_one_code_used_twice_at_once_logs_in_once(api: GraphQL, runtime: R
     # then
     tokens = [a["loginWithCode"]["token"] for a in answers if a["loginWithCode"]["token"]]
     assert len(tokens) == 1
-    assert sorted(e["code"] for a in answers for e in a["loginWithCode"]["errors"]) == [
-        "CODE_INVALID"] * 3
+    assert (
+        sorted(e["code"] for a in answers for e in a["loginWithCode"]["errors"])
+        == ["CODE_INVALID"] * 3
+    )
     assert await Session.all().count() == 1
 
 
 async def test_audit_entries_written_at_once_still_form_one_chain(runtime: Runtime) -> None:
     account = await factories.account(runtime)
 
-    await asyncio.gather(*(audit.logged_out(runtime, account_id=account.id,
-                                            at=runtime.clock.now()) for _ in range(20)))
+    await asyncio.gather(
+        *(
+            audit.logged_out(runtime, account_id=account.id, at=runtime.clock.now())
+            for _ in range(20)
+        )
+    )
 
     assert await AuditEntry.all().count() == 21
     assert (await audit.verify_chain(TEST_SECRET)).breaks == []

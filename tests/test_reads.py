@@ -18,16 +18,19 @@ class Rollback(Exception):
     pass
 
 
-async def test_a_read_never_sees_what_a_transaction_has_not_committed(
-        runtime: Runtime) -> None:
+async def test_a_read_never_sees_what_a_transaction_has_not_committed(runtime: Runtime) -> None:
     account = await factories.account(runtime, fen=0, card_last4="1111")
     card_written, read_sent = asyncio.Event(), asyncio.Event()
 
     async def write_then_roll_back() -> None:
         with contextlib.suppress(Rollback):
             async with in_transaction():
-                await BankCard.create(account_id=account.id, bank_name="Uncommitted",
-                                      last4="2222", bound_at=runtime.clock.now())
+                await BankCard.create(
+                    account_id=account.id,
+                    bank_name="Uncommitted",
+                    last4="2222",
+                    bound_at=runtime.clock.now(),
+                )
                 card_written.set()
                 await read_sent.wait()
                 await asyncio.sleep(0.05)  # the read is on its way while this is open

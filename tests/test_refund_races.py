@@ -37,12 +37,13 @@ async def quietly(operation) -> None:
         await operation
 
 
-async def test_a_refund_approval_racing_a_withdrawal_and_a_confirmation(
-        runtime: Runtime) -> None:
-    maker = await staff.add(runtime, username="maker", password="Maker-pass-1",
-                            role=StaffRole.AGENT)
-    checker = await staff.add(runtime, username="checker", password="Check-pass-1",
-                              role=StaffRole.SUPERVISOR)
+async def test_a_refund_approval_racing_a_withdrawal_and_a_confirmation(runtime: Runtime) -> None:
+    maker = await staff.add(
+        runtime, username="maker", password="Maker-pass-1", role=StaffRole.AGENT
+    )
+    checker = await staff.add(
+        runtime, username="checker", password="Check-pass-1", role=StaffRole.SUPERVISOR
+    )
     now = runtime.clock.now()
     for i in range(ROUNDS):
         fen = 1_000 + i
@@ -50,28 +51,53 @@ async def test_a_refund_approval_racing_a_withdrawal_and_a_confirmation(
         card = await account.cards.all().first()
         assert card is not None
         request = await ClosureRequest.create(
-            account=account, state=State.VERIFIED, reason=ClosureReason.OTHER,
-            idempotency_key="k", created_at=now, expires_at=now + timedelta(minutes=30),
-            verified_at=now)
-        session = await Session.create(account=account, token_hash=f"t-{i}", device_name="p",
-                                       created_at=now - timedelta(days=7), last_seen_at=now,
-                                       expires_at=now + timedelta(days=30))
+            account=account,
+            state=State.VERIFIED,
+            reason=ClosureReason.OTHER,
+            idempotency_key="k",
+            created_at=now,
+            expires_at=now + timedelta(minutes=30),
+            verified_at=now,
+        )
+        session = await Session.create(
+            account=account,
+            token_hash=f"t-{i}",
+            device_name="p",
+            created_at=now - timedelta(days=7),
+            last_seen_at=now,
+            expires_at=now + timedelta(days=30),
+        )
         session = await Session.get(id=session.id).select_related("account")
         refund = await refunds.propose(
-            runtime, maker, customer_id=str(account.id), payee_name="张三", payee_bank="中国银行",
-            payee_account="6222020000001234", note="", idempotency_key="r")
+            runtime,
+            maker,
+            customer_id=str(account.id),
+            payee_name="张三",
+            payee_bank="中国银行",
+            payee_account="6222020000001234",
+            note="",
+            idempotency_key="r",
+        )
 
         await asyncio.gather(
             quietly(refunds.approve(runtime, checker, refund_id=str(refund.id), note="")),
-            quietly(withdrawals.withdraw(runtime, account, card_id=str(card.id), fen=None,
-                                         idempotency_key="w")),
-            quietly(flow.confirm(runtime, session, request_id=str(request.id),
-                                 acknowledged=True, lang="en")))
+            quietly(
+                withdrawals.withdraw(
+                    runtime, account, card_id=str(card.id), fen=None, idempotency_key="w"
+                )
+            ),
+            quietly(
+                flow.confirm(
+                    runtime, session, request_id=str(request.id), acknowledged=True, lang="en"
+                )
+            ),
+        )
 
         balance = await ledger.balance(account.id)
         refunded = await OfflineRefund.filter(id=refund.id, status=RefundStatus.APPROVED).count()
-        withdrawn = sum(await Withdrawal.filter(account_id=account.id)
-                        .values_list("amount_fen", flat=True))
+        withdrawn = sum(
+            await Withdrawal.filter(account_id=account.id).values_list("amount_fen", flat=True)
+        )
         status = (await Account.get(id=account.id)).status
         assert refunded * fen + withdrawn <= fen, i  # never more than the balance
         assert balance.available_fen == fen - refunded * fen - withdrawn, i

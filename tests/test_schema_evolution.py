@@ -15,8 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def last_released() -> Path:
-    return max((ROOT / "schema" / "released").glob("*.graphql"),
-               key=lambda p: tuple(int(n) for n in p.stem.split(".")))
+    return max(
+        (ROOT / "schema" / "released").glob("*.graphql"),
+        key=lambda p: tuple(int(n) for n in p.stem.split(".")),
+    )
 
 
 def unannounced(old_sdl: str, new_sdl: str, notes: str) -> list[str]:
@@ -27,7 +29,7 @@ def unannounced(old_sdl: str, new_sdl: str, notes: str) -> list[str]:
 
 def test_every_breaking_or_dangerous_change_is_in_the_release_notes() -> None:
     notes = (ROOT / "CHANGELOG.md").read_text()
-    current = (notes.split("\n## ")[1])  # the release in progress, the first section
+    current = notes.split("\n## ")[1]  # the release in progress, the first section
     assert unannounced(last_released().read_text(), served_schema().as_str(), current) == []
 
 
@@ -38,9 +40,11 @@ def test_the_guard_fails_on_a_removed_field() -> None:
     assert unannounced(old, new, "- Field Query.balance was removed.") == []
 
 
-@pytest.mark.parametrize(("build", "entries"), [(served_schema, docs.DOCS),
-                                                (build_staff_schema, staff_docs.DOCS)],
-                         ids=["apps", "desk"])
+@pytest.mark.parametrize(
+    ("build", "entries"),
+    [(served_schema, docs.DOCS), (build_staff_schema, staff_docs.DOCS)],
+    ids=["apps", "desk"],
+)
 def test_every_type_field_argument_and_enum_value_is_described(build, entries) -> None:
     schema = build()._schema
     assert docs.undescribed(schema) == []

@@ -31,31 +31,55 @@ ROOT = Path(__file__).resolve().parents[1]
 async def row_in(rt: Runtime, machine: Machine, state) -> Model:
     now = rt.clock.now()
     if machine.name == "outbox message":
-        return await OutboxMessage.create(to_phone="+8613900000001", purpose="ACCOUNT_RESTORED",
-                                          text="t", status=state, created_at=now,
-                                          next_attempt_at=now)
+        return await OutboxMessage.create(
+            to_phone="+8613900000001",
+            purpose="ACCOUNT_RESTORED",
+            text="t",
+            status=state,
+            created_at=now,
+            next_attempt_at=now,
+        )
     account = await factories.account(rt)
     if machine.name == "withdrawal":
         card = await BankCard.create(account=account, bank_name="b", last4="0000", bound_at=now)
-        return await Withdrawal.create(account=account, card=card, movement_id=uuid4(),
-                                       amount_fen=1, status=state, idempotency_key="k",
-                                       created_at=now)
+        return await Withdrawal.create(
+            account=account,
+            card=card,
+            movement_id=uuid4(),
+            amount_fen=1,
+            status=state,
+            idempotency_key="k",
+            created_at=now,
+        )
     if machine.name == "data export":
-        return await DataExport.create(account=account, format=ExportFormat.JSON, status=state,
-                                       created_at=now)
-    maker = await staff.add(rt, username="maker", password="Maker-pass-1",
-                            role=StaffRole.AGENT)
-    return await OfflineRefund.create(account=account, status=state, amount_fen=1,
-                                      payee_name="n", payee_bank="b", payee_account="1234",
-                                      idempotency_key="k", proposed_by=maker, created_at=now)
+        return await DataExport.create(
+            account=account, format=ExportFormat.JSON, status=state, created_at=now
+        )
+    maker = await staff.add(rt, username="maker", password="Maker-pass-1", role=StaffRole.AGENT)
+    return await OfflineRefund.create(
+        account=account,
+        status=state,
+        amount_fen=1,
+        payee_name="n",
+        payee_bank="b",
+        payee_account="1234",
+        idempotency_key="k",
+        proposed_by=maker,
+        created_at=now,
+    )
 
 
-CASES = [(m, s, e) for m in diagrams.MACHINES if m is not CLOSURE  # closure: its own test
-         for s, e in itertools.product(type(m.initial), type(next(iter(m.transitions))[1]))]
+CASES = [
+    (m, s, e)
+    for m in diagrams.MACHINES
+    if m is not CLOSURE  # closure: its own test
+    for s, e in itertools.product(type(m.initial), type(next(iter(m.transitions))[1]))
+]
 
 
-@pytest.mark.parametrize(("machine", "state", "event"), CASES,
-                         ids=[f"{m.name}-{s}-{e}" for m, s, e in CASES])
+@pytest.mark.parametrize(
+    ("machine", "state", "event"), CASES, ids=[f"{m.name}-{s}-{e}" for m, s, e in CASES]
+)
 async def test_each_pair(runtime: Runtime, machine: Machine, state, event) -> None:
     row = await row_in(runtime, machine, state)
 

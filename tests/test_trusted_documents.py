@@ -23,30 +23,48 @@ from tests.helpers import wallet_closure
 from tests.operations import CREATE_CAPTCHA
 
 # What Apollo's manifest generator makes of the contract's CreateCaptcha: __typename added.
-APOLLO_BODY = ("mutation CreateCaptcha($purpose: CaptchaPurpose!) {\n  createCaptcha(purpose: "
-               "$purpose) {\n    captchaId\n    imageDataUrl\n    expiresAt\n    __typename\n"
-               "  }\n}")
+APOLLO_BODY = (
+    "mutation CreateCaptcha($purpose: CaptchaPurpose!) {\n  createCaptcha(purpose: "
+    "$purpose) {\n    captchaId\n    imageDataUrl\n    expiresAt\n    __typename\n"
+    "  }\n}"
+)
 # And what the client preset prints: fields sorted, on one line.
-PRESET_BODY = ("mutation CreateCaptcha($purpose: CaptchaPurpose!) { createCaptcha(purpose: "
-               "$purpose) { captchaId expiresAt imageDataUrl } }")
+PRESET_BODY = (
+    "mutation CreateCaptcha($purpose: CaptchaPurpose!) { createCaptcha(purpose: "
+    "$purpose) { captchaId expiresAt imageDataUrl } }"
+)
 VARIABLES = {"purpose": "LOGIN"}
 
 
 def apollo_manifest(*bodies: str) -> str:
-    return json.dumps({"format": "apollo-persisted-query-manifest", "version": 1,
-                       "operations": [{"id": sha256(b), "name": "CreateCaptcha",
-                                       "type": "mutation", "body": b} for b in bodies]})
+    return json.dumps(
+        {
+            "format": "apollo-persisted-query-manifest",
+            "version": 1,
+            "operations": [
+                {"id": sha256(b), "name": "CreateCaptcha", "type": "mutation", "body": b}
+                for b in bodies
+            ],
+        }
+    )
 
 
 @pytest.fixture
-async def production(orm: str, runtime: Runtime) -> AsyncIterator[
-        tuple[httpx.AsyncClient, WalletGraphQL]]:
-    settings = Settings(env="production", secret_key=TEST_SECRET.decode(), database_url=orm,
-                        sms_backend="webhook", sms_webhook_url="http://sms.test/send")
+async def production(
+    orm: str, runtime: Runtime
+) -> AsyncIterator[tuple[httpx.AsyncClient, WalletGraphQL]]:
+    settings = Settings(
+        env="production",
+        secret_key=TEST_SECRET.decode(),
+        database_url=orm,
+        sms_backend="webhook",
+        sms_webhook_url="http://sms.test/send",
+    )
     app: Starlette = create_app(settings, runtime, manage_orm=False)
     endpoint = next(r.app for r in app.routes if getattr(r, "path", "") == "/graphql")
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://wallet.test") as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://wallet.test"
+    ) as client:
         yield client, endpoint
 
 
@@ -61,22 +79,40 @@ def code(response: httpx.Response) -> str | None:
 
 
 async def test_registered_app_builds_run_by_hash_id_and_body_until_retired(
-        production: tuple[httpx.AsyncClient, WalletGraphQL], runtime: Runtime) -> None:
+    production: tuple[httpx.AsyncClient, WalletGraphQL], runtime: Runtime
+) -> None:
     client, endpoint = production
 
     async def by_every_name() -> list[httpx.Response]:
-        return [await client.post("/graphql", json=body) for body in (
-            {"query": APOLLO_BODY, "variables": VARIABLES},
-            {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(APOLLO_BODY)}},
-             "variables": VARIABLES},
-            {"documentId": f"sha256:{sha256(PRESET_BODY)}", "variables": VARIABLES})]
+        return [
+            await client.post("/graphql", json=body)
+            for body in (
+                {"query": APOLLO_BODY, "variables": VARIABLES},
+                {
+                    "extensions": {
+                        "persistedQuery": {"version": 1, "sha256Hash": sha256(APOLLO_BODY)}
+                    },
+                    "variables": VARIABLES,
+                },
+                {"documentId": f"sha256:{sha256(PRESET_BODY)}", "variables": VARIABLES},
+            )
+        ]
 
     before = await by_every_name()
-    await trusted.add(build_schema()._schema, apollo_manifest(APOLLO_BODY), app="ios",
-                      version="3.0.1", now=runtime.clock.now())
-    await trusted.add(build_schema()._schema, json.dumps({f"sha256:{sha256(PRESET_BODY)}":
-                                                          PRESET_BODY}),
-                      app="android", version="3.0.4", now=runtime.clock.now())
+    await trusted.add(
+        build_schema()._schema,
+        apollo_manifest(APOLLO_BODY),
+        app="ios",
+        version="3.0.1",
+        now=runtime.clock.now(),
+    )
+    await trusted.add(
+        build_schema()._schema,
+        json.dumps({f"sha256:{sha256(PRESET_BODY)}": PRESET_BODY}),
+        app="android",
+        version="3.0.4",
+        now=runtime.clock.now(),
+    )
     seconds_pass(endpoint)
     registered = await by_every_name()
     await trusted.retire(app="ios", version="3.0.1", now=runtime.clock.now())
@@ -89,8 +125,7 @@ async def test_registered_app_builds_run_by_hash_id_and_body_until_retired(
     assert registered[0].json()["data"]["createCaptcha"]["__typename"] == "CaptchaPayload"
     assert [code(r) for r in retired] == ["PERSISTED_QUERY_NOT_IN_LIST"] * 2 + [None]
     # the contract's own documents stay trusted throughout
-    contract = await client.post("/graphql", json={"query": CREATE_CAPTCHA,
-                                                   "variables": VARIABLES})
+    contract = await client.post("/graphql", json={"query": CREATE_CAPTCHA, "variables": VARIABLES})
     assert code(contract) is None
 
 
@@ -99,38 +134,68 @@ async def test_a_manifest_with_one_bad_document_registers_nothing(runtime: Runti
     forged = json.dumps({"sha256:" + "0" * 64: PRESET_BODY})
 
     with pytest.raises(ManifestRefused) as refused:
-        await trusted.add(build_schema()._schema, apollo_manifest(APOLLO_BODY, broken),
-                          app="ios", version="3.0.2", now=runtime.clock.now())
+        await trusted.add(
+            build_schema()._schema,
+            apollo_manifest(APOLLO_BODY, broken),
+            app="ios",
+            version="3.0.2",
+            now=runtime.clock.now(),
+        )
     with pytest.raises(ManifestRefused) as wrong_id:
-        await trusted.add(build_schema()._schema, forged, app="ios", version="3.0.3",
-                          now=runtime.clock.now())
+        await trusted.add(
+            build_schema()._schema, forged, app="ios", version="3.0.3", now=runtime.clock.now()
+        )
 
     assert refused.value.problems == [
-        "CreateCaptcha: Cannot query field 'captchaIdentifier' on type 'CaptchaPayload'."]
+        "CreateCaptcha: Cannot query field 'captchaIdentifier' on type 'CaptchaPayload'."
+    ]
     assert wrong_id.value.problems == ["CreateCaptcha: its id is not the SHA-256 of its body"]
     assert await AppManifest.all().count() == await ManifestDocument.all().count() == 0
 
 
 async def test_the_operator_adds_lists_and_retires_on_the_command_line(
-        orm: str, tmp_path: Path) -> None:
+    orm: str, tmp_path: Path
+) -> None:
     env = {"WALLET_DATABASE_URL": orm, "WALLET_SECRET_KEY": TEST_SECRET.decode()}
     (tmp_path / "manifest.json").write_text(apollo_manifest(APOLLO_BODY))
     (tmp_path / "broken.json").write_text(apollo_manifest("mutation CreateCaptcha { nope }"))
 
-    added = wallet_closure("trusted-documents", "add", "manifest.json", "--app", "ios",
-                           "--version", "3.0.1", cwd=tmp_path, env=env)
-    broken = wallet_closure("trusted-documents", "add", "broken.json", "--app", "ios",
-                            "--version", "3.0.2", cwd=tmp_path, env=env)
-    retired = wallet_closure("trusted-documents", "retire", "--app", "ios", "--version",
-                             "3.0.1", cwd=tmp_path, env=env)
+    added = wallet_closure(
+        "trusted-documents",
+        "add",
+        "manifest.json",
+        "--app",
+        "ios",
+        "--version",
+        "3.0.1",
+        cwd=tmp_path,
+        env=env,
+    )
+    broken = wallet_closure(
+        "trusted-documents",
+        "add",
+        "broken.json",
+        "--app",
+        "ios",
+        "--version",
+        "3.0.2",
+        cwd=tmp_path,
+        env=env,
+    )
+    retired = wallet_closure(
+        "trusted-documents", "retire", "--app", "ios", "--version", "3.0.1", cwd=tmp_path, env=env
+    )
     listed = wallet_closure("trusted-documents", "list", cwd=tmp_path, env=env)
 
     assert (added.returncode, added.stdout.split(" (")[0]) == (
-        0, "ios 3.0.1: 1 documents registered")
+        0,
+        "ios 3.0.1: 1 documents registered",
+    )
     assert broken.returncode == 1
     assert broken.stderr.splitlines() == [
         "refused: CreateCaptcha: Cannot query field 'nope' on type 'Mutation'.",
-        "nothing registered"]
+        "nothing registered",
+    ]
     assert retired.returncode == 0
     rows = [line.split("\t") for line in listed.stdout.splitlines()]
     assert rows[0] == ["app", "version", "documents", "added", "retired"]

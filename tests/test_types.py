@@ -12,7 +12,7 @@ from services.records.staff_audit import StaffAuditAction
 
 ROOT = Path(__file__).resolve().parents[1]
 
-WRONG = '''
+WRONG = """
 from strawberry.types import Info
 
 from resolvers.account import me
@@ -21,12 +21,18 @@ from resolvers.staff.context import StaffContext
 
 async def staff_field(info: Info[StaffContext, None]) -> None:
     await me(info)  # a customer resolver called with the desk's context
-'''
+"""
 
 
 def mypy(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "mypy", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_a_staff_context_passed_to_a_customer_resolver_is_a_type_error(tmp_path: Path) -> None:
@@ -42,8 +48,7 @@ def test_a_staff_context_passed_to_a_customer_resolver_is_a_type_error(tmp_path:
 def test_the_apps_error_codes_did_not_grow_with_the_support_desk() -> None:
     released = build_schema((ROOT / "schema" / "released" / "1.0.graphql").read_text())
     served = served_schema()._schema
-    assert set(served.type_map["ErrorCode"].values) == set(
-        released.type_map["ErrorCode"].values)
+    assert set(served.type_map["ErrorCode"].values) == set(released.type_map["ErrorCode"].values)
 
 
 def test_staff_actions_stay_out_of_the_apps_audit_enum() -> None:

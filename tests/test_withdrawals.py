@@ -19,7 +19,8 @@ DEMO = "+8613800000001"
 
 
 async def test_the_demo_customer_withdraws_everything_then_closes(
-        api: GraphQL, runtime: Runtime, clock: FakeClock) -> None:
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     # given demo account 13800000001 with ¥128.50 and a card
     await demo.load(runtime)
     person = Customer(api, DEMO, lang="en")
@@ -32,12 +33,20 @@ async def test_the_demo_customer_withdraws_everything_then_closes(
 
     # then both answers are the same withdrawal
     withdrawal = first["withdrawal"]
-    assert first == retry == {"withdrawal": {"id": withdrawal["id"], "status": "PENDING",
-                                             "amount": {"fen": 12850, "display": "¥128.50"}},
-                              "errors": []}
+    assert (
+        first
+        == retry
+        == {
+            "withdrawal": {
+                "id": withdrawal["id"],
+                "status": "PENDING",
+                "amount": {"fen": 12850, "display": "¥128.50"},
+            },
+            "errors": [],
+        }
+    )
     assert (await person.me())["balance"] == {"fen": 0, "currency": "CNY", "display": "¥0.00"}
-    assert [b["code"] for b in (await person.eligibility())["blockers"]] == [
-        "PENDING_TRANSACTIONS"]
+    assert [b["code"] for b in (await person.eligibility())["blockers"]] == ["PENDING_TRANSACTIONS"]
     # the simulated bank settles it after WALLET_PAYOUT_SETTLE_SECONDS
     await api.deliver()
     clock.advance(timedelta(seconds=5))
@@ -49,8 +58,9 @@ async def test_the_demo_customer_withdraws_everything_then_closes(
     assert (await Account.get(phone=DEMO)).status == AccountStatus.CLOSED
 
 
-async def test_the_held_demo_withdrawal_stays_pending(api: GraphQL, runtime: Runtime,
-                                                      clock: FakeClock) -> None:
+async def test_the_held_demo_withdrawal_stays_pending(
+    api: GraphQL, runtime: Runtime, clock: FakeClock
+) -> None:
     await demo.load(runtime)
     clock.advance(timedelta(hours=1))
     await api.deliver()
@@ -89,8 +99,10 @@ async def test_another_customers_card_is_not_found(api: GraphQL, runtime: Runtim
 
     answer = await alice.withdraw(bobs_card)
 
-    assert answer == {"withdrawal": None, "errors": [
-        {"code": "NOT_FOUND", "message": "未找到。", "field": "cardId"}]}
+    assert answer == {
+        "withdrawal": None,
+        "errors": [{"code": "NOT_FOUND", "message": "未找到。", "field": "cardId"}],
+    }
     assert codes(await alice.withdraw("not-an-id")) == ["NOT_FOUND"]
     assert await Withdrawal.all().count() == 0
 
@@ -99,8 +111,9 @@ async def test_a_failed_withdrawal_returns_the_money(runtime: Runtime) -> None:
     account = await factories.account(runtime, fen=5000, card_last4="1111")
     card = await account.cards.all().first()
     assert card is not None
-    withdrawal = await withdrawals.withdraw(runtime, account, card_id=str(card.id), fen=None,
-                                            idempotency_key="k")
+    withdrawal = await withdrawals.withdraw(
+        runtime, account, card_id=str(card.id), fen=None, idempotency_key="k"
+    )
 
     during = await ledger.balance(account.id)
     ended = await withdrawals.end(runtime, withdrawal.id, settled=False, reason="card closed")
@@ -119,8 +132,9 @@ async def test_a_closing_account_cannot_withdraw(runtime: Runtime) -> None:
     await Account.filter(id=account.id).update(status=AccountStatus.CLOSING)
 
     try:
-        await withdrawals.withdraw(runtime, account, card_id=str(card.id), fen=None,
-                                   idempotency_key="k")
+        await withdrawals.withdraw(
+            runtime, account, card_id=str(card.id), fen=None, idempotency_key="k"
+        )
         refusal = None
     except DomainError as error:
         refusal = error.code
@@ -130,15 +144,13 @@ async def test_a_closing_account_cannot_withdraw(runtime: Runtime) -> None:
 
 
 @pytest.mark.postgres
-async def test_retries_arriving_at_once_make_one_withdrawal(api: GraphQL,
-                                                           runtime: Runtime) -> None:
+async def test_retries_arriving_at_once_make_one_withdrawal(api: GraphQL, runtime: Runtime) -> None:
     await factories.account(runtime, "+8613900000001", fen=1000, card_last4="1111")
     person = Customer(api, "+8613900000001")
     await person.log_in()
     card_id = (await person.me())["bankCards"][0]["id"]
 
-    answers = await asyncio.gather(*(person.withdraw(card_id, key="tap-tap-tap")
-                                     for _ in range(5)))
+    answers = await asyncio.gather(*(person.withdraw(card_id, key="tap-tap-tap") for _ in range(5)))
 
     assert len({a["withdrawal"]["id"] for a in answers}) == 1
     assert all(a["errors"] == [] for a in answers)

@@ -56,15 +56,20 @@ async def eventually(check, seconds: float) -> None:
 
 
 async def test_codes_and_completion_overtake_a_thousand_slow_notices(
-        api: GraphQL, runtime: Runtime) -> None:
+    api: GraphQL, runtime: Runtime
+) -> None:
     # given a thousand notices queued and a gateway that takes its time with each
     gateway = BrownoutGateway()
-    sender = WebhookSms("http://gateway.test/sms",
-                        transport=httpx.ASGITransport(app=gateway.app))
+    sender = WebhookSms("http://gateway.test/sms", transport=httpx.ASGITransport(app=gateway.app))
     for i in range(NOTICES):
-        await outbox.enqueue(runtime, account_id=None, to_phone=f"+861390{i:07d}",
-                             purpose=SmsPurpose.ACCOUNT_RESTORED, text=f"notice {i}",
-                             at=runtime.clock.now())
+        await outbox.enqueue(
+            runtime,
+            account_id=None,
+            to_phone=f"+861390{i:07d}",
+            purpose=SmsPurpose.ACCOUNT_RESTORED,
+            text=f"notice {i}",
+            at=runtime.clock.now(),
+        )
     await factories.account(runtime, "13900000001")
     closing = Customer(api, "+8613900000002")
     await factories.account(runtime, "13900000002")
@@ -75,13 +80,21 @@ async def test_codes_and_completion_overtake_a_thousand_slow_notices(
     try:
         # when a customer asks for a login code
         captcha = await api.data("mutation { createCaptcha(purpose: LOGIN) { captchaId } }")
-        await api.data(SEND_LOGIN_CODE, {"input": {
-            "phone": "13900000001", "captchaId": captcha["createCaptcha"]["captchaId"],
-            "captchaAnswer": CAPTCHA_TEST_ANSWER}})
+        await api.data(
+            SEND_LOGIN_CODE,
+            {
+                "input": {
+                    "phone": "13900000001",
+                    "captchaId": captcha["createCaptcha"]["captchaId"],
+                    "captchaAnswer": CAPTCHA_TEST_ANSWER,
+                }
+            },
+        )
 
         # then it reaches the gateway ahead of the backlog
         async def code_arrived() -> bool:
             return any(m["purpose"] == "LOGIN_CODE" for m in gateway.received)
+
         await eventually(code_arrived, 10)
         assert gateway.notices_so_far() < NOTICES / 4
 
@@ -91,6 +104,7 @@ async def test_codes_and_completion_overtake_a_thousand_slow_notices(
 
         async def closure_code_arrived() -> bool:
             return any(m["purpose"] == "CLOSURE_CODE" for m in gateway.received)
+
         await eventually(closure_code_arrived, 10)
         code = next(m["code"] for m in gateway.received if m["purpose"] == "CLOSURE_CODE")
         await closing.verify(request_id, code)
@@ -98,12 +112,14 @@ async def test_codes_and_completion_overtake_a_thousand_slow_notices(
 
         async def completed() -> bool:
             return (await ClosureRequest.get(id=request_id)).state == State.COMPLETED
+
         await eventually(completed, 10)
         assert gateway.notices_so_far() < NOTICES
 
         # and every notice is still delivered, exactly once
         async def all_delivered() -> bool:
             return gateway.notices_so_far() == NOTICES
+
         await eventually(all_delivered, 120)
     finally:
         lanes.cancel()
@@ -114,21 +130,30 @@ async def test_codes_and_completion_overtake_a_thousand_slow_notices(
 
 
 async def test_a_lane_with_more_than_a_batch_due_does_not_wait_for_the_interval(
-        runtime: Runtime, sms: FileSms) -> None:
+    runtime: Runtime, sms: FileSms
+) -> None:
     # given 250 confirmed closures due at once (a pass completes at most 100)
     now = runtime.clock.now()
     for i in range(250):
-        account = await Account.create(phone=f"+86139{i:08d}", status=AccountStatus.CLOSING,
-                                       created_at=now)
-        await ClosureRequest.create(account=account, state=State.CONFIRMED, confirmed_at=now,
-                                    reason=ClosureReason.OTHER, idempotency_key="k",
-                                    created_at=now, expires_at=now + timedelta(minutes=30))
+        account = await Account.create(
+            phone=f"+86139{i:08d}", status=AccountStatus.CLOSING, created_at=now
+        )
+        await ClosureRequest.create(
+            account=account,
+            state=State.CONFIRMED,
+            confirmed_at=now,
+            reason=ClosureReason.OTHER,
+            idempotency_key="k",
+            created_at=now,
+            expires_at=now + timedelta(minutes=30),
+        )
     worker = Worker(runtime, sms, SimulatedBank(timedelta(seconds=5)), interval_seconds=3600)
     lanes = asyncio.create_task(worker.run_forever())
     try:
         # then all are completed without a second pass waiting an hour for its turn
         async def all_completed() -> bool:
             return await ClosureRequest.filter(state=State.COMPLETED).count() == 250
+
         await eventually(all_completed, 60)
     finally:
         lanes.cancel()
@@ -141,8 +166,9 @@ class HeldGateway:
         self.received: list[str] = []
         self.release = asyncio.Event()
         app = Starlette(routes=[Route("/sms", self.receive, methods=["POST"])])
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0,
-                                                    log_level="warning", lifespan="off"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+        )
 
     async def receive(self, request: Request) -> JSONResponse:
         body = await request.json()
@@ -156,6 +182,7 @@ class HeldGateway:
 
         async def started() -> bool:
             return self.server.started
+
         await eventually(started, 10)
         port = self.server.servers[0].sockets[0].getsockname()[1]
         return f"http://127.0.0.1:{port}/sms"
@@ -167,28 +194,48 @@ class HeldGateway:
 
 
 async def test_a_code_reaches_the_gateway_while_slow_notices_hold_every_connection(
-        runtime: Runtime) -> None:
+    runtime: Runtime,
+) -> None:
     gateway = HeldGateway()
     async with gateway as url:
-        settings = Settings(database_url="sqlite://:memory:", sms_backend="webhook",
-                            sms_webhook_url=url, sms_in_flight=2, secret_key="k")
+        settings = Settings(
+            database_url="sqlite://:memory:",
+            sms_backend="webhook",
+            sms_webhook_url=url,
+            sms_in_flight=2,
+            secret_key="k",
+        )
         worker = build_worker(settings, runtime)
         for i in range(6):
-            await outbox.enqueue(runtime, account_id=None, to_phone=f"+861390{i:07d}",
-                                 purpose=SmsPurpose.ACCOUNT_RESTORED, text=f"notice {i}",
-                                 at=runtime.clock.now())
+            await outbox.enqueue(
+                runtime,
+                account_id=None,
+                to_phone=f"+861390{i:07d}",
+                purpose=SmsPurpose.ACCOUNT_RESTORED,
+                text=f"notice {i}",
+                at=runtime.clock.now(),
+            )
         lanes = asyncio.create_task(worker.run_forever())
         try:
+
             async def notices_hold_the_connections() -> bool:
                 return gateway.received.count("ACCOUNT_RESTORED") == 2
+
             await eventually(notices_hold_the_connections, 10)
-            await outbox.enqueue(runtime, account_id=None, to_phone="+8613900000099",
-                                 purpose=SmsPurpose.LOGIN_CODE, text="code 123456",
-                                 code="123456", at=runtime.clock.now())
+            await outbox.enqueue(
+                runtime,
+                account_id=None,
+                to_phone="+8613900000099",
+                purpose=SmsPurpose.LOGIN_CODE,
+                text="code 123456",
+                code="123456",
+                at=runtime.clock.now(),
+            )
             worker.wake()
 
             async def code_arrived() -> bool:
                 return "LOGIN_CODE" in gateway.received
+
             await eventually(code_arrived, 10)
             assert gateway.received.count("ACCOUNT_RESTORED") == 2  # still held
         finally:

@@ -25,8 +25,9 @@ async def acting(info: StaffInfo) -> StaffSession:
     """The caller's session (the permission class has already required one)."""
     session = await info.context.session()
     if session is None:
-        raise GraphQLError(message("UNAUTHENTICATED", info.context.lang),
-                           extensions={"code": "UNAUTHENTICATED"})
+        raise GraphQLError(
+            message("UNAUTHENTICATED", info.context.lang), extensions={"code": "UNAUTHENTICATED"}
+        )
     return session
 
 
@@ -37,8 +38,7 @@ def forbidden(info: StaffInfo) -> GraphQLError:
 def staff_errors(info: StaffInfo, error: DomainError) -> list[StaffUserError]:
     counted(error)
     text = message(error.message_key, info.context.lang, **error.params)
-    return [StaffUserError(code=StaffErrorCode(error.code.value), message=text,
-                           field=error.field)]
+    return [StaffUserError(code=StaffErrorCode(error.code.value), message=text, field=error.field)]
 
 
 def errors_as_data(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
@@ -57,4 +57,3 @@ def errors_as_data(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable
             raise forbidden(info) from None
 
     return resolve
-

@@ -25,6 +25,10 @@ class StaffContext:
 
     async def session(self) -> StaffSession | None:
         if not self._read:
-            self._session, self._read = await staff.from_authorization(
-                self.runtime, self.request.headers.get("authorization", "")), True
+            self._session, self._read = (
+                await staff.from_authorization(
+                    self.runtime, self.request.headers.get("authorization", "")
+                ),
+                True,
+            )
         return self._session

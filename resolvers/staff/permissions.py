@@ -18,12 +18,15 @@ class StaffPermission(BasePermission):
     roles: frozenset[StaffRole] = frozenset()
     error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 - strawberry reads it here
 
-    async def has_permission(self, source: Any, info: Info[StaffContext, None],
-                             **kwargs: Any) -> bool:
+    async def has_permission(
+        self, source: Any, info: Info[StaffContext, None], **kwargs: Any
+    ) -> bool:
         session = await info.context.session()
         if session is None:  # raised, not returned: the desk goes back to its login
-            raise GraphQLError(message("UNAUTHENTICATED", info.context.lang),
-                               extensions={"code": "UNAUTHENTICATED"})
+            raise GraphQLError(
+                message("UNAUTHENTICATED", info.context.lang),
+                extensions={"code": "UNAUTHENTICATED"},
+            )
         self.message = message("FORBIDDEN", info.context.lang)
         return session.staff.role in self.roles
 
@@ -31,9 +34,14 @@ class StaffPermission(BasePermission):
 def allowed(permission: Permission) -> type[StaffPermission]:
     """The permission class of a staff field: the roles that `services.actors.GRANTS` gives
     `permission`, the same table the services check again."""
-    return _classes.setdefault(permission, type(
-        f"Needs{permission.value.title().replace('_', '')}", (StaffPermission,),
-        {"roles": roles_with(permission)}))
+    return _classes.setdefault(
+        permission,
+        type(
+            f"Needs{permission.value.title().replace('_', '')}",
+            (StaffPermission,),
+            {"roles": roles_with(permission)},
+        ),
+    )
 
 
 _classes: dict[Permission, type[StaffPermission]] = {}

@@ -14,7 +14,7 @@ DOCS: dict[str, str] = {
     "StaffQuery": "What the desk reads. " + STAFF + " A role without the permission: FORBIDDEN.",
     "StaffQuery.staffMe": "The logged-in staff user.",
     "StaffQuery.customer(phone)": "Mainland mobile number, 13800000001 or +8613800000001; "
-                                  "otherwise INVALID_PHONE.",
+    "otherwise INVALID_PHONE.",
     "StaffQuery.customerById": "A customer by id; null if none.",
     "StaffQuery.customerById(id)": CUSTOMER_ID,
     "StaffQuery.closureReviews(first)": PAGE_FIRST,
@@ -23,34 +23,32 @@ DOCS: dict[str, str] = {
     "StaffQuery.staffAuditLog(after)": PAGE_AFTER,
     "StaffMutation": "What the desk changes; every change is in the staff audit log. " + STAFF,
     "StaffMutation.staffLogin": "Password and TOTP code. A wrong password, a wrong or used "
-                                "code and an unknown username all answer INVALID_CREDENTIALS; "
-                                "5 failures in 15 minutes from one address lock that username "
-                                "there for 15 minutes (ACCOUNT_LOCKED).",
+    "code and an unknown username all answer INVALID_CREDENTIALS; "
+    "5 failures in 15 minutes from one address lock that username "
+    "there for 15 minutes (ACCOUNT_LOCKED).",
     "StaffMutation.staffLogin(input)": "The username, password and current TOTP code.",
     "StaffMutation.staffLogout": "Ends this session.",
     "StaffMutation.revealCustomerPhone": "The customer's full phone number, with a reason "
-                                         "(audited). AGENT or SUPERVISOR.",
+    "(audited). AGENT or SUPERVISOR.",
     "StaffMutation.revealCustomerPhone(input)": "Whose number, and why.",
-    "StaffMutation.approveClosure": "Sends a closure held for review on to completion. "
-                                    "SUPERVISOR.",
+    "StaffMutation.approveClosure": "Sends a closure held for review on to completion. SUPERVISOR.",
     "StaffMutation.approveClosure(input)": "Which request, and a note.",
     "StaffMutation.rejectClosure": "Declines a closure held for review: the account is "
-                                   "ACTIVE again. SUPERVISOR.",
+    "ACTIVE again. SUPERVISOR.",
     "StaffMutation.rejectClosure(input)": "Which request, and a note.",
     "StaffMutation.proposeOfflineRefund": "Proposes refunding the customer's whole available "
-                                          "balance to a payee (one open proposal per "
-                                          "customer). AGENT or SUPERVISOR.",
+    "balance to a payee (one open proposal per "
+    "customer). AGENT or SUPERVISOR.",
     "StaffMutation.proposeOfflineRefund(input)": "Whose balance, to whom, and why.",
     "StaffMutation.approveOfflineRefund": "Moves the proposed amount out of the wallet; "
-                                          "another supervisor than the proposer "
-                                          "(SELF_APPROVAL), and only while the balance is "
-                                          "still that amount (INSUFFICIENT_BALANCE).",
+    "another supervisor than the proposer "
+    "(SELF_APPROVAL), and only while the balance is "
+    "still that amount (INSUFFICIENT_BALANCE).",
     "StaffMutation.approveOfflineRefund(input)": "Which refund, and a note.",
-    "StaffMutation.rejectOfflineRefund": "Declines a proposed refund; nothing moves. "
-                                         "SUPERVISOR.",
+    "StaffMutation.rejectOfflineRefund": "Declines a proposed refund; nothing moves. SUPERVISOR.",
     "StaffMutation.rejectOfflineRefund(input)": "Which refund, and a note.",
     "StaffMutation.setLegalHold": "Sets or releases a legal hold: while set, nothing of the "
-                                  "account is purged. SUPERVISOR.",
+    "account is purged. SUPERVISOR.",
     "StaffMutation.setLegalHold(input)": "Whose account, on or off, and why.",
     # staff
     "StaffMember": "A staff user.",
@@ -62,15 +60,15 @@ DOCS: dict[str, str] = {
     "StaffName.role": "The role at the time; null for the command line.",
     "StaffRole": "What a staff user may do (services/actors.py holds the whole table).",
     "StaffRole.AGENT": "Looks customers up, reveals a phone with a reason, proposes refunds, "
-                       "reads the review queue.",
+    "reads the review queue.",
     "StaffRole.SUPERVISOR": "All an agent does, and decides reviews and refunds and sets "
-                            "legal holds.",
+    "legal holds.",
     "StaffRole.AUDITOR": "Reads customers (phones and payees masked) and the staff audit log.",
     # customers
     "Customer": "A wallet customer as the desk sees them.",
     "Customer.id": "Stable id of the customer's account.",
     "Customer.phoneMasked": "The phone number with its middle hidden; revealCustomerPhone "
-                            "shows it whole.",
+    "shows it whole.",
     "Customer.status": "Where the account is in its life.",
     "Customer.legalHold": "True while a legal hold stops the purge.",
     "Customer.bankCards": "Cards bound now.",
@@ -98,7 +96,7 @@ DOCS: dict[str, str] = {
     "ClosureBlockerCode.BALANCE_NOT_ZERO": "Money is left in the wallet.",
     "ClosureBlockerCode.PENDING_TRANSACTIONS": "A withdrawal or payment has not settled.",
     "ClosureBlockerCode.NO_CARD_FOR_WITHDRAWAL": "Money is left and no card can take it: an "
-                                                 "offline refund can.",
+    "offline refund can.",
     "ClosureBlockerCode.CLOSURE_IN_PROGRESS": "A closure request is already open.",
     "CustomerClosureRequest": "A closure request with its timeline and review.",
     "CustomerClosureRequest.id": "Stable id of the request.",
@@ -125,11 +123,10 @@ DOCS: dict[str, str] = {
     "ClosureRequestReason.SWITCHING_PROVIDER": "Moving to another provider.",
     "ClosureRequestReason.OTHER": "Something else (see the comment).",
     "ReviewReason.RECENT_FAILED_LOGINS": "5 or more failed logins for the phone in the 24 "
-                                         "hours before.",
+    "hours before.",
     "ReviewReason.NEW_DEVICE": "Confirmed from a new device while an older session elsewhere "
-                               "was live.",
-    "ReviewReason.LARGE_RECENT_WITHDRAWAL": "¥5,000.00 or more withdrawn in the 24 hours "
-                                            "before.",
+    "was live.",
+    "ReviewReason.LARGE_RECENT_WITHDRAWAL": "¥5,000.00 or more withdrawn in the 24 hours before.",
     "ClosureStep": "A state a request entered.",
     "ClosureStep.state": "The state.",
     "ClosureStep.at": "When.",
@@ -183,8 +180,7 @@ DOCS: dict[str, str] = {
     "StaffAuditAction.STAFF_LOGGED_IN": "A staff login.",
     "StaffAuditAction.STAFF_LOGGED_OUT": "A staff logout.",
     "StaffAuditAction.PHONE_REVEALED": "A customer's phone was revealed, with a reason.",
-    "StaffAuditAction.PAYEE_ACCOUNT_SHOWN": "A pending refund's payee account was read in "
-                                            "full.",
+    "StaffAuditAction.PAYEE_ACCOUNT_SHOWN": "A pending refund's payee account was read in full.",
     "StaffAuditAction.CLOSURE_APPROVED": "A held closure was approved.",
     "StaffAuditAction.CLOSURE_REJECTED": "A held closure was declined.",
     "StaffAuditAction.REFUND_PROPOSED": "An offline refund was proposed.",
@@ -212,7 +208,7 @@ DOCS: dict[str, str] = {
     "StaffErrorCode.NOTHING_TO_REFUND": "The customer's available balance is 0.",
     "StaffErrorCode.RATE_LIMITED": "Too many at once: try again shortly.",
     "StaffErrorCode.INSUFFICIENT_BALANCE": "The balance changed since the proposal: reject "
-                                           "it and propose again.",
+    "it and propose again.",
     "StaffLoginInput": "Log in to the desk.",
     "StaffLoginInput.username": "The login name (at most 32 characters).",
     "StaffLoginInput.password": "The password (at most 128 characters).",
@@ -240,7 +236,7 @@ DOCS: dict[str, str] = {
     "ProposeRefundInput.payeeBank": "The payee's bank (at most 64 characters).",
     "ProposeRefundInput.note": NOTE,
     "ProposeRefundInput.idempotencyKey": "The same key again returns the same proposal (a "
-                                         "console retrying).",
+    "console retrying).",
     "RefundDecisionInput": "Decide an offline refund.",
     "RefundDecisionInput.refundId": "The refund's id.",
     "RefundDecisionInput.note": NOTE,

@@ -16,8 +16,11 @@ from services.closure.review import ReviewReason as ReviewReasonModel
 from services.errors import StaffErrorCode as StaffErrorCodeModel
 from services.records.staff_audit import StaffAuditAction as StaffAuditActionModel
 
-strawberry.enum(StaffErrorCodeModel, name="StaffErrorCode",
-                                 description="Stable codes of the support desk's refusals.")
+strawberry.enum(
+    StaffErrorCodeModel,
+    name="StaffErrorCode",
+    description="Stable codes of the support desk's refusals.",
+)
 StaffErrorCode = StaffErrorCodeModel
 strawberry.enum(StaffRoleModel, name="StaffRole")
 StaffRole = StaffRoleModel
@@ -29,8 +32,11 @@ strawberry.enum(ClosureReasonModel, name="ClosureRequestReason")
 ClosureRequestReason = ClosureReasonModel
 strawberry.enum(BlockerCodeModel, name="ClosureBlockerCode")
 ClosureBlockerCode = BlockerCodeModel
-strawberry.enum(ReviewReasonModel, name="ReviewReason",
-                               description="Why a confirmed closure waits for a supervisor.")
+strawberry.enum(
+    ReviewReasonModel,
+    name="ReviewReason",
+    description="Why a confirmed closure waits for a supervisor.",
+)
 ReviewReason = ReviewReasonModel
 strawberry.enum(RefundStatusModel, name="RefundStatus")
 RefundStatus = RefundStatusModel
@@ -46,9 +52,11 @@ class CustomerCertificate:
     kind: CustomerCertificateKind
     issued_at: datetime
     verification_code: str = strawberry.field(
-        description="The code printed on it, which verifyClosureCertificate checks.")
+        description="The code printed on it, which verifyClosureCertificate checks."
+    )
     revoked_at: datetime | None = strawberry.field(
-        description="When a restore took the closure back; null while it stands.")
+        description="When a restore took the closure back; null while it stands."
+    )
 
 
 @strawberry.type(description="A business rule said no; nothing changed.")
@@ -120,8 +128,9 @@ class OfflineRefund:
     payee_account: str = strawberry.field(
         resolver=lambda root: root.load_payee_account(),
         description="In full to agents and supervisors while the refund waits for a decision "
-                    "(each such read is in the staff audit log); ****1234 to auditors, and "
-                    "to everyone once decided.")
+        "(each such read is in the staff audit log); ****1234 to auditors, and "
+        "to everyone once decided.",
+    )
 
 
 @strawberry.type
@@ -136,7 +145,8 @@ class Customer:
     closure_requests: list[CustomerClosureRequest]
     refunds: list[OfflineRefund]
     certificates: list[CustomerCertificate] = strawberry.field(
-        description="Issued at completion (CLOSURE) and at the purge (ERASURE), oldest first.")
+        description="Issued at completion (CLOSURE) and at the purge (ERASURE), oldest first."
+    )
 
 
 @strawberry.type

@@ -85,8 +85,9 @@ ORDER BY kind DESC, since
 """
 
 
-async def blockers(rt: Runtime, account_id: UUID, *,
-                   ignoring: UUID | None = None) -> tuple[list[Finding], ClosureRequest | None]:
+async def blockers(
+    rt: Runtime, account_id: UUID, *, ignoring: UUID | None = None
+) -> tuple[list[Finding], ClosureRequest | None]:
     """The blockers, and the open request if there is one (other than `ignoring`)."""
     standing = (await fetch(STANDING, *standing_values(account_id, ignoring)))[0]
     open_request = None
@@ -96,12 +97,21 @@ async def blockers(rt: Runtime, account_id: UUID, *,
 
 
 def standing_values(account_id: UUID, ignoring: UUID | None = None) -> list[Any]:
-    return [account_id, account_id, Book.WALLET.value, EntryStatus.PENDING.value, account_id,
-            account_id, *(state.value for state in OPEN), ignoring or NO_REQUEST]
+    return [
+        account_id,
+        account_id,
+        Book.WALLET.value,
+        EntryStatus.PENDING.value,
+        account_id,
+        account_id,
+        *(state.value for state in OPEN),
+        ignoring or NO_REQUEST,
+    ]
 
 
-def blockers_of(rt: Runtime, standing: Mapping[str, Any],
-                open_state: State | None) -> list[Finding]:
+def blockers_of(
+    rt: Runtime, standing: Mapping[str, Any], open_state: State | None
+) -> list[Finding]:
     """The rules of spec §3 over a row of STANDING."""
     available, pending = standing["available_fen"] or 0, standing["pending"]
     found = []
@@ -110,8 +120,12 @@ def blockers_of(rt: Runtime, standing: Mapping[str, Any],
     if pending:
         found.append(Finding(BlockerCode.PENDING_TRANSACTIONS, {"count": pending}))
     if available > 0 and not standing["has_card"]:
-        found.append(Finding(BlockerCode.NO_CARD_FOR_WITHDRAWAL,
-                             {"amount": currency.display(available), **_support(rt)}))
+        found.append(
+            Finding(
+                BlockerCode.NO_CARD_FOR_WITHDRAWAL,
+                {"amount": currency.display(available), **_support(rt)},
+            )
+        )
     if open_state is not None:
         found.append(Finding(BlockerCode.CLOSURE_IN_PROGRESS, {"state": open_state.value}))
     return found
@@ -141,6 +155,9 @@ def warnings_of(rt: Runtime, losses: list[Mapping[str, Any]]) -> list[Finding]:
 
 async def assess(rt: Runtime, account_id: UUID) -> Eligibility:
     found, open_request = await blockers(rt, account_id)
-    return Eligibility(blockers=found, warnings=await warnings(rt, account_id),
-                       open_request=open_request,
-                       recovery_window_days=rt.rules.recovery_window.days)
+    return Eligibility(
+        blockers=found,
+        warnings=await warnings(rt, account_id),
+        open_request=open_request,
+        recovery_window_days=rt.rules.recovery_window.days,
+    )

@@ -33,8 +33,8 @@ BATCH = 100
 
 async def expire_due(rt: Runtime) -> int:
     due = await ClosureRequest.filter(
-        state__in=list(EXPIRING),
-        expires_at__lte=rt.clock.now()).limit(BATCH)
+        state__in=list(EXPIRING), expires_at__lte=rt.clock.now()
+    ).limit(BATCH)
     done = 0
     for request in due:
         try:
@@ -48,8 +48,9 @@ async def expire_due(rt: Runtime) -> int:
 
 def last_day(recoverable_until: datetime) -> str:
     """The last day, in the customer's time zone, on which the account can be restored."""
-    return (recoverable_until - timedelta(microseconds=1)).astimezone(
-        CUSTOMER_TIME).date().isoformat()
+    return (
+        (recoverable_until - timedelta(microseconds=1)).astimezone(CUSTOMER_TIME).date().isoformat()
+    )
 
 
 async def complete_due(rt: Runtime) -> int:
@@ -79,22 +80,40 @@ async def _complete(rt: Runtime, request: ClosureRequest) -> None:
         await Account.filter(id=account.id).update(status=AccountStatus.CLOSED, closed_at=now)
         # Unbound with the closure itself, so that no payout can start on a closed account.
         cards = await BankCard.filter(account_id=account.id, unbound_at__isnull=True).update(
-            unbound_at=now)
+            unbound_at=now
+        )
         agreements = await AutoPayAgreement.filter(
-            account_id=account.id, ended_at__isnull=True).update(ended_at=now)
+            account_id=account.id, ended_at__isnull=True
+        ).update(ended_at=now)
         balance = await WalletBalance.get_or_none(account_id=account.id)
-        text = (message("SMS_CLOSURE_COMPLETED", account.locale, until=last_day(now + window))
-                if window else message("SMS_CLOSURE_COMPLETED_FINAL", account.locale))
+        text = (
+            message("SMS_CLOSURE_COMPLETED", account.locale, until=last_day(now + window))
+            if window
+            else message("SMS_CLOSURE_COMPLETED_FINAL", account.locale)
+        )
         assert account.phone is not None
-        await outbox.enqueue(rt, account_id=account.id, to_phone=account.phone,
-                             purpose=SmsPurpose.CLOSURE_COMPLETED, text=text, at=now)
+        await outbox.enqueue(
+            rt,
+            account_id=account.id,
+            to_phone=account.phone,
+            purpose=SmsPurpose.CLOSURE_COMPLETED,
+            text=text,
+            at=now,
+        )
         # The claim, last: of two workers one moves the request, the other gets
         # INVALID_STATE; and the audit chain is held only for its entry and the commit.
-        await apply(rt, request, Event.COMPLETE, at=now, completed_at=now,
-                    recoverable_until=now + window)
-        await certificates.issue_closure(rt, certificates.Closure(
-            request, balance_fen=balance.settled_fen if balance else 0, cards_unbound=cards,
-            agreements_ended=agreements))
+        await apply(
+            rt, request, Event.COMPLETE, at=now, completed_at=now, recoverable_until=now + window
+        )
+        await certificates.issue_closure(
+            rt,
+            certificates.Closure(
+                request,
+                balance_fen=balance.settled_fen if balance else 0,
+                cards_unbound=cards,
+                agreements_ended=agreements,
+            ),
+        )
 
 
 async def remind_due(rt: Runtime) -> int:
@@ -104,14 +123,18 @@ async def remind_due(rt: Runtime) -> int:
     if rt.rules.recovery_window <= timedelta(days=1):
         return 0
     due = await ClosureRequest.filter(
-        state=State.COMPLETED, recovery_notice_sent_at__isnull=True,
-        recoverable_until__gt=now, recoverable_until__lte=now + timedelta(days=1),
+        state=State.COMPLETED,
+        recovery_notice_sent_at__isnull=True,
+        recoverable_until__gt=now,
+        recoverable_until__lte=now + timedelta(days=1),
     ).limit(BATCH)
     done = 0
     for request in due:
         async with in_transaction():
             claimed = await ClosureRequest.filter(
-                id=request.id, state=State.COMPLETED, recovery_notice_sent_at__isnull=True,
+                id=request.id,
+                state=State.COMPLETED,
+                recovery_notice_sent_at__isnull=True,
             ).update(recovery_notice_sent_at=now)
             if not claimed:
                 continue
@@ -120,10 +143,14 @@ async def remind_due(rt: Runtime) -> int:
                 continue
             assert request.recoverable_until is not None
             until = last_day(request.recoverable_until)
-            await outbox.enqueue(rt,
-                account_id=account.id, to_phone=account.phone, at=now,
+            await outbox.enqueue(
+                rt,
+                account_id=account.id,
+                to_phone=account.phone,
+                at=now,
                 purpose=SmsPurpose.RECOVERY_ENDING,
-                text=message("SMS_RECOVERY_ENDING", account.locale, until=until))
+                text=message("SMS_RECOVERY_ENDING", account.locale, until=until),
+            )
             done += 1
     return done
 
@@ -131,12 +158,23 @@ async def remind_due(rt: Runtime) -> int:
 async def purge_due(rt: Runtime) -> int:
     """Accounts past their window (at once with a window of 0 days), once the last SMS
     to their phone has gone out; none under a legal hold (released, it is purged here)."""
-    due = {r.account_id for r in await ClosureRequest.filter(
-        state=State.COMPLETED, recoverable_until__lte=rt.clock.now(),
-        account__status=AccountStatus.CLOSED, account__legal_hold=False,
-    ).limit(BATCH).only("id", "account_id")}
-    due -= {m.account_id for m in await OutboxMessage.filter(
-        account_id__in=list(due), status=OutboxStatus.PENDING).only("id", "account_id")}
+    due = {
+        r.account_id
+        for r in await ClosureRequest.filter(
+            state=State.COMPLETED,
+            recoverable_until__lte=rt.clock.now(),
+            account__status=AccountStatus.CLOSED,
+            account__legal_hold=False,
+        )
+        .limit(BATCH)
+        .only("id", "account_id")
+    }
+    due -= {
+        m.account_id
+        for m in await OutboxMessage.filter(
+            account_id__in=list(due), status=OutboxStatus.PENDING
+        ).only("id", "account_id")
+    }
     done = await purge.purge_accounts(rt, sorted(due))
     await purge.expire_financial_records(rt)
     return done
@@ -150,8 +188,11 @@ async def by_state() -> dict[str, int]:
 
 async def completion_lag(rt: Runtime) -> float:
     """Seconds the oldest confirmed request has waited for completion (0: none waits)."""
-    oldest = await (ClosureRequest.filter(state=State.CONFIRMED, confirmed_at__isnull=False)
-                    .order_by("confirmed_at").first())
+    oldest = await (
+        ClosureRequest.filter(state=State.CONFIRMED, confirmed_at__isnull=False)
+        .order_by("confirmed_at")
+        .first()
+    )
     if oldest is None or oldest.confirmed_at is None:
         return 0.0
     return (rt.clock.now() - oldest.confirmed_at).total_seconds()

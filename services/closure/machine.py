@@ -32,8 +32,12 @@ class Event(StrEnum):
 ENDED = frozenset({State.CANCELLED, State.EXPIRED, State.REJECTED, State.RESTORED})
 
 CLOSURE = Machine[State, Event](
-    name="closure request", initial=State.STARTED, column="state", error_field="requestId",
-    ended=ENDED, transitions={
+    name="closure request",
+    initial=State.STARTED,
+    column="state",
+    error_field="requestId",
+    ended=ENDED,
+    transitions={
         (State.STARTED, Event.SEND_CODE): Edge(State.CODE_SENT),
         (State.CODE_SENT, Event.SEND_CODE): Edge(State.CODE_SENT, "a new code"),
         (State.VERIFIED, Event.SEND_CODE): Edge(State.CODE_SENT, "verified over 10 min ago"),
@@ -53,12 +57,14 @@ CLOSURE = Machine[State, Event](
         (State.VERIFIED, Event.EXPIRE): Edge(State.EXPIRED, "30 min unconfirmed"),
         (State.CONFIRMED, Event.RESTORE): Edge(State.RESTORED, "the owner, by SMS"),
         (State.COMPLETED, Event.RESTORE): Edge(State.RESTORED, "inside the window"),
-    })
+    },
+)
 TRANSITIONS = CLOSURE.transitions
 
 # Requests the customer can still move forward (the ones that block starting another).
-OPEN = frozenset({State.STARTED, State.CODE_SENT, State.VERIFIED, State.UNDER_REVIEW,
-                  State.CONFIRMED})
+OPEN = frozenset(
+    {State.STARTED, State.CODE_SENT, State.VERIFIED, State.UNDER_REVIEW, State.CONFIRMED}
+)
 # Requests that expire when not confirmed in time.
 EXPIRING = frozenset(CLOSURE.sources(Event.EXPIRE))
 
@@ -68,15 +74,17 @@ def require(request: ClosureRequest, event: Event) -> None:
     CLOSURE.target(request.state, event)
 
 
-async def apply(rt: Runtime, request: ClosureRequest, event: Event, *, at: datetime,
-                **changes: Any) -> ClosureRequest:
+async def apply(
+    rt: Runtime, request: ClosureRequest, event: Event, *, at: datetime, **changes: Any
+) -> ClosureRequest:
     """Move the request; INVALID_STATE if it may not, or if another request moved it first."""
     if CLOSURE.target(request.state, event) in ENDED:
         changes["ended_at"] = at
     target = await CLOSURE.move(request, event, **changes)
     await ClosureStep.create(request_id=request.id, state=target, at=at)
-    await audit.closure_moved(rt, account_id=request.account_id, request_id=request.id,
-                              state=target.value, at=at)
+    await audit.closure_moved(
+        rt, account_id=request.account_id, request_id=request.id, state=target.value, at=at
+    )
     return request
 
 

@@ -44,20 +44,23 @@ def valid_until(rt: Runtime, request: ClosureRequest, account: Account) -> datet
     elif account.purged_at is not None:
         end = account.purged_at
     else:
-        end = request.recoverable_until or ((request.confirmed_at or rt.clock.now())
-                                            + rt.rules.recovery_window)
+        end = request.recoverable_until or (
+            (request.confirmed_at or rt.clock.now()) + rt.rules.recovery_window
+        )
     return end + rt.rules.receipt_kept_for
 
 
 async def open_request(rt: Runtime, secret: str, *, client: str) -> ClosureRequest:
     """The request a receipt follows; ReceiptRefused for one unknown, expired or revoked,
     RATE_LIMITED when this address reads too often (as with captchas)."""
-    await throttle.per_minute(rt, "receipt-client", client,
-                              rt.rules.receipt_reads_per_client_per_minute)
+    await throttle.per_minute(
+        rt, "receipt-client", client, rt.rules.receipt_reads_per_client_per_minute
+    )
     request = None
     if secret.startswith(PREFIX) and len(secret) <= 64:
-        request = await ClosureRequest.get_or_none(receipt_hash=_hash(rt, secret),
-                                                   receipt_revoked_at__isnull=True)
+        request = await ClosureRequest.get_or_none(
+            receipt_hash=_hash(rt, secret), receipt_revoked_at__isnull=True
+        )
     if request is None:
         raise ReceiptRefused
     account = await Account.get(id=request.account_id)
@@ -71,12 +74,15 @@ async def data_export(request: ClosureRequest) -> DataExport | None:
     """The export the customer asked for last before confirming."""
     if request.confirmed_at is None:
         return None
-    return await (DataExport.filter(account_id=request.account_id,
-                                    created_at__lte=request.confirmed_at)
-                  .order_by("-created_at").first())
+    return await (
+        DataExport.filter(account_id=request.account_id, created_at__lte=request.confirmed_at)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 async def revoke(rt: Runtime, request: ClosureRequest) -> None:
     """A restore brings the logins back; the receipt goes."""
     await ClosureRequest.filter(id=request.id, receipt_revoked_at__isnull=True).update(
-        receipt_revoked_at=rt.clock.now())
+        receipt_revoked_at=rt.clock.now()
+    )

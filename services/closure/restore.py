@@ -19,22 +19,33 @@ from services.runtime import Runtime
 RESTORABLE = (AccountStatus.CLOSING, AccountStatus.CLOSED)
 
 
-async def send_restore_code(rt: Runtime, *, phone: str, captcha_id: str, captcha_answer: str,
-                            lang: str) -> int:
+async def send_restore_code(
+    rt: Runtime, *, phone: str, captcha_id: str, captcha_answer: str, lang: str
+) -> int:
     return await send_code_to_phone(
-        rt, phone=phone, captcha_id=captcha_id, captcha_answer=captcha_answer, lang=lang,
-        purpose=Purpose.RESTORE, sms_purpose=SmsPurpose.RESTORE_CODE, text_key="SMS_RESTORE_CODE",
-        deliver_to=lambda account: account.status in RESTORABLE)
+        rt,
+        phone=phone,
+        captcha_id=captcha_id,
+        captcha_answer=captcha_answer,
+        lang=lang,
+        purpose=Purpose.RESTORE,
+        sms_purpose=SmsPurpose.RESTORE_CODE,
+        text_key="SMS_RESTORE_CODE",
+        deliver_to=lambda account: account.status in RESTORABLE,
+    )
 
 
 async def restore(rt: Runtime, *, phone: str, code: str, device_name: str, lang: str) -> LoggedIn:
     challenge, account = await prove_phone(rt, phone=phone, purpose=Purpose.RESTORE, code=code)
     phone_number = account.phone
     assert phone_number is not None  # proved by the code sent to it
-    request = await (ClosureRequest.filter(account_id=account.id,
-                                           state__in=[State.UNDER_REVIEW, State.CONFIRMED,
-                                                     State.COMPLETED])
-                     .order_by("-created_at").first())
+    request = await (
+        ClosureRequest.filter(
+            account_id=account.id, state__in=[State.UNDER_REVIEW, State.CONFIRMED, State.COMPLETED]
+        )
+        .order_by("-created_at")
+        .first()
+    )
     if account.status not in RESTORABLE or request is None:
         raise DomainError(ErrorCode.INVALID_STATE, field="phone", state=account.status.value)
     now = rt.clock.now()
@@ -47,15 +58,20 @@ async def restore(rt: Runtime, *, phone: str, code: str, device_name: str, lang:
         await receipts.revoke(rt, request)
         await certificates.revoke(rt, request.id)
         reopened = await Account.filter(id=account.id, status__in=list(RESTORABLE)).update(
-            status=AccountStatus.ACTIVE, closed_at=None)
+            status=AccountStatus.ACTIVE, closed_at=None
+        )
         if not reopened:
             raise DomainError(ErrorCode.INVALID_STATE, field="phone")
         account.status = AccountStatus.ACTIVE
         token = await sessions.open_session(rt, account, device_name)
         await audit.login_succeeded(rt, account_id=account.id, method=LoginMethod.SMS_CODE, at=now)
-        await outbox.enqueue(rt, account_id=account.id, to_phone=phone_number,
-                             purpose=SmsPurpose.ACCOUNT_RESTORED, at=now,
-                             text=message("SMS_ACCOUNT_RESTORED", lang,
-                                          phone=rt.rules.support_phone))
+        await outbox.enqueue(
+            rt,
+            account_id=account.id,
+            to_phone=phone_number,
+            purpose=SmsPurpose.ACCOUNT_RESTORED,
+            at=now,
+            text=message("SMS_ACCOUNT_RESTORED", lang, phone=rt.rules.support_phone),
+        )
     rt.wake_worker()
     return LoggedIn(token, account)

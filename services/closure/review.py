@@ -16,11 +16,13 @@ class ReviewReason(StrEnum):
     LARGE_RECENT_WITHDRAWAL = "LARGE_RECENT_WITHDRAWAL"
 
 
-async def _recent_failed_logins(rt: Runtime, account: Account, session: Session,
-                                now: datetime) -> bool:
+async def _recent_failed_logins(
+    rt: Runtime, account: Account, session: Session, now: datetime
+) -> bool:
     assert account.phone is not None
-    failures = await FailedLogin.filter(phone_key=codes.phone_key(rt, account.phone),
-                                        at__gt=now - rt.rules.review_window).count()
+    failures = await FailedLogin.filter(
+        phone_key=codes.phone_key(rt, account.phone), at__gt=now - rt.rules.review_window
+    ).count()
     return failures >= rt.rules.review_failed_logins
 
 
@@ -29,19 +31,28 @@ async def _new_device(rt: Runtime, account: Account, session: Session, now: date
     while an older session on another device is still live."""
     if now - session.created_at >= rt.rules.review_new_device_age:
         return False
-    seen_before = await Session.filter(account_id=account.id, device_name=session.device_name,
-                                       created_at__lt=session.created_at).exists()
-    older_elsewhere = await Session.filter(
-        account_id=account.id, created_at__lt=session.created_at, revoked_at__isnull=True,
-        expires_at__gt=now).exclude(device_name=session.device_name).exists()
+    seen_before = await Session.filter(
+        account_id=account.id, device_name=session.device_name, created_at__lt=session.created_at
+    ).exists()
+    older_elsewhere = (
+        await Session.filter(
+            account_id=account.id,
+            created_at__lt=session.created_at,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+        )
+        .exclude(device_name=session.device_name)
+        .exists()
+    )
     return not seen_before and older_elsewhere
 
 
-async def _large_recent_withdrawal(rt: Runtime, account: Account, session: Session,
-                                   now: datetime) -> bool:
-    withdrawn = await (Withdrawal.filter(account_id=account.id,
-                                         created_at__gt=now - rt.rules.review_window)
-                       .exclude(status=WithdrawalStatus.FAILED))
+async def _large_recent_withdrawal(
+    rt: Runtime, account: Account, session: Session, now: datetime
+) -> bool:
+    withdrawn = await Withdrawal.filter(
+        account_id=account.id, created_at__gt=now - rt.rules.review_window
+    ).exclude(status=WithdrawalStatus.FAILED)
     total: int = sum(w.amount_fen for w in withdrawn)
     return total >= rt.rules.review_large_withdrawal_fen
 

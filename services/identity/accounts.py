@@ -31,6 +31,7 @@ class Device:
 @dataclass(frozen=True)
 class Overview:
     """What the app's home screen shows: read as rows of values (it runs on every launch)."""
+
     caller: Caller
     cards: list[Card]
     devices: list[Device]
@@ -53,8 +54,10 @@ async def overview(rt: Runtime, caller: Caller) -> Overview:
     return Overview(
         caller=caller,
         cards=[Card(read_uuid(c["id"]), c["bank_name"], c["last4"]) for c in cards],
-        devices=[Device(read_uuid(d["id"]), d["device_name"], read_time(d["last_seen_at"]))
-                 for d in devices],
+        devices=[
+            Device(read_uuid(d["id"]), d["device_name"], read_time(d["last_seen_at"]))
+            for d in devices
+        ],
     )
 
 
@@ -62,7 +65,11 @@ async def open_account(rt: Runtime, *, phone: str, password: str, display_name: 
     now = rt.clock.now()
     password_hash = await rt.passwords.hash(password)
     async with in_transaction():
-        account = await Account.create(phone=phones.normalize(phone), password_hash=password_hash,
-                                       display_name=display_name, created_at=now)
+        account = await Account.create(
+            phone=phones.normalize(phone),
+            password_hash=password_hash,
+            display_name=display_name,
+            created_at=now,
+        )
         await audit.account_created(rt, account_id=account.id, at=now)
     return account

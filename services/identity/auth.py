@@ -32,17 +32,34 @@ class LoggedIn:
     account: Account
 
 
-async def send_login_code(rt: Runtime, *, phone: str, captcha_id: str, captcha_answer: str,
-                          lang: str) -> int:
+async def send_login_code(
+    rt: Runtime, *, phone: str, captcha_id: str, captcha_answer: str, lang: str
+) -> int:
     return await send_code_to_phone(
-        rt, phone=phone, captcha_id=captcha_id, captcha_answer=captcha_answer, lang=lang,
-        purpose=Purpose.LOGIN, sms_purpose=SmsPurpose.LOGIN_CODE, text_key="SMS_LOGIN_CODE",
-        deliver_to=lambda account: account.status != AccountStatus.PURGED)
+        rt,
+        phone=phone,
+        captcha_id=captcha_id,
+        captcha_answer=captcha_answer,
+        lang=lang,
+        purpose=Purpose.LOGIN,
+        sms_purpose=SmsPurpose.LOGIN_CODE,
+        text_key="SMS_LOGIN_CODE",
+        deliver_to=lambda account: account.status != AccountStatus.PURGED,
+    )
 
 
-async def send_code_to_phone(rt: Runtime, *, phone: str, captcha_id: str, captcha_answer: str,
-                             lang: str, purpose: Purpose, sms_purpose: SmsPurpose, text_key: str,
-                             deliver_to: Callable[[Account], bool]) -> int:
+async def send_code_to_phone(
+    rt: Runtime,
+    *,
+    phone: str,
+    captcha_id: str,
+    captcha_answer: str,
+    lang: str,
+    purpose: Purpose,
+    sms_purpose: SmsPurpose,
+    text_key: str,
+    deliver_to: Callable[[Account], bool],
+) -> int:
     """Seconds until another code may be asked for; the answer is the same for any phone.
 
     A code is issued (and rate-limited) for every phone; it is sent only to an account
@@ -53,21 +70,34 @@ async def send_code_to_phone(rt: Runtime, *, phone: str, captcha_id: str, captch
     account = await Account.get_or_none(phone=e164)
     recipient = account if account and deliver_to(account) else None
     async with in_transaction():
-        code = await codes.issue(rt, key=codes.phone_key(rt, e164), purpose=purpose,
-                                 account_id=recipient.id if recipient else None)
+        code = await codes.issue(
+            rt,
+            key=codes.phone_key(rt, e164),
+            purpose=purpose,
+            account_id=recipient.id if recipient else None,
+        )
         if recipient:
-            await outbox.enqueue(rt,
-                account_id=recipient.id, to_phone=e164, purpose=sms_purpose, code=code,
-                text=message(text_key, lang, code=code,
-                             minutes=int(rt.rules.code_lifetime.total_seconds() // 60)),
+            await outbox.enqueue(
+                rt,
+                account_id=recipient.id,
+                to_phone=e164,
+                purpose=sms_purpose,
+                code=code,
+                text=message(
+                    text_key,
+                    lang,
+                    code=code,
+                    minutes=int(rt.rules.code_lifetime.total_seconds() // 60),
+                ),
                 at=rt.clock.now(),
             )
     rt.wake_worker()
     return int(rt.rules.code_resend_after.total_seconds())
 
 
-async def prove_phone(rt: Runtime, *, phone: str, purpose: Purpose,
-                      code: str) -> tuple[Challenge, Account]:
+async def prove_phone(
+    rt: Runtime, *, phone: str, purpose: Purpose, code: str
+) -> tuple[Challenge, Account]:
     """The code this phone was sent for `purpose`, and the account it was sent to;
     CODE_INVALID also when no account got it (an unknown phone)."""
     e164 = phones.normalize(phone)
@@ -78,22 +108,25 @@ async def prove_phone(rt: Runtime, *, phone: str, purpose: Purpose,
     return challenge, account
 
 
-async def login_with_code(rt: Runtime, *, phone: str, code: str, device_name: str,
-                          lang: str) -> LoggedIn:
+async def login_with_code(
+    rt: Runtime, *, phone: str, code: str, device_name: str, lang: str
+) -> LoggedIn:
     try:
         challenge, account = await prove_phone(rt, phone=phone, purpose=Purpose.LOGIN, code=code)
     except DomainError as error:
         if error.code in (ErrorCode.CODE_INVALID, ErrorCode.TOO_MANY_ATTEMPTS):
-            await FailedLogin.create(phone_key=codes.phone_key(rt, phones.normalize(phone)),
-                                     at=rt.clock.now())
+            await FailedLogin.create(
+                phone_key=codes.phone_key(rt, phones.normalize(phone)), at=rt.clock.now()
+            )
         raise
     async with in_transaction():
         await codes.consume(rt, challenge)
         return await _open(rt, account, device_name, LoginMethod.SMS_CODE, lang)
 
 
-async def login_with_password(rt: Runtime, *, phone: str, password: str, device_name: str,
-                              lang: str, client: str = "") -> LoggedIn:
+async def login_with_password(
+    rt: Runtime, *, phone: str, password: str, device_name: str, lang: str, client: str = ""
+) -> LoggedIn:
     """Counted per phone, each attempt before its password is checked (10 in 15 minutes lock
     it; a right one clears the count), and per client address, failures only (spraying many
     phones from one address; thousands of customers behind one carrier NAT are not held back
@@ -121,20 +154,25 @@ async def login_with_password(rt: Runtime, *, phone: str, password: str, device_
 
 def _phone_limit(rt: Runtime) -> throttle.Limit:
     return throttle.Limit(
-        rt.rules.password_max_failures, rt.rules.password_failure_window,
+        rt.rules.password_max_failures,
+        rt.rules.password_failure_window,
         rt.rules.password_lockout,
-        lambda left: DomainError(ErrorCode.ACCOUNT_LOCKED, minutes=throttle.minutes(left)))
+        lambda left: DomainError(ErrorCode.ACCOUNT_LOCKED, minutes=throttle.minutes(left)),
+    )
 
 
 def _address_limit(rt: Runtime) -> throttle.Limit:
     return throttle.Limit(
-        rt.rules.password_failures_per_client, rt.rules.password_failure_window,
+        rt.rules.password_failures_per_client,
+        rt.rules.password_failure_window,
         rt.rules.password_lockout,
-        lambda left: DomainError(ErrorCode.RATE_LIMITED, seconds=math.ceil(left.total_seconds())))
+        lambda left: DomainError(ErrorCode.RATE_LIMITED, seconds=math.ceil(left.total_seconds())),
+    )
 
 
-async def _open(rt: Runtime, account: Account, device_name: str, method: LoginMethod,
-                lang: str) -> LoggedIn:
+async def _open(
+    rt: Runtime, account: Account, device_name: str, method: LoginMethod, lang: str
+) -> LoggedIn:
     # Said only to someone who has just proved the password or the code.
     if account.status != AccountStatus.ACTIVE:
         raise DomainError(ErrorCode.ACCOUNT_NOT_ACTIVE)
@@ -146,7 +184,6 @@ async def _open(rt: Runtime, account: Account, device_name: str, method: LoginMe
     return LoggedIn(token, account)
 
 
-
 async def logout(rt: Runtime, caller: Caller) -> None:
     async with in_transaction():
         if await sessions.revoke(rt, caller.session_id):
@@ -156,6 +193,7 @@ async def logout(rt: Runtime, caller: Caller) -> None:
 async def logout_all(rt: Runtime, caller: Caller) -> int:
     async with in_transaction():
         revoked = await sessions.revoke_all(rt, caller.account_id)
-        await audit.logged_out_everywhere(rt, account_id=caller.account_id, sessions=revoked,
-                                          at=rt.clock.now())
+        await audit.logged_out_everywhere(
+            rt, account_id=caller.account_id, sessions=revoked, at=rt.clock.now()
+        )
     return revoked

@@ -47,13 +47,20 @@ async def create(rt: Runtime, purpose: Purpose, *, client: str) -> NewCaptcha:
     async with in_transaction() as connection:
         # Count and create under the client's lock: N requests at once count N.
         await lock_for_transaction(connection, int(client_key[:15], 16))
-        recent = await Challenge.filter(kind=ChallengeKind.CAPTCHA, client_key=client_key,
-                                        created_at__gt=now - timedelta(minutes=1)).count()
+        recent = await Challenge.filter(
+            kind=ChallengeKind.CAPTCHA,
+            client_key=client_key,
+            created_at__gt=now - timedelta(minutes=1),
+        ).count()
         if recent >= rt.rules.captchas_per_client_per_minute:
             raise DomainError(ErrorCode.RATE_LIMITED, seconds=60)
         challenge = await Challenge.create(
-            kind=ChallengeKind.CAPTCHA, purpose=purpose, answer_hash=_answer_hash(rt, answer),
-            client_key=client_key, created_at=now, expires_at=now + rt.rules.captcha_lifetime,
+            kind=ChallengeKind.CAPTCHA,
+            purpose=purpose,
+            answer_hash=_answer_hash(rt, answer),
+            client_key=client_key,
+            created_at=now,
+            expires_at=now + rt.rules.captcha_lifetime,
         )
     data_url = "data:image/png;base64," + base64.b64encode(render_png(answer)).decode()
     return NewCaptcha(challenge.id, data_url, challenge.expires_at)
@@ -68,7 +75,10 @@ async def solve(rt: Runtime, purpose: Purpose, captcha_id: str, answer: str) -> 
     now = rt.clock.now()
     # Used up whatever the answer: one guess per image.
     used = await Challenge.filter(
-        id=challenge_id, kind=ChallengeKind.CAPTCHA, purpose=purpose, consumed_at__isnull=True,
+        id=challenge_id,
+        kind=ChallengeKind.CAPTCHA,
+        purpose=purpose,
+        consumed_at__isnull=True,
         expires_at__gt=now,
     ).update(consumed_at=now)
     if not used:

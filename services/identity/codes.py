@@ -37,9 +37,13 @@ async def issue(rt: Runtime, *, key: str, purpose: Purpose, account_id: UUID | N
     async with in_transaction() as connection:
         # Two sends racing for one phone must not both pass the resend check.
         await lock_for_transaction(connection, int(key[:15], 16))
-        today = await (Challenge.filter(kind=ChallengeKind.SMS_CODE, phone_key=key,
-                                        created_at__gt=now - timedelta(days=1))
-                       .order_by("created_at").values_list("created_at", "purpose"))
+        today = await (
+            Challenge.filter(
+                kind=ChallengeKind.SMS_CODE, phone_key=key, created_at__gt=now - timedelta(days=1)
+            )
+            .order_by("created_at")
+            .values_list("created_at", "purpose")
+        )
         same_purpose = [at for at, of in today if of == purpose]
         if same_purpose and (wait := same_purpose[-1] + rules.code_resend_after - now) > ZERO:
             raise DomainError(ErrorCode.RATE_LIMITED, seconds=math.ceil(wait.total_seconds()))
@@ -47,11 +51,16 @@ async def issue(rt: Runtime, *, key: str, purpose: Purpose, account_id: UUID | N
             wait = today[0][0] + timedelta(days=1) - now
             raise DomainError(ErrorCode.RATE_LIMITED, seconds=math.ceil(wait.total_seconds()))
         code = f"{secrets.randbelow(10**rules.code_length):0{rules.code_length}d}"
-        await Challenge.filter(kind=ChallengeKind.SMS_CODE, phone_key=key, purpose=purpose,
-                               consumed_at__isnull=True).update(consumed_at=now)
+        await Challenge.filter(
+            kind=ChallengeKind.SMS_CODE, phone_key=key, purpose=purpose, consumed_at__isnull=True
+        ).update(consumed_at=now)
         await Challenge.create(
-            kind=ChallengeKind.SMS_CODE, purpose=purpose, phone_key=key, account_id=account_id,
-            answer_hash=_code_hash(rt, purpose, code), created_at=now,
+            kind=ChallengeKind.SMS_CODE,
+            purpose=purpose,
+            phone_key=key,
+            account_id=account_id,
+            answer_hash=_code_hash(rt, purpose, code),
+            created_at=now,
             expires_at=now + rules.code_lifetime,
         )
     return code
@@ -61,31 +70,40 @@ async def check(rt: Runtime, *, key: str, purpose: Purpose, code: str) -> Challe
     """The live code this phone was sent, if `code` matches it; the attempt counts first."""
     code = validation.text(code, field="code", max_length=12)
     now = rt.clock.now()
-    challenge = await (Challenge.filter(kind=ChallengeKind.SMS_CODE, phone_key=key,
-                                        purpose=purpose, consumed_at__isnull=True)
-                       .order_by("-created_at").first())
+    challenge = await (
+        Challenge.filter(
+            kind=ChallengeKind.SMS_CODE, phone_key=key, purpose=purpose, consumed_at__isnull=True
+        )
+        .order_by("-created_at")
+        .first()
+    )
     if challenge is None:
         raise DomainError(ErrorCode.CODE_INVALID, field="code")
     if challenge.expires_at <= now:
         raise DomainError(ErrorCode.CODE_EXPIRED, field="code")
     counted = await Challenge.filter(
-        id=challenge.id, consumed_at__isnull=True, attempts__lt=rt.rules.code_max_attempts,
+        id=challenge.id,
+        consumed_at__isnull=True,
+        attempts__lt=rt.rules.code_max_attempts,
     ).update(attempts=F("attempts") + 1)
     if not counted:
         used_meanwhile = await Challenge.filter(id=challenge.id, consumed_at__isnull=False).exists()
-        raise DomainError(ErrorCode.CODE_INVALID if used_meanwhile else ErrorCode.TOO_MANY_ATTEMPTS,
-                          field="code")
+        raise DomainError(
+            ErrorCode.CODE_INVALID if used_meanwhile else ErrorCode.TOO_MANY_ATTEMPTS, field="code"
+        )
     if not same(_code_hash(rt, purpose, code), challenge.answer_hash):
         last_try = challenge.attempts + 1 >= rt.rules.code_max_attempts
-        raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS if last_try else ErrorCode.CODE_INVALID,
-                          field="code")
+        raise DomainError(
+            ErrorCode.TOO_MANY_ATTEMPTS if last_try else ErrorCode.CODE_INVALID, field="code"
+        )
     return challenge
 
 
 async def consume(rt: Runtime, challenge: Challenge) -> None:
     """Mark the code used, inside the caller's transaction; of two racing uses one wins."""
     used = await Challenge.filter(id=challenge.id, consumed_at__isnull=True).update(
-        consumed_at=rt.clock.now())
+        consumed_at=rt.clock.now()
+    )
     if not used:
         raise DomainError(ErrorCode.CODE_INVALID, field="code")
 
@@ -99,5 +117,6 @@ async def forget_old(rt: Runtime) -> int:
     forgotten += await FailedLogin.filter(at__lt=now - rt.rules.review_window).delete()
     forgotten += await PasswordThrottle.filter(
         Q(locked_until__isnull=True) | Q(locked_until__lte=now),
-        window_started_at__lt=now - rt.rules.password_failure_window).delete()
+        window_started_at__lt=now - rt.rules.password_failure_window,
+    ).delete()
     return forgotten

@@ -29,8 +29,12 @@ async def open_session(rt: Runtime, account: Account, device_name: str) -> str:
     token = secrets.token_urlsafe(32)
     now = rt.clock.now()
     await Session.create(
-        account=account, token_hash=token_hash(rt, token), device_name=device_name,
-        created_at=now, last_seen_at=now, expires_at=now + rt.rules.session_lifetime,
+        account=account,
+        token_hash=token_hash(rt, token),
+        device_name=device_name,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + rt.rules.session_lifetime,
     )
     return token
 
@@ -39,6 +43,7 @@ async def open_session(rt: Runtime, account: Account, device_name: str) -> str:
 class Caller:
     """Who sent a request: their live session and active account with its balance, read as
     one row of values. Mutations load the models they change (`account()`, `session()`)."""
+
     session_id: UUID
     account_id: UUID
     phone: str
@@ -71,10 +76,14 @@ async def authenticate(rt: Runtime, token: str) -> Caller | None:
     if not rows:
         return None
     row = rows[0]
-    caller = Caller(session_id=read_uuid(row["id"]), account_id=read_uuid(row["account_id"]),
-                    phone=row["phone"],
-                    balance=Balance(settled_fen=row["settled_fen"] or 0,
-                                    pending_out_fen=row["pending_out_fen"] or 0))
+    caller = Caller(
+        session_id=read_uuid(row["id"]),
+        account_id=read_uuid(row["account_id"]),
+        phone=row["phone"],
+        balance=Balance(
+            settled_fen=row["settled_fen"] or 0, pending_out_fen=row["pending_out_fen"] or 0
+        ),
+    )
     if now - read_time(row["last_seen_at"]) > LAST_SEEN_PRECISION:
         await Session.filter(id=caller.session_id).update(last_seen_at=now)
     return caller
@@ -87,10 +96,14 @@ async def from_authorization(rt: Runtime, header: str) -> Caller | None:
 
 
 async def revoke(rt: Runtime, session_id: UUID) -> bool:
-    return bool(await Session.filter(id=session_id, revoked_at__isnull=True)
-                .update(revoked_at=rt.clock.now()))
+    return bool(
+        await Session.filter(id=session_id, revoked_at__isnull=True).update(
+            revoked_at=rt.clock.now()
+        )
+    )
 
 
 async def revoke_all(rt: Runtime, account_id: UUID) -> int:
     return await Session.filter(account_id=account_id, revoked_at__isnull=True).update(
-        revoked_at=rt.clock.now())
+        revoked_at=rt.clock.now()
+    )

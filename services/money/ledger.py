@@ -36,27 +36,37 @@ async def balance(account_id: UUID) -> Balance:
 
 async def summed_balances() -> dict[UUID, Balance]:
     """Every wallet's balance summed from its ledger: the truth the kept rows must equal."""
-    settled = dict(await LedgerEntry.filter(book=Book.WALLET, status=EntryStatus.SETTLED)
-                   .group_by("account_id").annotate(total=Sum("amount_fen"))
-                   .values_list("account_id", "total"))
-    pending = dict(await LedgerEntry.filter(book=Book.WALLET, status=EntryStatus.PENDING,
-                                            amount_fen__lt=0)
-                   .group_by("account_id").annotate(total=Sum("amount_fen"))
-                   .values_list("account_id", "total"))
-    return {UUID(str(account)): Balance(int(settled.get(account) or 0),
-                                        -int(pending.get(account) or 0))
-            for account in {*settled, *pending}}
+    settled = dict(
+        await LedgerEntry.filter(book=Book.WALLET, status=EntryStatus.SETTLED)
+        .group_by("account_id")
+        .annotate(total=Sum("amount_fen"))
+        .values_list("account_id", "total")
+    )
+    pending = dict(
+        await LedgerEntry.filter(book=Book.WALLET, status=EntryStatus.PENDING, amount_fen__lt=0)
+        .group_by("account_id")
+        .annotate(total=Sum("amount_fen"))
+        .values_list("account_id", "total")
+    )
+    return {
+        UUID(str(account)): Balance(int(settled.get(account) or 0), -int(pending.get(account) or 0))
+        for account in {*settled, *pending}
+    }
 
 
 async def kept_balances() -> dict[UUID, Balance]:
-    return {row.account_id: Balance(row.settled_fen, row.pending_out_fen)
-            for row in await WalletBalance.all()}
+    return {
+        row.account_id: Balance(row.settled_fen, row.pending_out_fen)
+        for row in await WalletBalance.all()
+    }
 
 
 async def _book(account_id: UUID, *, settled: int = 0, pending_out: int = 0) -> None:
     """Adds to the account's kept balance, inside the caller's transaction."""
-    changes = {"settled_fen": F("settled_fen") + settled,
-               "pending_out_fen": F("pending_out_fen") + pending_out}
+    changes = {
+        "settled_fen": F("settled_fen") + settled,
+        "pending_out_fen": F("pending_out_fen") + pending_out,
+    }
     if not await WalletBalance.filter(account_id=account_id).update(**changes):
         try:
             async with in_transaction():
@@ -79,23 +89,41 @@ async def void(movement_id: UUID) -> None:
 async def _end(movement_id: UUID, status: EntryStatus, *, settled_at: datetime | None) -> None:
     legs = await LedgerEntry.filter(movement_id=movement_id, status=EntryStatus.PENDING)
     await LedgerEntry.filter(movement_id=movement_id, status=EntryStatus.PENDING).update(
-        status=status, settled_at=settled_at)
+        status=status, settled_at=settled_at
+    )
     for leg in legs:
         if leg.book == Book.WALLET and leg.amount_fen < 0:
-            await _book(leg.account_id, pending_out=leg.amount_fen,
-                        settled=leg.amount_fen if status == EntryStatus.SETTLED else 0)
+            await _book(
+                leg.account_id,
+                pending_out=leg.amount_fen,
+                settled=leg.amount_fen if status == EntryStatus.SETTLED else 0,
+            )
 
 
-async def wallet_movements(account_id: UUID, *, first: int | None,
-                           after: str | None) -> Page[LedgerEntry]:
+async def wallet_movements(
+    account_id: UUID, *, first: int | None, after: str | None
+) -> Page[LedgerEntry]:
     """The customer's side (the WALLET leg) of every movement, newest first."""
     return await paging.newest_first(
-        LedgerEntry.filter(account_id=account_id, book=Book.WALLET), key="id",
-        list_name="transactions", first=first, after=after)
+        LedgerEntry.filter(account_id=account_id, book=Book.WALLET),
+        key="id",
+        list_name="transactions",
+        first=first,
+        after=after,
+    )
 
 
-async def move(*, account_id: UUID, kind: MovementKind, from_book: Book, to_book: Book, fen: int,
-               status: EntryStatus, at: datetime, corrects: UUID | None = None) -> UUID:
+async def move(
+    *,
+    account_id: UUID,
+    kind: MovementKind,
+    from_book: Book,
+    to_book: Book,
+    fen: int,
+    status: EntryStatus,
+    at: datetime,
+    corrects: UUID | None = None,
+) -> UUID:
     """Record one movement as two legs; `fen` leaves `from_book` and arrives in `to_book`."""
     if fen <= 0:
         raise ValueError("a movement moves a positive amount")
@@ -107,14 +135,32 @@ async def move(*, account_id: UUID, kind: MovementKind, from_book: Book, to_book
             await _book(account_id, settled=wallet_change)
     elif from_book == Book.WALLET:
         await _book(account_id, pending_out=fen)
-    await LedgerEntry.bulk_create([
-        LedgerEntry(movement_id=movement_id, account_id=account_id, book=from_book,
-                    amount_fen=-fen, kind=kind, corrects=corrects, status=status, created_at=at,
-                    settled_at=settled_at),
-        LedgerEntry(movement_id=movement_id, account_id=account_id, book=to_book,
-                    amount_fen=fen, kind=kind, corrects=corrects, status=status, created_at=at,
-                    settled_at=settled_at),
-    ])
+    await LedgerEntry.bulk_create(
+        [
+            LedgerEntry(
+                movement_id=movement_id,
+                account_id=account_id,
+                book=from_book,
+                amount_fen=-fen,
+                kind=kind,
+                corrects=corrects,
+                status=status,
+                created_at=at,
+                settled_at=settled_at,
+            ),
+            LedgerEntry(
+                movement_id=movement_id,
+                account_id=account_id,
+                book=to_book,
+                amount_fen=fen,
+                kind=kind,
+                corrects=corrects,
+                status=status,
+                created_at=at,
+                settled_at=settled_at,
+            ),
+        ]
+    )
     return movement_id
 
 
@@ -127,6 +173,13 @@ async def correct(*, movement_id: UUID, fen: int, at: datetime) -> UUID:
     source, target = sorted(legs, key=lambda leg: leg.amount_fen)  # money left source
     if not 0 < fen <= target.amount_fen:
         raise ValueError("a correction takes back a positive part of the movement")
-    return await move(account_id=source.account_id, kind=MovementKind.CORRECTION,
-                      from_book=target.book, to_book=source.book, fen=fen,
-                      status=EntryStatus.SETTLED, at=at, corrects=movement_id)
+    return await move(
+        account_id=source.account_id,
+        kind=MovementKind.CORRECTION,
+        from_book=target.book,
+        to_book=source.book,
+        fen=fen,
+        status=EntryStatus.SETTLED,
+        at=at,
+        corrects=movement_id,
+    )

@@ -59,8 +59,10 @@ class SimulatedBank:
 
     async def answers(self, rt: Runtime) -> list[BankAnswer]:
         due = await Withdrawal.filter(
-            status=WithdrawalStatus.PENDING, on_hold=False,
-            submitted_at__lte=rt.clock.now() - self.settle_after).limit(BATCH)
+            status=WithdrawalStatus.PENDING,
+            on_hold=False,
+            submitted_at__lte=rt.clock.now() - self.settle_after,
+        ).limit(BATCH)
         return [BankAnswer(w.id, settled=True) for w in due]
 
 
@@ -71,19 +73,36 @@ def sign(secret: bytes, timestamp: str, body: bytes) -> str:
 class WebhookBank:
     """POSTs each payout, signed, to the bank; the bank answers at /payouts/callback."""
 
-    def __init__(self, url: str, secret: bytes, *, timeout: float = 10.0,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        secret: bytes,
+        *,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.url = url
         self.secret = secret
         self._client = httpx.AsyncClient(timeout=timeout, transport=transport)
 
     async def submit(self, order: PayoutOrder) -> None:
-        body = json.dumps({"withdrawalId": str(order.withdrawal_id),
-                           "amountFen": order.amount_fen, "cardId": str(order.card_id)}).encode()
+        body = json.dumps(
+            {
+                "withdrawalId": str(order.withdrawal_id),
+                "amountFen": order.amount_fen,
+                "cardId": str(order.card_id),
+            }
+        ).encode()
         timestamp = str(int(order.at.timestamp()))
-        response = await self._client.post(self.url, content=body, headers={
-            "content-type": "application/json", "x-wallet-timestamp": timestamp,
-            "x-wallet-signature": sign(self.secret, timestamp, body)})
+        response = await self._client.post(
+            self.url,
+            content=body,
+            headers={
+                "content-type": "application/json",
+                "x-wallet-timestamp": timestamp,
+                "x-wallet-signature": sign(self.secret, timestamp, body),
+            },
+        )
         response.raise_for_status()
 
     async def answers(self, rt: Runtime) -> list[BankAnswer]:
@@ -94,23 +113,27 @@ async def run(rt: Runtime, gateway: PayoutGateway) -> int:
     """Submit new withdrawals to the bank, then apply the answers it has."""
     done = 0
     now = rt.clock.now()
-    for withdrawal in await Withdrawal.filter(status=WithdrawalStatus.PENDING,
-                                              submitted_at__isnull=True).limit(BATCH):
+    for withdrawal in await Withdrawal.filter(
+        status=WithdrawalStatus.PENDING, submitted_at__isnull=True
+    ).limit(BATCH):
         # Claimed with a compare-and-set, so that two workers submit it once.
         if not await Withdrawal.filter(id=withdrawal.id, submitted_at__isnull=True).update(
-                submitted_at=now):
+            submitted_at=now
+        ):
             continue
         try:
-            await gateway.submit(PayoutOrder(withdrawal.id, withdrawal.amount_fen,
-                                             withdrawal.card_id, now))
+            await gateway.submit(
+                PayoutOrder(withdrawal.id, withdrawal.amount_fen, withdrawal.card_id, now)
+            )
         except Exception as error:  # the bank is unreachable: try again next pass
             log.warning("payout %s not submitted: %r", withdrawal.id, error)
             await Withdrawal.filter(id=withdrawal.id).update(submitted_at=None)
             continue
         done += 1
     for answer in await gateway.answers(rt):
-        done += await withdrawals.end(rt, answer.withdrawal_id, settled=answer.settled,
-                                      reason=answer.reason)
+        done += await withdrawals.end(
+            rt, answer.withdrawal_id, settled=answer.settled, reason=answer.reason
+        )
     return done
 
 
@@ -121,8 +144,9 @@ class CallbackRefused(Exception):
         self.reason = reason
 
 
-async def handle_callback(rt: Runtime, secret: bytes, *, body: bytes, timestamp: str,
-                          signature: str) -> None:
+async def handle_callback(
+    rt: Runtime, secret: bytes, *, body: bytes, timestamp: str, signature: str
+) -> None:
     """The bank's answer for one withdrawal; CallbackRefused unless signed, fresh and new."""
     try:
         signed_at = datetime.fromtimestamp(int(timestamp), tz=rt.clock.now().tzinfo)
@@ -143,10 +167,12 @@ async def handle_callback(rt: Runtime, secret: bytes, *, body: bytes, timestamp:
         raise CallbackRefused(400, "malformed body")
     try:
         async with in_transaction():
-            await PayoutCallback.create(event_id=event_id, withdrawal_id=withdrawal_id,
-                                        received_at=rt.clock.now())
-            ended = await withdrawals.end(rt, withdrawal_id, settled=status == "SETTLED",
-                                          reason=reason)
+            await PayoutCallback.create(
+                event_id=event_id, withdrawal_id=withdrawal_id, received_at=rt.clock.now()
+            )
+            ended = await withdrawals.end(
+                rt, withdrawal_id, settled=status == "SETTLED", reason=reason
+            )
             if not ended:
                 raise CallbackRefused(409, "withdrawal unknown or already ended")
     except IntegrityError:

@@ -32,13 +32,19 @@ class RefundEvent(StrEnum):
 
 
 REFUND = Machine[RefundStatus, RefundEvent](
-    name="offline refund", initial=RefundStatus.PROPOSED, error_field="refundId",
-    ended=frozenset({RefundStatus.APPROVED, RefundStatus.REJECTED}), transitions={
-        (RefundStatus.PROPOSED, RefundEvent.APPROVE): Edge(RefundStatus.APPROVED,
-                                                           "another supervisor; money moves"),
-        (RefundStatus.PROPOSED, RefundEvent.REJECT): Edge(RefundStatus.REJECTED,
-                                                          "another supervisor"),
-    })
+    name="offline refund",
+    initial=RefundStatus.PROPOSED,
+    error_field="refundId",
+    ended=frozenset({RefundStatus.APPROVED, RefundStatus.REJECTED}),
+    transitions={
+        (RefundStatus.PROPOSED, RefundEvent.APPROVE): Edge(
+            RefundStatus.APPROVED, "another supervisor; money moves"
+        ),
+        (RefundStatus.PROPOSED, RefundEvent.REJECT): Edge(
+            RefundStatus.REJECTED, "another supervisor"
+        ),
+    },
+)
 
 
 async def payee_account(rt: Runtime, staff: StaffUser, refund: OfflineRefund) -> str:
@@ -48,15 +54,28 @@ async def payee_account(rt: Runtime, staff: StaffUser, refund: OfflineRefund) ->
     pending = refund.status == RefundStatus.PROPOSED
     if not (pending and account and may(staff.role, Permission.READ_PENDING_PAYEE)):
         return f"****{account[-4:]}" if account else ""
-    await staff_audit.record(rt, StaffAuditAction.PAYEE_ACCOUNT_SHOWN, staff=staff,
-                             account_id=refund.account_id, at=rt.clock.now(),
-                             refund=str(refund.id))
+    await staff_audit.record(
+        rt,
+        StaffAuditAction.PAYEE_ACCOUNT_SHOWN,
+        staff=staff,
+        account_id=refund.account_id,
+        at=rt.clock.now(),
+        refund=str(refund.id),
+    )
     return account
 
 
-async def propose(rt: Runtime, staff: StaffUser, *, customer_id: str, payee_name: str,
-                  payee_bank: str, payee_account: str, note: str,
-                  idempotency_key: str) -> OfflineRefund:
+async def propose(
+    rt: Runtime,
+    staff: StaffUser,
+    *,
+    customer_id: str,
+    payee_name: str,
+    payee_bank: str,
+    payee_account: str,
+    note: str,
+    idempotency_key: str,
+) -> OfflineRefund:
     """A refund of the whole available balance, waiting for another supervisor; the same
     key returns the same proposal."""
     require(staff, Permission.PROPOSE_REFUND)
@@ -77,22 +96,38 @@ async def propose(rt: Runtime, staff: StaffUser, *, customer_id: str, payee_name
         if replayed:
             return replayed
         if account.status != AccountStatus.ACTIVE:
-            raise DomainError(StaffErrorCode.INVALID_STATE, field="customerId",
-                              state=account.status.value)
+            raise DomainError(
+                StaffErrorCode.INVALID_STATE, field="customerId", state=account.status.value
+            )
         if await OfflineRefund.exists(account_id=account_id, status=RefundStatus.PROPOSED):
-            raise DomainError(StaffErrorCode.INVALID_STATE, field="customerId",
-                              message_key="REFUND_PENDING")
+            raise DomainError(
+                StaffErrorCode.INVALID_STATE, field="customerId", message_key="REFUND_PENDING"
+            )
         available = (await ledger.balance(account_id)).available_fen
         if available <= 0:
             raise DomainError(StaffErrorCode.NOTHING_TO_REFUND, field="customerId")
         refund = await OfflineRefund.create(
-            account_id=account_id, status=RefundStatus.PROPOSED, amount_fen=available,
-            payee_name=payee_name, payee_bank=payee_bank,
-            payee_account=payee_account.replace(" ", ""), note=note, idempotency_key=key,
-            proposed_by=staff, created_at=now)
-        await staff_audit.record(rt, StaffAuditAction.REFUND_PROPOSED, staff=staff,
-                                 account_id=account_id, reason=note, at=now,
-                                 refund=str(refund.id), fen=available)
+            account_id=account_id,
+            status=RefundStatus.PROPOSED,
+            amount_fen=available,
+            payee_name=payee_name,
+            payee_bank=payee_bank,
+            payee_account=payee_account.replace(" ", ""),
+            note=note,
+            idempotency_key=key,
+            proposed_by=staff,
+            created_at=now,
+        )
+        await staff_audit.record(
+            rt,
+            StaffAuditAction.REFUND_PROPOSED,
+            staff=staff,
+            account_id=account_id,
+            reason=note,
+            at=now,
+            refund=str(refund.id),
+            fen=available,
+        )
     return refund
 
 
@@ -115,8 +150,9 @@ async def reject(rt: Runtime, staff: StaffUser, *, refund_id: str, note: str) ->
     return await _decide(rt, staff, refund_id=refund_id, note=note, approve=False)
 
 
-async def _decide(rt: Runtime, staff: StaffUser, *, refund_id: str, note: str,
-                  approve: bool) -> OfflineRefund:
+async def _decide(
+    rt: Runtime, staff: StaffUser, *, refund_id: str, note: str, approve: bool
+) -> OfflineRefund:
     require(staff, Permission.DECIDE_REFUND)
     note = validation.text(note, field="note", max_length=500, required=False)
     refund = await find(refund_id)
@@ -131,19 +167,39 @@ async def _decide(rt: Runtime, staff: StaffUser, *, refund_id: str, note: str,
         if approve:
             available = (await ledger.balance(account.id)).available_fen
             if account.status != AccountStatus.ACTIVE or available != refund.amount_fen:
-                raise DomainError(StaffErrorCode.INSUFFICIENT_BALANCE, field="refundId",
-                                  message_key="BALANCE_CHANGED")
+                raise DomainError(
+                    StaffErrorCode.INSUFFICIENT_BALANCE,
+                    field="refundId",
+                    message_key="BALANCE_CHANGED",
+                )
             movement_id = await ledger.move(
-                account_id=account.id, kind=MovementKind.OFFLINE_REFUND, from_book=Book.WALLET,
-                to_book=Book.OFFLINE_REFUND_CLEARING, fen=refund.amount_fen,
-                status=EntryStatus.SETTLED, at=now)
+                account_id=account.id,
+                kind=MovementKind.OFFLINE_REFUND,
+                from_book=Book.WALLET,
+                to_book=Book.OFFLINE_REFUND_CLEARING,
+                fen=refund.amount_fen,
+                status=EntryStatus.SETTLED,
+                at=now,
+            )
         # The checker is never the maker, in the statement itself; decided meanwhile by
         # another supervisor: INVALID_STATE, and the movement rolls back with it.
-        await REFUND.move(refund, RefundEvent.APPROVE if approve else RefundEvent.REJECT,
-                          unless=Q(proposed_by_id=staff.id), decided_by_id=staff.id,
-                          decided_at=now, decision_note=note, movement_id=movement_id)
+        await REFUND.move(
+            refund,
+            RefundEvent.APPROVE if approve else RefundEvent.REJECT,
+            unless=Q(proposed_by_id=staff.id),
+            decided_by_id=staff.id,
+            decided_at=now,
+            decision_note=note,
+            movement_id=movement_id,
+        )
         await staff_audit.record(
-            rt, StaffAuditAction.REFUND_APPROVED if approve else StaffAuditAction.REFUND_REJECTED,
-            staff=staff, account_id=account.id, reason=note, at=now, refund=str(refund.id),
-            fen=refund.amount_fen)
+            rt,
+            StaffAuditAction.REFUND_APPROVED if approve else StaffAuditAction.REFUND_REJECTED,
+            staff=staff,
+            account_id=account.id,
+            reason=note,
+            at=now,
+            refund=str(refund.id),
+            fen=refund.amount_fen,
+        )
     return await OfflineRefund.get(id=refund.id).select_related("proposed_by", "decided_by")

@@ -22,8 +22,7 @@ log = logging.getLogger("wallet.outbox")
 
 CLAIM_LEASE = timedelta(minutes=2)
 MAX_BACKOFF = timedelta(minutes=5)
-CODE_PURPOSES = frozenset({SmsPurpose.LOGIN_CODE, SmsPurpose.CLOSURE_CODE,
-                           SmsPurpose.RESTORE_CODE})
+CODE_PURPOSES = frozenset({SmsPurpose.LOGIN_CODE, SmsPurpose.CLOSURE_CODE, SmsPurpose.RESTORE_CODE})
 
 
 class MessageEvent(StrEnum):
@@ -33,16 +32,21 @@ class MessageEvent(StrEnum):
 
 
 MESSAGE = Machine[OutboxStatus, MessageEvent](
-    name="outbox message", initial=OutboxStatus.PENDING,
+    name="outbox message",
+    initial=OutboxStatus.PENDING,
     ended=frozenset({OutboxStatus.SENT, OutboxStatus.EXPIRED, OutboxStatus.FAILED}),
     transitions={
-        (OutboxStatus.PENDING, MessageEvent.DELIVER): Edge(OutboxStatus.SENT,
-                                                           "the gateway took it"),
-        (OutboxStatus.PENDING, MessageEvent.EXPIRE): Edge(OutboxStatus.EXPIRED,
-                                                          "past its deadline"),
-        (OutboxStatus.PENDING, MessageEvent.NO_RECIPIENT): Edge(OutboxStatus.FAILED,
-                                                                "the number was erased"),
-    })
+        (OutboxStatus.PENDING, MessageEvent.DELIVER): Edge(
+            OutboxStatus.SENT, "the gateway took it"
+        ),
+        (OutboxStatus.PENDING, MessageEvent.EXPIRE): Edge(
+            OutboxStatus.EXPIRED, "past its deadline"
+        ),
+        (OutboxStatus.PENDING, MessageEvent.NO_RECIPIENT): Edge(
+            OutboxStatus.FAILED, "the number was erased"
+        ),
+    },
+)
 
 
 class Lane(StrEnum):
@@ -50,13 +54,26 @@ class Lane(StrEnum):
     NOTICES = "NOTICES"  # everything else: may wait for a backlog, never lost silently
 
 
-async def enqueue(rt: Runtime, *, account_id: UUID | None, to_phone: str, purpose: SmsPurpose,
-                  text: str, at: datetime, code: str | None = None) -> OutboxMessage:
-    lifetime = (rt.rules.code_lifetime if purpose in CODE_PURPOSES
-                else rt.rules.notice_deadline)
+async def enqueue(
+    rt: Runtime,
+    *,
+    account_id: UUID | None,
+    to_phone: str,
+    purpose: SmsPurpose,
+    text: str,
+    at: datetime,
+    code: str | None = None,
+) -> OutboxMessage:
+    lifetime = rt.rules.code_lifetime if purpose in CODE_PURPOSES else rt.rules.notice_deadline
     return await OutboxMessage.create(
-        account_id=account_id, to_phone=to_phone, purpose=purpose.value, text=text, code=code,
-        created_at=at, next_attempt_at=at, deadline_at=at + lifetime,
+        account_id=account_id,
+        to_phone=to_phone,
+        purpose=purpose.value,
+        text=text,
+        code=code,
+        created_at=at,
+        next_attempt_at=at,
+        deadline_at=at + lifetime,
     )
 
 
@@ -74,15 +91,25 @@ def _claimable(now: datetime) -> Q:
 async def expire_overdue(rt: Runtime, lane: Lane | None = None) -> int:
     """Messages past their deadline are not sent late: EXPIRED, and counted."""
     now = rt.clock.now()
-    expired = await MESSAGE.move_all(OutboxMessage.filter(in_lane(lane), deadline_at__lte=now),
-                                     MessageEvent.EXPIRE, code=None, claimed_until=None)
+    expired = await MESSAGE.move_all(
+        OutboxMessage.filter(in_lane(lane), deadline_at__lte=now),
+        MessageEvent.EXPIRE,
+        code=None,
+        claimed_until=None,
+    )
     if expired:
         log.warning("%d SMS expired undelivered", expired)
     return expired
 
 
-async def deliver_due(rt: Runtime, sender: SmsSender, *, lane: Lane | None = None,
-                      limit: int = 100, in_flight: int = 16) -> int:
+async def deliver_due(
+    rt: Runtime,
+    sender: SmsSender,
+    *,
+    lane: Lane | None = None,
+    limit: int = 100,
+    in_flight: int = 16,
+) -> int:
     """Send what is due, `in_flight` at a time; returns how many were sent. One customer's
     messages leave in the order they were written (their confirmation before their
     completion notice); different customers' go out side by side. Safe to run in several
@@ -91,8 +118,10 @@ async def deliver_due(rt: Runtime, sender: SmsSender, *, lane: Lane | None = Non
     now = rt.clock.now()
     by_phone: dict[str | None, list[OutboxMessage]] = {}
     for message in await (
-            OutboxMessage.filter(in_lane(lane), _claimable(now), next_attempt_at__lte=now)
-            .order_by("id").limit(limit)):
+        OutboxMessage.filter(in_lane(lane), _claimable(now), next_attempt_at__lte=now)
+        .order_by("id")
+        .limit(limit)
+    ):
         by_phone.setdefault(message.to_phone, []).append(message)
     slots = asyncio.Semaphore(in_flight)
 
@@ -113,12 +142,18 @@ async def _gateway_is_back(rt: Runtime, lane: Lane | None, limit: int) -> None:
     """A send went through: the messages still backing off from an outage (up to five
     minutes each) are due now, a batch at a time, instead of each waiting out its backoff."""
     now = rt.clock.now()
-    waiting = await (OutboxMessage.filter(in_lane(lane), _claimable(now), attempts__gt=0,
-                                          next_attempt_at__gt=now)
-                     .order_by("id").limit(limit).values_list("id", flat=True))
+    waiting = await (
+        OutboxMessage.filter(
+            in_lane(lane), _claimable(now), attempts__gt=0, next_attempt_at__gt=now
+        )
+        .order_by("id")
+        .limit(limit)
+        .values_list("id", flat=True)
+    )
     if waiting:
         await OutboxMessage.filter(id__in=list(waiting), next_attempt_at__gt=now).update(
-            next_attempt_at=now)
+            next_attempt_at=now
+        )
 
 
 async def _deliver(rt: Runtime, sender: SmsSender, message: OutboxMessage) -> bool:
@@ -127,36 +162,51 @@ async def _deliver(rt: Runtime, sender: SmsSender, message: OutboxMessage) -> bo
     # is as it was read unless a purge erased its number since: then the claim fails, and the
     # next pass reads it again.
     if not await OutboxMessage.filter(
-            _claimable(now), id=message.id, to_phone=message.to_phone).update(
-            claimed_until=now + CLAIM_LEASE, attempts=F("attempts") + 1):
+        _claimable(now), id=message.id, to_phone=message.to_phone
+    ).update(claimed_until=now + CLAIM_LEASE, attempts=F("attempts") + 1):
         return False
     message.attempts += 1
     if message.to_phone is None:  # erased with its account: nobody left to tell
         await MESSAGE.move(message, MessageEvent.NO_RECIPIENT, last_error="no phone number")
         return False
     try:
-        await sender.send(Sms(id=message.id, to=message.to_phone, purpose=message.purpose,
-                              text=message.text, code=message.code))
+        await sender.send(
+            Sms(
+                id=message.id,
+                to=message.to_phone,
+                purpose=message.purpose,
+                text=message.text,
+                code=message.code,
+            )
+        )
     except Exception as error:  # any gateway failure is retried later
         await _failed(rt, message, error)
         return False
     # Once delivered, neither the code nor the number is needed: not kept at rest.
     text = message.text.replace(message.code, "******") if message.code else message.text
     try:
-        await MESSAGE.move(message, MessageEvent.DELIVER, sent_at=rt.clock.now(),
-                           claimed_until=None, code=None, to_phone=None, text=text)
+        await MESSAGE.move(
+            message,
+            MessageEvent.DELIVER,
+            sent_at=rt.clock.now(),
+            claimed_until=None,
+            code=None,
+            to_phone=None,
+            text=text,
+        )
     except DomainError:  # it reached its deadline while the gateway was answering
         log.warning("SMS %s was sent as it expired", message.id)
     return True
 
 
 async def _failed(rt: Runtime, message: OutboxMessage, error: Exception) -> None:
-    log.warning("SMS %s failed (attempt %d): %s", message.id, message.attempts,
-                type(error).__name__)
+    log.warning(
+        "SMS %s failed (attempt %d): %s", message.id, message.attempts, type(error).__name__
+    )
     backoff = min(timedelta(seconds=2 ** min(message.attempts, 16)), MAX_BACKOFF)
     await OutboxMessage.filter(id=message.id).update(
-        claimed_until=None, last_error=repr(error)[:255],
-        next_attempt_at=rt.clock.now() + backoff)
+        claimed_until=None, last_error=repr(error)[:255], next_attempt_at=rt.clock.now() + backoff
+    )
 
 
 async def overdue(limit: int = 100) -> list[OutboxMessage]:

@@ -61,18 +61,26 @@ class WebhookSms:
     Every attempt at one message carries the same `Idempotency-Key` (the message's id): a
     gateway that answered too late for us, and so is asked again, must send the SMS once."""
 
-    def __init__(self, url: str, *, timeout: float = 5.0, connections: int = 16,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = 5.0,
+        connections: int = 16,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.url = url
         self._client = httpx.AsyncClient(
-            timeout=timeout, transport=transport,
-            limits=httpx.Limits(max_connections=connections,
-                                max_keepalive_connections=connections))
+            timeout=timeout,
+            transport=transport,
+            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+        )
 
     async def send(self, sms: Sms) -> None:
         body = {k: v for k, v in asdict(sms).items() if k != "id"}
-        response = await self._client.post(self.url, json=body,
-                                           headers={"Idempotency-Key": f"sms-{sms.id}"})
+        response = await self._client.post(
+            self.url, json=body, headers={"Idempotency-Key": f"sms-{sms.id}"}
+        )
         response.raise_for_status()
 
     async def aclose(self) -> None:

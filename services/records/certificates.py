@@ -35,6 +35,7 @@ ERASED = ["phone", "name", "password_hash", "card_numbers", "device_names", "pay
 @dataclass(frozen=True)
 class Closure:
     """What a closure certificate states, as the completing job saw it."""
+
     request: ClosureRequest
     balance_fen: int
     cards_unbound: int
@@ -62,16 +63,23 @@ def _vault(rt: Runtime) -> Any:
 async def rotate(rt: Runtime) -> SigningKey:
     """A new signing key; the ones before it stop signing and stay published."""
     private = Ed25519PrivateKey.generate()
-    raw = private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                serialization.NoEncryption())
-    public = _b64(private.public_key().public_bytes(serialization.Encoding.Raw,
-                                                     serialization.PublicFormat.Raw))
+    raw = private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    public = _b64(
+        private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+    )
     now = rt.clock.now()
     async with in_transaction():
         await SigningKey.filter(retired_at__isnull=True).update(retired_at=now)
         return await SigningKey.create(
-            id=thumbprint(public), public_key=public, created_at=now,
-            private_key_encrypted=_vault(rt).encrypt(raw).decode())
+            id=thumbprint(public),
+            public_key=public,
+            created_at=now,
+            private_key_encrypted=_vault(rt).encrypt(raw).decode(),
+        )
 
 
 async def _signing_key(rt: Runtime) -> tuple[SigningKey, Ed25519PrivateKey]:
@@ -85,8 +93,9 @@ async def _signing_key(rt: Runtime) -> tuple[SigningKey, Ed25519PrivateKey]:
 async def key_set() -> dict[str, list[dict[str, str]]]:
     """Every public key, signing or retired, as a JWKS."""
     keys = await SigningKey.all().order_by("created_at")
-    return {"keys": [{**_jwk(k.public_key), "kid": k.id, "alg": ALGORITHM, "use": "sig"}
-                     for k in keys]}
+    return {
+        "keys": [{**_jwk(k.public_key), "kid": k.id, "alg": ALGORITHM, "use": "sig"} for k in keys]
+    }
 
 
 def subject(rt: Runtime, account_id: UUID) -> str:
@@ -100,66 +109,118 @@ def normalize_code(code: str) -> str:
 
 
 def display_code(code: str) -> str:
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def _time(at: datetime | None) -> str | None:
     return at.astimezone(UTC).isoformat() if at else None
 
 
-async def _issue(rt: Runtime, request: ClosureRequest, kind: CertificateKind, *,
-                 purged_at: datetime | None, claims: dict[str, Any]) -> Certificate:
+async def _issue(
+    rt: Runtime,
+    request: ClosureRequest,
+    kind: CertificateKind,
+    *,
+    purged_at: datetime | None,
+    claims: dict[str, Any],
+) -> Certificate:
     key, private = await _signing_key(rt)
     now = rt.clock.now()
     certificate_id = uuid4()
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     assert request.completed_at is not None
     body = {
-        "iss": rt.rules.certificate_issuer, "jti": str(certificate_id), "kind": kind.value,
-        "sub": subject(rt, request.account_id), "iat": int(now.timestamp()),
-        "verification_code": display_code(code), "request_id": str(request.id),
-        "requested_at": _time(request.created_at), "confirmed_at": _time(request.confirmed_at),
+        "iss": rt.rules.certificate_issuer,
+        "jti": str(certificate_id),
+        "kind": kind.value,
+        "sub": subject(rt, request.account_id),
+        "iat": int(now.timestamp()),
+        "verification_code": display_code(code),
+        "request_id": str(request.id),
+        "requested_at": _time(request.created_at),
+        "confirmed_at": _time(request.confirmed_at),
         "completed_at": _time(request.completed_at),
-        "recoverable_until": _time(request.recoverable_until), **claims}
+        "recoverable_until": _time(request.recoverable_until),
+        **claims,
+    }
     token = jwt.encode(body, private, algorithm=ALGORITHM, headers={"kid": key.id})
     return await Certificate.create(
-        id=certificate_id, request_id=request.id, account_id=request.account_id, kind=kind,
-        verification_code=code, key_id=key.id, jws=token, issued_at=now,
-        completed_at=request.completed_at, purged_at=purged_at)
+        id=certificate_id,
+        request_id=request.id,
+        account_id=request.account_id,
+        kind=kind,
+        verification_code=code,
+        key_id=key.id,
+        jws=token,
+        issued_at=now,
+        completed_at=request.completed_at,
+        purged_at=purged_at,
+    )
 
 
 async def issue_closure(rt: Runtime, closure: Closure) -> Certificate:
     """Inside the completing transaction: the account is closed, this says so."""
-    return await _issue(rt, closure.request, CertificateKind.CLOSURE, purged_at=None, claims={
-        "balance_at_closure": {"fen": closure.balance_fen, "currency": "CNY"},
-        "cards_unbound": closure.cards_unbound, "agreements_ended": closure.agreements_ended})
+    return await _issue(
+        rt,
+        closure.request,
+        CertificateKind.CLOSURE,
+        purged_at=None,
+        claims={
+            "balance_at_closure": {"fen": closure.balance_fen, "currency": "CNY"},
+            "cards_unbound": closure.cards_unbound,
+            "agreements_ended": closure.agreements_ended,
+        },
+    )
 
 
-async def issue_erasure(rt: Runtime, account_id: UUID, *,
-                        purged_at: datetime) -> Certificate | None:
+async def issue_erasure(
+    rt: Runtime, account_id: UUID, *, purged_at: datetime
+) -> Certificate | None:
     """Inside the purging transaction: what was erased, and what is kept, until when, why."""
-    request = await (ClosureRequest.filter(account_id=account_id, completed_at__isnull=False)
-                     .order_by("-completed_at").first())
+    request = await (
+        ClosureRequest.filter(account_id=account_id, completed_at__isnull=False)
+        .order_by("-completed_at")
+        .first()
+    )
     if request is None:
         return None
     held = await StaffAuditEntry.filter(
-        account_id=account_id, action=StaffAuditAction.LEGAL_HOLD_SET.value).exists()
-    delayed = held and request.recoverable_until is not None and (
-        purged_at > request.recoverable_until)
+        account_id=account_id, action=StaffAuditAction.LEGAL_HOLD_SET.value
+    ).exists()
+    delayed = (
+        held and request.recoverable_until is not None and (purged_at > request.recoverable_until)
+    )
     await Certificate.filter(request_id=request.id).update(purged_at=purged_at)
-    return await _issue(rt, request, CertificateKind.ERASURE, purged_at=purged_at, claims={
-        "purged_at": _time(purged_at), "erased": ERASED, "legal_hold_delayed": delayed,
-        "kept": [
-            {"what": "pseudonymised_ledger", "until": _time(purged_at + rt.rules.retention),
-             "why": "financial records retention (PRC anti-money-laundering law)"},
-            {"what": "audit_chain_without_personal_data", "until": None,
-             "why": "tamper-evident record of what was done to the account"}]})
+    return await _issue(
+        rt,
+        request,
+        CertificateKind.ERASURE,
+        purged_at=purged_at,
+        claims={
+            "purged_at": _time(purged_at),
+            "erased": ERASED,
+            "legal_hold_delayed": delayed,
+            "kept": [
+                {
+                    "what": "pseudonymised_ledger",
+                    "until": _time(purged_at + rt.rules.retention),
+                    "why": "financial records retention (PRC anti-money-laundering law)",
+                },
+                {
+                    "what": "audit_chain_without_personal_data",
+                    "until": None,
+                    "why": "tamper-evident record of what was done to the account",
+                },
+            ],
+        },
+    )
 
 
 async def revoke(rt: Runtime, request_id: UUID) -> None:
     """A restore takes the closure back: its certificate no longer verifies online."""
     await Certificate.filter(request_id=request_id, revoked_at__isnull=True).update(
-        revoked_at=rt.clock.now())
+        revoked_at=rt.clock.now()
+    )
 
 
 async def of_request(request_id: UUID) -> list[Certificate]:
@@ -173,8 +234,9 @@ async def of_account(account_id: UUID) -> list[Certificate]:
 async def by_code(rt: Runtime, code: str, *, client: str) -> Certificate | None:
     """RATE_LIMITED when one address checks too many codes a minute (codes are unguessable,
     and stay so)."""
-    await throttle.per_minute(rt, "certificate-client", client,
-                              rt.rules.receipt_reads_per_client_per_minute)
+    await throttle.per_minute(
+        rt, "certificate-client", client, rt.rules.receipt_reads_per_client_per_minute
+    )
     normalized = normalize_code(code)
     if len(normalized) != CODE_LENGTH:
         return None
@@ -205,8 +267,12 @@ def check(token: str, key_set: dict[str, Any]) -> Checked:
     public = jwt.PyJWK(known[header["kid"]]).key
     assert isinstance(public, Ed25519PublicKey)
     try:
-        claims = jwt.decode(token, public, algorithms=[ALGORITHM],
-                            options={"verify_aud": False, "verify_iat": False})
+        claims = jwt.decode(
+            token,
+            public,
+            algorithms=[ALGORITHM],
+            options={"verify_aud": False, "verify_iat": False},
+        )
     except jwt.PyJWTError as error:
         raise NotValid(f"signature does not verify: {error}") from None
     return Checked(claims, header["kid"])

@@ -23,8 +23,10 @@ from services.database import scrub_freed_space
 from services.records import audit, certificates
 from services.runtime import Runtime
 
-PERSONAL_DATA_TABLES = [m._meta.db_table for m in (Account, BankCard, Session, OutboxMessage,
-                                                     Challenge, DataExport, OfflineRefund)]
+PERSONAL_DATA_TABLES = [
+    m._meta.db_table
+    for m in (Account, BankCard, Session, OutboxMessage, Challenge, DataExport, OfflineRefund)
+]
 
 
 async def purge_accounts(rt: Runtime, account_ids: list[UUID]) -> int:
@@ -48,10 +50,15 @@ async def purge(rt: Runtime, account_id: UUID) -> bool:
     """
     now = rt.clock.now()
     async with in_transaction():
-        erased = await Account.filter(id=account_id, status=AccountStatus.CLOSED,
-                                      legal_hold=False).update(
-            status=AccountStatus.PURGED, purged_at=now, phone=None, display_name="",
-            password_hash=None)
+        erased = await Account.filter(
+            id=account_id, status=AccountStatus.CLOSED, legal_hold=False
+        ).update(
+            status=AccountStatus.PURGED,
+            purged_at=now,
+            phone=None,
+            display_name="",
+            password_hash=None,
+        )
         if not erased:
             return False
         await BankCard.filter(account_id=account_id).update(last4="", bank_name="")
@@ -69,8 +76,11 @@ async def purge(rt: Runtime, account_id: UUID) -> bool:
 async def expire_financial_records(rt: Runtime) -> int:
     """Ledger and withdrawals of accounts purged longer ago than the retention period and
     not under a legal hold; two statements, whatever the number of accounts."""
-    expired = Account.filter(status=AccountStatus.PURGED, legal_hold=False,
-                             purged_at__lte=rt.clock.now() - rt.rules.retention).values("id")
+    expired = Account.filter(
+        status=AccountStatus.PURGED,
+        legal_hold=False,
+        purged_at__lte=rt.clock.now() - rt.rules.retention,
+    ).values("id")
     async with in_transaction():
         deleted = await Withdrawal.filter(account_id__in=Subquery(expired)).delete()
         deleted += await OfflineRefund.filter(account_id__in=Subquery(expired)).delete()

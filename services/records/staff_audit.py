@@ -31,12 +31,23 @@ class StaffAuditAction(StrEnum):
     LEGAL_HOLD_RELEASED = "LEGAL_HOLD_RELEASED"
 
 
-async def record(rt: Runtime, action: StaffAuditAction, *, staff: StaffUser | None,
-                 at: datetime, account_id: UUID | None = None, reason: str = "",
-                 **data: Any) -> StaffAuditEntry:
+async def record(
+    rt: Runtime,
+    action: StaffAuditAction,
+    *,
+    staff: StaffUser | None,
+    at: datetime,
+    account_id: UUID | None = None,
+    reason: str = "",
+    **data: Any,
+) -> StaffAuditEntry:
     """`staff` None: the command line did it (staff add / disable)."""
-    body = {"staff": str(staff.id) if staff else None,
-            "role": staff.role.value if staff else None, "reason": reason, **data}
+    body = {
+        "staff": str(staff.id) if staff else None,
+        "role": staff.role.value if staff else None,
+        "reason": reason,
+        **data,
+    }
     return await append(rt, StaffAuditEntry, action, account_id=account_id, at=at, data=body)
 
 
@@ -55,12 +66,16 @@ class StaffAuditLine:
         return self.entry.data.get("role")
 
 
-async def page(staff: StaffUser, *, first: int | None, after: str | None,
-               ) -> tuple[Page[StaffAuditEntry], list[StaffAuditLine]]:
+async def page(
+    staff: StaffUser,
+    *,
+    first: int | None,
+    after: str | None,
+) -> tuple[Page[StaffAuditEntry], list[StaffAuditLine]]:
     require(staff, Permission.READ_STAFF_AUDIT)
-    found = await paging.newest_first(StaffAuditEntry.all(), key="seq", list_name="staff-audit",
-                                      first=first, after=after)
+    found = await paging.newest_first(
+        StaffAuditEntry.all(), key="seq", list_name="staff-audit", first=first, after=after
+    )
     ids = {e.data.get("staff") for _, e in found.edges} - {None}
     actors = {str(s.id): s for s in await StaffUser.filter(id__in=list(ids))}
-    return found, [StaffAuditLine(e, actors.get(str(e.data.get("staff"))))
-                   for _, e in found.edges]
+    return found, [StaffAuditLine(e, actors.get(str(e.data.get("staff")))) for _, e in found.edges]

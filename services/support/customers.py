@@ -49,14 +49,18 @@ async def _view(rt: Runtime, account: Account) -> CustomerView:
     steps = await ClosureStep.filter(request_id__in=[r.id for r in requests]).order_by("id")
     found, _ = await eligibility.blockers(rt, account.id)
     return CustomerView(
-        account=account, balance=await ledger.balance(account.id),
+        account=account,
+        balance=await ledger.balance(account.id),
         cards=await BankCard.filter(account_id=account.id, unbound_at__isnull=True),
         blockers=found,
-        closure_requests=[ClosureHistory(r, [s for s in steps if s.request_id == r.id])
-                          for r in requests],
-        refunds=await OfflineRefund.filter(account_id=account.id).order_by("-created_at")
+        closure_requests=[
+            ClosureHistory(r, [s for s in steps if s.request_id == r.id]) for r in requests
+        ],
+        refunds=await OfflineRefund.filter(account_id=account.id)
+        .order_by("-created_at")
         .select_related("proposed_by", "decided_by"),
-        certificates=await certificates.of_account(account.id))
+        certificates=await certificates.of_account(account.id),
+    )
 
 
 async def by_phone(rt: Runtime, staff: StaffUser, phone: str) -> CustomerView | None:
@@ -90,13 +94,20 @@ async def reveal_phone(rt: Runtime, staff: StaffUser, *, customer_id: str, reaso
     account = await find(customer_id)
     if account is None or account.phone is None:
         raise DomainError(StaffErrorCode.NOT_FOUND, field="customerId")
-    await staff_audit.record(rt, StaffAuditAction.PHONE_REVEALED, staff=staff,
-                             account_id=account.id, reason=reason, at=rt.clock.now())
+    await staff_audit.record(
+        rt,
+        StaffAuditAction.PHONE_REVEALED,
+        staff=staff,
+        account_id=account.id,
+        reason=reason,
+        at=rt.clock.now(),
+    )
     return account.phone
 
 
-async def set_legal_hold(rt: Runtime, staff: StaffUser, *, customer_id: str, hold: bool,
-                         reason: str) -> Account:
+async def set_legal_hold(
+    rt: Runtime, staff: StaffUser, *, customer_id: str, hold: bool, reason: str
+) -> Account:
     """While set, nothing of the account is purged (personal data or financial records);
     closure itself goes on."""
     require(staff, Permission.SET_LEGAL_HOLD)
@@ -109,6 +120,11 @@ async def set_legal_hold(rt: Runtime, staff: StaffUser, *, customer_id: str, hol
         await Account.filter(id=account.id).update(legal_hold=hold)
         locked.legal_hold = hold
         await staff_audit.record(
-            rt, StaffAuditAction.LEGAL_HOLD_SET if hold else StaffAuditAction.LEGAL_HOLD_RELEASED,
-            staff=staff, account_id=account.id, reason=reason, at=rt.clock.now())
+            rt,
+            StaffAuditAction.LEGAL_HOLD_SET if hold else StaffAuditAction.LEGAL_HOLD_RELEASED,
+            staff=staff,
+            account_id=account.id,
+            reason=reason,
+            at=rt.clock.now(),
+        )
     return locked

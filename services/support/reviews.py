@@ -1,6 +1,5 @@
 """A supervisor decides on a closure held for review (spec §9)."""
 
-
 from tortoise.transactions import in_transaction
 
 from models import Account, AccountStatus, ClosureRequest, ClosureStep, StaffUser
@@ -22,9 +21,14 @@ async def queue(staff: StaffUser, *, first: int | None, after: str | None) -> Pa
     """Requests waiting for a decision, oldest hold first: each is the step that held it."""
     require(staff, Permission.READ_REVIEWS)
     return await paging.oldest_first(
-        ClosureStep.filter(state=State.UNDER_REVIEW, request__state=State.UNDER_REVIEW)
-        .select_related("request", "request__account"),
-        key="id", list_name="reviews", first=first, after=after)
+        ClosureStep.filter(
+            state=State.UNDER_REVIEW, request__state=State.UNDER_REVIEW
+        ).select_related("request", "request__account"),
+        key="id",
+        list_name="reviews",
+        first=first,
+        after=after,
+    )
 
 
 async def _held(request_id: str) -> ClosureRequest:
@@ -33,13 +37,13 @@ async def _held(request_id: str) -> ClosureRequest:
     if request is None:
         raise DomainError(StaffErrorCode.NOT_FOUND, field="requestId")
     if request.state != State.UNDER_REVIEW:
-        raise DomainError(StaffErrorCode.INVALID_STATE, field="requestId",
-                          state=request.state.value)
+        raise DomainError(
+            StaffErrorCode.INVALID_STATE, field="requestId", state=request.state.value
+        )
     return request
 
 
-async def approve(rt: Runtime, staff: StaffUser, *, request_id: str,
-                  note: str) -> ClosureRequest:
+async def approve(rt: Runtime, staff: StaffUser, *, request_id: str, note: str) -> ClosureRequest:
     """UNDER_REVIEW -> CONFIRMED: the worker completes it as after a plain confirmation."""
     require(staff, Permission.DECIDE_REVIEW)
     note = reason_given(note, field="note")
@@ -48,9 +52,15 @@ async def approve(rt: Runtime, staff: StaffUser, *, request_id: str,
     async with in_transaction():
         await locks.account(request.account_id)
         await apply(rt, request, Event.APPROVE, at=now, review_note=note)
-        await staff_audit.record(rt, StaffAuditAction.CLOSURE_APPROVED, staff=staff,
-                                 account_id=request.account_id, reason=note, at=now,
-                                 request=str(request.id))
+        await staff_audit.record(
+            rt,
+            StaffAuditAction.CLOSURE_APPROVED,
+            staff=staff,
+            account_id=request.account_id,
+            reason=note,
+            at=now,
+            request=str(request.id),
+        )
     rt.wake_worker()
     return request
 
@@ -65,14 +75,25 @@ async def reject(rt: Runtime, staff: StaffUser, *, request_id: str, note: str) -
         account = await locks.account(request.account_id)
         await apply(rt, request, Event.REJECT, at=now, review_note=note)
         await Account.filter(id=account.id, status=AccountStatus.CLOSING).update(
-            status=AccountStatus.ACTIVE)
+            status=AccountStatus.ACTIVE
+        )
         if account.phone:
-            await outbox.enqueue(rt, account_id=account.id, to_phone=account.phone,
-                                 purpose=SmsPurpose.CLOSURE_REJECTED, at=now,
-                                 text=message("SMS_CLOSURE_REJECTED", account.locale,
-                                              phone=rt.rules.support_phone))
-        await staff_audit.record(rt, StaffAuditAction.CLOSURE_REJECTED, staff=staff,
-                                 account_id=account.id, reason=note, at=now,
-                                 request=str(request.id))
+            await outbox.enqueue(
+                rt,
+                account_id=account.id,
+                to_phone=account.phone,
+                purpose=SmsPurpose.CLOSURE_REJECTED,
+                at=now,
+                text=message("SMS_CLOSURE_REJECTED", account.locale, phone=rt.rules.support_phone),
+            )
+        await staff_audit.record(
+            rt,
+            StaffAuditAction.CLOSURE_REJECTED,
+            staff=staff,
+            account_id=account.id,
+            reason=note,
+            at=now,
+            request=str(request.id),
+        )
     rt.wake_worker()
     return request

@@ -34,8 +34,9 @@ def totp_secret(rt: Runtime, staff: StaffUser) -> str:
 
 
 def provisioning_uri(rt: Runtime, staff: StaffUser) -> str:
-    return pyotp.TOTP(totp_secret(rt, staff)).provisioning_uri(name=staff.username,
-                                                              issuer_name=ISSUER)
+    return pyotp.TOTP(totp_secret(rt, staff)).provisioning_uri(
+        name=staff.username, issuer_name=ISSUER
+    )
 
 
 async def add(rt: Runtime, *, username: str, password: str, role: StaffRole) -> StaffUser:
@@ -43,20 +44,32 @@ async def add(rt: Runtime, *, username: str, password: str, role: StaffRole) -> 
     if not USERNAME.fullmatch(username):
         raise DomainError(StaffErrorCode.INVALID_INPUT, field="username", max_length=32)
     if not 10 <= len(password) <= 128:
-        raise DomainError(StaffErrorCode.INVALID_INPUT, field="password",
-                          message_key="STAFF_PASSWORD_RULE")
+        raise DomainError(
+            StaffErrorCode.INVALID_INPUT, field="password", message_key="STAFF_PASSWORD_RULE"
+        )
     password_hash = await rt.passwords.hash(password)
     now = rt.clock.now()
     try:
         async with in_transaction():
             staff = await StaffUser.create(
-                username=username, password_hash=password_hash, role=role, created_at=now,
-                totp_secret_encrypted=_vault(rt).encrypt(pyotp.random_base32().encode()).decode())
-            await staff_audit.record(rt, StaffAuditAction.STAFF_ADDED, staff=None, at=now,
-                                     username=username, new_role=role.value)
+                username=username,
+                password_hash=password_hash,
+                role=role,
+                created_at=now,
+                totp_secret_encrypted=_vault(rt).encrypt(pyotp.random_base32().encode()).decode(),
+            )
+            await staff_audit.record(
+                rt,
+                StaffAuditAction.STAFF_ADDED,
+                staff=None,
+                at=now,
+                username=username,
+                new_role=role.value,
+            )
     except IntegrityError:
-        raise DomainError(StaffErrorCode.INVALID_INPUT, field="username",
-                          message_key="STAFF_USERNAME_TAKEN") from None
+        raise DomainError(
+            StaffErrorCode.INVALID_INPUT, field="username", message_key="STAFF_USERNAME_TAKEN"
+        ) from None
     return staff
 
 
@@ -68,10 +81,10 @@ async def disable(rt: Runtime, username: str) -> bool:
         if staff is None:
             return False
         await StaffUser.filter(id=staff.id).update(disabled_at=now)
-        await StaffSession.filter(staff_id=staff.id, revoked_at__isnull=True).update(
-            revoked_at=now)
-        await staff_audit.record(rt, StaffAuditAction.STAFF_DISABLED, staff=None, at=now,
-                                 username=username)
+        await StaffSession.filter(staff_id=staff.id, revoked_at__isnull=True).update(revoked_at=now)
+        await staff_audit.record(
+            rt, StaffAuditAction.STAFF_DISABLED, staff=None, at=now, username=username
+        )
     return True
 
 
@@ -91,8 +104,9 @@ def _matching_step(secret: str, code: str, at: datetime) -> int | None:
     return None
 
 
-async def log_in(rt: Runtime, *, username: str, password: str, totp_code: str,
-                 client: str = "") -> StaffLoggedIn:
+async def log_in(
+    rt: Runtime, *, username: str, password: str, totp_code: str, client: str = ""
+) -> StaffLoggedIn:
     """Password and TOTP code. Attempts are counted per username and client address before
     anything is checked (so that logins at once cannot slip past the limit, and a stranger
     elsewhere cannot lock a staff user out); known and unknown usernames, a wrong password
@@ -107,28 +121,49 @@ async def log_in(rt: Runtime, *, username: str, password: str, totp_code: str,
     staff = await StaffUser.get_or_none(username=username, disabled_at__isnull=True)
     # Verified against a dummy hash for an unknown name: same work, same answer.
     proved = await rt.passwords.verify(staff.password_hash if staff else None, password)
-    step = _matching_step(totp_secret(rt, staff), totp_code.strip()[:8], now) if (
-        proved and staff) else None
+    step = (
+        _matching_step(totp_secret(rt, staff), totp_code.strip()[:8], now)
+        if (proved and staff)
+        else None
+    )
     # A code is taken once: the step must be newer than the last one used (compare-and-set).
-    if staff is None or step is None or not await StaffUser.filter(
-            id=staff.id, last_totp_step__lt=step).update(last_totp_step=step):
+    if (
+        staff is None
+        or step is None
+        or not await StaffUser.filter(id=staff.id, last_totp_step__lt=step).update(
+            last_totp_step=step
+        )
+    ):
         await throttle.failed(rt, attempt, limit)
-        raise DomainError(StaffErrorCode.INVALID_CREDENTIALS, field="password",
-                          message_key="STAFF_INVALID_CREDENTIALS")
+        raise DomainError(
+            StaffErrorCode.INVALID_CREDENTIALS,
+            field="password",
+            message_key="STAFF_INVALID_CREDENTIALS",
+        )
     token = secrets.token_urlsafe(32)
     async with in_transaction():
         await throttle.clear(key)
-        await StaffSession.create(staff=staff, token_hash=_token_hash(rt, token), created_at=now,
-                                  expires_at=now + rt.rules.staff_session_lifetime)
+        await StaffSession.create(
+            staff=staff,
+            token_hash=_token_hash(rt, token),
+            created_at=now,
+            expires_at=now + rt.rules.staff_session_lifetime,
+        )
         await staff_audit.record(rt, StaffAuditAction.STAFF_LOGGED_IN, staff=staff, at=now)
     return StaffLoggedIn(token, staff)
 
 
 def _login_limit(rt: Runtime) -> throttle.Limit:
     return throttle.Limit(
-        rt.rules.staff_max_failures, rt.rules.staff_failure_window, rt.rules.staff_lockout,
-        lambda left: DomainError(StaffErrorCode.ACCOUNT_LOCKED, message_key="STAFF_ACCOUNT_LOCKED",
-                                 minutes=throttle.minutes(left)))
+        rt.rules.staff_max_failures,
+        rt.rules.staff_failure_window,
+        rt.rules.staff_lockout,
+        lambda left: DomainError(
+            StaffErrorCode.ACCOUNT_LOCKED,
+            message_key="STAFF_ACCOUNT_LOCKED",
+            minutes=throttle.minutes(left),
+        ),
+    )
 
 
 def _token_hash(rt: Runtime, token: str) -> str:
@@ -142,16 +177,21 @@ async def from_authorization(rt: Runtime, header: str) -> StaffSession | None:
     if scheme.lower() != "bearer" or not token or len(token) > 128:
         return None
     return await StaffSession.get_or_none(
-        token_hash=_token_hash(rt, token), revoked_at__isnull=True,
-        expires_at__gt=rt.clock.now(), staff__disabled_at__isnull=True).select_related("staff")
+        token_hash=_token_hash(rt, token),
+        revoked_at__isnull=True,
+        expires_at__gt=rt.clock.now(),
+        staff__disabled_at__isnull=True,
+    ).select_related("staff")
 
 
 async def log_out(rt: Runtime, session: StaffSession) -> bool:
     now = rt.clock.now()
     async with in_transaction():
         ended = await StaffSession.filter(id=session.id, revoked_at__isnull=True).update(
-            revoked_at=now)
+            revoked_at=now
+        )
         if ended:
-            await staff_audit.record(rt, StaffAuditAction.STAFF_LOGGED_OUT, staff=session.staff,
-                                     at=now)
+            await staff_audit.record(
+                rt, StaffAuditAction.STAFF_LOGGED_OUT, staff=session.staff, at=now
+            )
     return bool(ended)
