@@ -70,3 +70,17 @@ async def desk(api: GraphQL, runtime: Runtime, username: str, role: StaffRole) -
 
 def codes_of(body: dict) -> list[str]:
     return [e["extensions"]["code"] for e in body.get("errors", [])]
+
+
+def proposal(customer_id: object) -> dict[str, Any]:
+    """ProposeRefund's variables: the customer's whole balance to 张三's account ****1234."""
+    return {
+        "input": {
+            "customerId": str(customer_id),
+            "payeeName": "张三",
+            "payeeBank": "中国银行",
+            "payeeAccount": "6222020000001234",
+            "note": "",
+            "idempotencyKey": "k",
+        }
+    }

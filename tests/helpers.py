@@ -111,9 +111,11 @@ def served(
     env: dict[str, str] | None = None,
     port: int = 0,
     processes: int = 1,
+    log: Path | None = None,
 ) -> Iterator[tuple[str, int]]:
     """`wallet-closure serve --no-worker` on `port` or a free one (pinned to `core` when given)
-    until it answers /livez; yields its root URL and process id, and stops it afterwards."""
+    until it answers /livez; yields its root URL and process id, and stops it afterwards. Its
+    output goes to `log` when given."""
     if not port:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -130,11 +132,12 @@ def served(
         "--workers",
         str(processes),
     ]
+    output = log.open("w") if log else None
     server = subprocess.Popen(
         ["taskset", "-c", str(core), *command] if core is not None else command,
         cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output or subprocess.DEVNULL,
+        stderr=subprocess.STDOUT if output else subprocess.DEVNULL,
         env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
     )
     root = f"http://127.0.0.1:{port}"
@@ -151,3 +154,5 @@ def served(
     finally:
         server.terminate()
         server.wait(timeout=20)
+        if output:
+            output.close()

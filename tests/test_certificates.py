@@ -34,11 +34,21 @@ PHONE = "+8613900000001"
 pytestmark = pytest.mark.filterwarnings("ignore:EdDSA is deprecated")
 
 
-async def closing_customer(api: GraphQL, runtime: Runtime) -> Customer:
-    await factories.account(runtime, PHONE, card_last4="4321", auto_pay=True)
-    person = Customer(api, PHONE)
+async def closing_customer(api: GraphQL, runtime: Runtime, phone: str = PHONE) -> Customer:
+    await factories.account(runtime, phone, card_last4="4321", auto_pay=True)
+    person = Customer(api, phone)
     await person.log_in()
     return person
+
+
+async def closed(api: GraphQL, runtime: Runtime, phone: str = PHONE) -> tuple[str, list[dict]]:
+    """A customer who closed with a receipt, after the worker's pass: (the receipt's secret,
+    the certificates it reads)."""
+    person = await closing_customer(api, runtime, phone)
+    _, receipt = await person.close_with_receipt()
+    await api.deliver()
+    answer = await status(api, receipt["secret"])
+    return receipt["secret"], answer["data"]["closureStatus"]["certificates"]
 
 
 async def status(api: GraphQL, receipt: str) -> dict:
@@ -127,12 +137,8 @@ async def test_the_receipt_follows_the_request_to_a_certificate_anyone_can_check
 async def test_a_certificate_with_one_claim_changed_does_not_verify(
     api: GraphQL, runtime: Runtime
 ) -> None:
-    person = await closing_customer(api, runtime)
-    _, receipt = await person.close_with_receipt()
-    await api.deliver()
-    token = (await status(api, receipt["secret"]))["data"]["closureStatus"]["certificates"][0][
-        "jws"
-    ]
+    _, (certificate,) = await closed(api, runtime)
+    token = certificate["jws"]
     header, payload, signature = token.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
 
@@ -164,18 +170,10 @@ async def test_an_unknown_code_says_only_that_it_is_not_valid(api: GraphQL) -> N
 async def test_rotated_keys_keep_every_certificate_verifiable(
     api: GraphQL, runtime: Runtime
 ) -> None:
-    person = await closing_customer(api, runtime)
-    _, receipt = await person.close_with_receipt()
-    await api.deliver()
-    before = (await status(api, receipt["secret"]))["data"]["closureStatus"]["certificates"][0]
+    _, (before,) = await closed(api, runtime)
 
     await certificates.rotate(runtime)
-    await factories.account(runtime, "+8613900000002")
-    other = Customer(api, "+8613900000002")
-    await other.log_in()
-    _, other_receipt = await other.close_with_receipt()
-    await api.deliver()
-    after = (await status(api, other_receipt["secret"]))["data"]["closureStatus"]["certificates"][0]
+    _, (after,) = await closed(api, runtime, "+8613900000002")
 
     keys = await published_keys(api)
     assert len(keys.keys) == 2
@@ -189,17 +187,15 @@ async def test_rotated_keys_keep_every_certificate_verifiable(
 async def test_a_restore_revokes_the_receipt_and_the_closure_certificate(
     api: GraphQL, runtime: Runtime, clock: FakeClock
 ) -> None:
-    person = await closing_customer(api, runtime)
-    _, receipt = await person.close_with_receipt()
-    await api.deliver()
-    certificate = (await status(api, receipt["secret"]))["data"]["closureStatus"]["certificates"][0]
+    person = Customer(api, PHONE)
+    secret, (certificate,) = await closed(api, runtime)
 
     clock.advance(timedelta(minutes=2))
     await person.send_restore_code()
     restored = await person.restore()
 
     assert restored["errors"] == []
-    assert unauthenticated(await status(api, receipt["secret"]))
+    assert unauthenticated(await status(api, secret))
     checked = await verify(api, certificate["verificationCode"])
     assert (checked["valid"], checked["kind"]) == (False, "CLOSURE")
     assert (await Certificate.get(id=certificate["id"])).revoked_at == clock.now()
@@ -292,12 +288,8 @@ async def test_unknown_receipts_are_unauthenticated_and_reads_are_rate_limited(
 async def test_the_command_line_rotates_keys_and_checks_a_certificate_offline(
     api: GraphQL, runtime: Runtime, orm: str, tmp_path: Path
 ) -> None:
-    person = await closing_customer(api, runtime)
-    _, receipt = await person.close_with_receipt()
-    await api.deliver()
-    token = (await status(api, receipt["secret"]))["data"]["closureStatus"]["certificates"][0][
-        "jws"
-    ]
+    _, (certificate,) = await closed(api, runtime)
+    token = certificate["jws"]
     env = {"WALLET_DATABASE_URL": orm, "WALLET_SECRET_KEY": TEST_SECRET.decode()}
 
     rotated = wallet_closure("certificate-keys", "rotate", cwd=tmp_path, env=env)
@@ -326,13 +318,8 @@ async def test_each_certificate_prints_as_a_one_page_pdf_with_its_text_extractab
     api: GraphQL, runtime: Runtime
 ) -> None:
     runtime.rules = replace(runtime.rules, recovery_window=timedelta(0))
-    person = await closing_customer(api, runtime)
-    _, receipt = await person.close_with_receipt()
-    await api.deliver()
-    closure, erasure = (await status(api, receipt["secret"]))["data"]["closureStatus"][
-        "certificates"
-    ]
-    by_receipt = {"Authorization": f"Receipt {receipt['secret']}"}
+    secret, (closure, erasure) = await closed(api, runtime)
+    by_receipt = {"Authorization": f"Receipt {secret}"}
 
     printed = [await api.client.get(c["pdfUrl"], headers=by_receipt) for c in (closure, erasure)]
     anonymous = await api.client.get(closure["pdfUrl"])

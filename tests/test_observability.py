@@ -229,32 +229,18 @@ def test_readyz_fails_while_the_database_is_unreachable(tmp_path: Path) -> None:
 def test_no_variable_value_reaches_the_log_in_production(tmp_path: Path) -> None:
     # a malformed variable makes graphql-core quote the whole value in its message
     secrets = ["Secret-pass-9", "13812345678", "Staff-secret-9", "654321"]
-    log_file = (tmp_path / "server.log").open("w")
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--no-worker", "--port", str(port)],
-        cwd=tmp_path,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "WALLET_ENV": "production",
-            "WALLET_SECRET_KEY": "a-production-secret",
-            "WALLET_SMS_BACKEND": "webhook",
-            "WALLET_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms",
-            "WALLET_STAFF_API": "on",
-            "WALLET_DATABASE_URL": f"sqlite://{tmp_path / 'wallet.sqlite3'}",
-        },
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if call(f"{base}/livez")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
+    production = {
+        "WALLET_ENV": "production",
+        "WALLET_SECRET_KEY": "a-production-secret",
+        "WALLET_SMS_BACKEND": "webhook",
+        "WALLET_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms",
+        "WALLET_STAFF_API": "on",
+        "WALLET_DATABASE_URL": f"sqlite://{tmp_path / 'wallet.sqlite3'}",
+    }
+    with served(tmp_path, demo_data=False, env=production, log=tmp_path / "server.log") as (
+        base,
+        _,
+    ):
         customer = call(
             f"{base}/graphql",
             {
@@ -273,10 +259,6 @@ def test_no_variable_value_reaches_the_log_in_production(tmp_path: Path) -> None
                 },
             },
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log_file.close()
 
     answers = [(status, len(json.loads(body)["errors"])) for status, _, body in (customer, desk)]
     log = (tmp_path / "server.log").read_text()

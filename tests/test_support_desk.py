@@ -33,7 +33,7 @@ from services.support import staff
 from tests import factories
 from tests.conftest import TEST_SECRET
 from tests.customer import Customer, codes
-from tests.desk import PASSWORDS, Desk, codes_of, desk
+from tests.desk import PASSWORDS, Desk, codes_of, desk, proposal
 from tests.helpers import GraphQL
 from tests.operations import STAFF_OPERATIONS
 
@@ -435,16 +435,7 @@ async def test_nobody_approves_their_own_refund(api: GraphQL, runtime: Runtime) 
     second = await desk(api, runtime, "supervisor2", StaffRole.SUPERVISOR)
     proposed = await first.call(
         "ProposeRefund",
-        {
-            "input": {
-                "customerId": str(account.id),
-                "payeeName": "张三",
-                "payeeBank": "中国银行",
-                "payeeAccount": "6222020000001234",
-                "note": "",
-                "idempotencyKey": "k",
-            }
-        },
+        proposal(account.id),
     )
     refund_id = proposed["refund"]["id"]
 
@@ -472,16 +463,7 @@ async def test_a_refund_is_not_approved_at_a_stale_amount(
     supervisor = await desk(api, runtime, "supervisor", StaffRole.SUPERVISOR)
     proposed = await agent.call(
         "ProposeRefund",
-        {
-            "input": {
-                "customerId": str(account.id),
-                "payeeName": "张三",
-                "payeeBank": "中国银行",
-                "payeeAccount": "6222020000001234",
-                "note": "",
-                "idempotencyKey": "k",
-            }
-        },
+        proposal(account.id),
     )
     kind = MovementKind.TOP_UP if change_fen > 0 else MovementKind.PAYMENT
     await ledger.move(
@@ -513,16 +495,7 @@ async def test_a_zero_balance_has_nothing_to_refund(api: GraphQL, runtime: Runti
 
     answer = await agent.call(
         "ProposeRefund",
-        {
-            "input": {
-                "customerId": str(account.id),
-                "payeeName": "张三",
-                "payeeBank": "中国银行",
-                "payeeAccount": "6222020000001234",
-                "note": "",
-                "idempotencyKey": "k",
-            }
-        },
+        proposal(account.id),
     )
 
     assert [e["code"] for e in answer["errors"]] == ["NOTHING_TO_REFUND"]
@@ -688,16 +661,7 @@ async def test_an_auditor_sees_a_pending_payee_masked_and_every_full_read_is_aud
     auditor = await desk(api, runtime, "auditor", StaffRole.AUDITOR)
     await agent.call(
         "ProposeRefund",
-        {
-            "input": {
-                "customerId": str(account.id),
-                "payeeName": "张三",
-                "payeeBank": "中国银行",
-                "payeeAccount": "6222020000001234",
-                "note": "",
-                "idempotencyKey": "k",
-            }
-        },
+        proposal(account.id),
     )
     before = await StaffAuditEntry.filter(action="PAYEE_ACCOUNT_SHOWN").count()
 
