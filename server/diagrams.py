@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from services.accounts import ACCOUNT
 from services.closure.machine import CLOSURE
 from services.money.refunds import REFUND
 from services.money.withdrawals import WITHDRAWAL
@@ -9,7 +10,7 @@ from services.notify.outbox import MESSAGE
 from services.records.exports import EXPORT
 from services.statemachine import Machine
 
-MACHINES: list[Machine[Any, Any]] = [CLOSURE, WITHDRAWAL, REFUND, EXPORT, MESSAGE]
+MACHINES: list[Machine[Any, Any]] = [CLOSURE, ACCOUNT, WITHDRAWAL, REFUND, EXPORT, MESSAGE]
 
 
 def document() -> str:

@@ -9,6 +9,7 @@ import pytest
 from tortoise.models import Model
 
 from models import (
+    Account,
     BankCard,
     DataExport,
     ExportFormat,
@@ -20,6 +21,7 @@ from models import (
 from server import diagrams
 from services.closure.machine import CLOSURE
 from services.errors import DomainError, ErrorCode
+from services.money.withdrawals import WITHDRAWAL
 from services.runtime import Runtime
 from services.statemachine import Machine
 from services.support import staff
@@ -40,6 +42,10 @@ async def row_in(rt: Runtime, machine: Machine, state) -> Model:
             next_attempt_at=now,
         )
     account = await factories.account(rt)
+    if machine.name == "account":
+        await Account.filter(id=account.id).update(status=state)
+        account.status = state
+        return account
     if machine.name == "withdrawal":
         card = await BankCard.create(account=account, bank_name="b", last4="0000", bound_at=now)
         return await Withdrawal.create(
@@ -98,7 +104,7 @@ async def test_each_pair(runtime: Runtime, machine: Machine, state, event) -> No
 
 
 async def test_a_stale_copy_loses_the_compare_and_set(runtime: Runtime) -> None:
-    machine = diagrams.MACHINES[1]  # withdrawals
+    machine = WITHDRAWAL
     row = await row_in(runtime, machine, machine.initial)
     stale = await type(row).get(pk=row.pk)
     event, other = list(type(next(iter(machine.transitions))[1]))[:2]

@@ -203,11 +203,14 @@ ACTORS = ["AGENT", "SUPERVISOR", "AUDITOR", "CUSTOMER", "NOBODY"]
 
 
 async def the_world(api: GraphQL, runtime: Runtime) -> dict[str, str]:
-    """A customer with money and no card, a closure held for review, a proposed refund."""
+    """A customer with money and no card, a proposed refund, and another customer's closure
+    held for review (that account CLOSING, as a hold leaves it)."""
     account = await factories.account(runtime, fen=1_000)
+    held = await factories.account(runtime, "13900000003")
+    await Account.filter(id=held.id).update(status=AccountStatus.CLOSING)
     now = runtime.clock.now()
     request = await ClosureRequest.create(
-        account=account,
+        account=held,
         state=State.UNDER_REVIEW,
         reason=ClosureReason.OTHER,
         idempotency_key="k",

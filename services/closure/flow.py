@@ -7,7 +7,6 @@ from tortoise.transactions import in_transaction
 
 from models import (
     Account,
-    AccountStatus,
     ClosureReason,
     ClosureRequest,
     ClosureStep,
@@ -15,6 +14,7 @@ from models import (
     Session,
 )
 from services import locks, validation
+from services.accounts import ACCOUNT, AccountEvent
 from services.closure import eligibility, receipts, review
 from services.closure.eligibility import Finding
 from services.closure.machine import EXPIRING, Event, State, apply, require
@@ -188,11 +188,10 @@ async def confirm(
             await apply(
                 rt, request, Event.CONFIRM, at=now, confirmed_at=now, receipt_hash=receipt_hash
             )
-        frozen = await Account.filter(id=account.id, status=AccountStatus.ACTIVE).update(
-            status=AccountStatus.CLOSING
-        )
-        if not frozen:
-            raise DomainError(ErrorCode.ACCOUNT_NOT_ACTIVE)
+        try:
+            await ACCOUNT.move(locked, AccountEvent.FREEZE)
+        except DomainError:
+            raise DomainError(ErrorCode.ACCOUNT_NOT_ACTIVE) from None
         await sessions.revoke_all(rt, account.id)
         assert locked.phone is not None
         sms = SmsPurpose.CLOSURE_UNDER_REVIEW if held_for else SmsPurpose.CLOSURE_CONFIRMED

@@ -19,6 +19,7 @@ from models import (
     WalletBalance,
 )
 from services import locks
+from services.accounts import ACCOUNT, AccountEvent
 from services.closure.machine import EXPIRING, Event, State, apply
 from services.errors import DomainError, ErrorCode
 from services.messages import message
@@ -77,7 +78,7 @@ async def _complete(rt: Runtime, request: ClosureRequest) -> None:
         account = await locks.account_unless_busy(request.account_id)
         if account is None or account.status != AccountStatus.CLOSING:  # held, or done
             raise DomainError(ErrorCode.INVALID_STATE)
-        await Account.filter(id=account.id).update(status=AccountStatus.CLOSED, closed_at=now)
+        await ACCOUNT.move(account, AccountEvent.CLOSE, closed_at=now)
         # Unbound with the closure itself, so that no payout can start on a closed account.
         cards = await BankCard.filter(account_id=account.id, unbound_at__isnull=True).update(
             unbound_at=now

@@ -2,8 +2,9 @@
 
 from tortoise.transactions import in_transaction
 
-from models import Account, AccountStatus, ClosureRequest, Purpose
+from models import AccountStatus, ClosureRequest, Purpose
 from services import locks
+from services.accounts import ACCOUNT, AccountEvent
 from services.closure import receipts
 from services.closure.machine import Event, State, apply
 from services.errors import DomainError, ErrorCode
@@ -52,16 +53,15 @@ async def restore(rt: Runtime, *, phone: str, code: str, device_name: str, lang:
     if request.recoverable_until is not None and request.recoverable_until <= now:
         raise DomainError(ErrorCode.RECOVERY_WINDOW_PASSED, field="phone")
     async with in_transaction():
-        await locks.account(account.id)  # before the request and the audit chain, as everywhere
+        locked = await locks.account(account.id)  # before the request and the audit chain
         await codes.consume(rt, challenge)
         await apply(rt, request, Event.RESTORE, at=now)
         await receipts.revoke(rt, request)
         await certificates.revoke(rt, request.id)
-        reopened = await Account.filter(id=account.id, status__in=list(RESTORABLE)).update(
-            status=AccountStatus.ACTIVE, closed_at=None
-        )
-        if not reopened:
-            raise DomainError(ErrorCode.INVALID_STATE, field="phone")
+        try:
+            await ACCOUNT.move(locked, AccountEvent.REOPEN, closed_at=None)
+        except DomainError:
+            raise DomainError(ErrorCode.INVALID_STATE, field="phone") from None
         account.status = AccountStatus.ACTIVE
         token = await sessions.open_session(rt, account, device_name)
         await audit.login_succeeded(rt, account_id=account.id, method=LoginMethod.SMS_CODE, at=now)

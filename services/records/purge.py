@@ -19,6 +19,7 @@ from models import (
     WalletBalance,
     Withdrawal,
 )
+from services.accounts import ACCOUNT, AccountEvent
 from services.database import scrub_freed_space
 from services.records import audit, certificates
 from services.runtime import Runtime
@@ -50,10 +51,9 @@ async def purge(rt: Runtime, account_id: UUID) -> bool:
     """
     now = rt.clock.now()
     async with in_transaction():
-        erased = await Account.filter(
-            id=account_id, status=AccountStatus.CLOSED, legal_hold=False
-        ).update(
-            status=AccountStatus.PURGED,
+        erased = await ACCOUNT.move_all(
+            Account.filter(id=account_id, legal_hold=False),
+            AccountEvent.PURGE,
             purged_at=now,
             phone=None,
             display_name="",

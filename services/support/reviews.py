@@ -2,8 +2,9 @@
 
 from tortoise.transactions import in_transaction
 
-from models import Account, AccountStatus, ClosureRequest, ClosureStep, StaffUser
+from models import ClosureRequest, ClosureStep, StaffUser
 from services import locks, paging, validation
+from services.accounts import ACCOUNT, AccountEvent
 from services.actors import Permission, require
 from services.closure.machine import Event, State, apply
 from services.errors import DomainError, StaffErrorCode
@@ -74,9 +75,7 @@ async def reject(rt: Runtime, staff: StaffUser, *, request_id: str, note: str) -
     async with in_transaction():
         account = await locks.account(request.account_id)
         await apply(rt, request, Event.REJECT, at=now, review_note=note)
-        await Account.filter(id=account.id, status=AccountStatus.CLOSING).update(
-            status=AccountStatus.ACTIVE
-        )
+        await ACCOUNT.move(account, AccountEvent.REOPEN)
         if account.phone:
             await outbox.enqueue(
                 rt,
