@@ -4,13 +4,14 @@ from typing import Any
 
 from services.accounts import ACCOUNT
 from services.closure.machine import CLOSURE
+from services.money.ledger import LEG
 from services.money.refunds import REFUND
 from services.money.withdrawals import WITHDRAWAL
 from services.notify.outbox import MESSAGE
 from services.records.exports import EXPORT
 from services.statemachine import Machine
 
-MACHINES: list[Machine[Any, Any]] = [CLOSURE, ACCOUNT, WITHDRAWAL, REFUND, EXPORT, MESSAGE]
+MACHINES: list[Machine[Any, Any]] = [CLOSURE, ACCOUNT, WITHDRAWAL, LEG, REFUND, EXPORT, MESSAGE]
 
 
 def document() -> str:

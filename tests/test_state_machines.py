@@ -11,8 +11,11 @@ from tortoise.models import Model
 from models import (
     Account,
     BankCard,
+    Book,
     DataExport,
     ExportFormat,
+    LedgerEntry,
+    MovementKind,
     OfflineRefund,
     OutboxMessage,
     StaffRole,
@@ -42,6 +45,16 @@ async def row_in(rt: Runtime, machine: Machine, state) -> Model:
             next_attempt_at=now,
         )
     account = await factories.account(rt)
+    if machine.name == "ledger leg":
+        return await LedgerEntry.create(
+            account=account,
+            movement_id=uuid4(),
+            book=Book.WALLET,
+            kind=MovementKind.WITHDRAWAL,
+            amount_fen=-1,
+            status=state,
+            created_at=now,
+        )
     if machine.name == "account":
         await Account.filter(id=account.id).update(status=state)
         account.status = state

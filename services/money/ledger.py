@@ -3,6 +3,7 @@ updated with the legs that change it, and checked against the ledger's sums."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from uuid import UUID, uuid4
 
 from tortoise.exceptions import IntegrityError
@@ -13,6 +14,7 @@ from tortoise.transactions import in_transaction
 from models import Book, EntryStatus, LedgerEntry, MovementKind, WalletBalance
 from services import paging
 from services.paging import Page
+from services.statemachine import Edge, Machine
 
 
 @dataclass(frozen=True)
@@ -76,21 +78,40 @@ async def _book(account_id: UUID, *, settled: int = 0, pending_out: int = 0) -> 
         await WalletBalance.filter(account_id=account_id).update(**changes)
 
 
+class LegEvent(StrEnum):
+    SETTLE = "SETTLE"
+    VOID = "VOID"
+
+
+LEG = Machine[EntryStatus, LegEvent](
+    name="ledger leg",
+    initial=EntryStatus.PENDING,
+    ended=frozenset({EntryStatus.SETTLED, EntryStatus.VOIDED}),
+    transitions={
+        (EntryStatus.PENDING, LegEvent.SETTLE): Edge(EntryStatus.SETTLED, "the bank paid out"),
+        (EntryStatus.PENDING, LegEvent.VOID): Edge(EntryStatus.VOIDED, "nothing moved"),
+    },
+)
+
+
 async def settle(movement_id: UUID, *, at: datetime) -> None:
     """A pending movement's legs settle (a withdrawal the bank paid out)."""
-    await _end(movement_id, EntryStatus.SETTLED, settled_at=at)
+    await _end(movement_id, LegEvent.SETTLE, settled_at=at)
 
 
 async def void(movement_id: UUID) -> None:
     """A pending movement did not happen (a withdrawal the bank refused): nothing moved."""
-    await _end(movement_id, EntryStatus.VOIDED, settled_at=None)
+    await _end(movement_id, LegEvent.VOID, settled_at=None)
 
 
-async def _end(movement_id: UUID, status: EntryStatus, *, settled_at: datetime | None) -> None:
+async def _end(movement_id: UUID, event: LegEvent, *, settled_at: datetime | None) -> None:
     legs = await LedgerEntry.filter(movement_id=movement_id, status=EntryStatus.PENDING)
-    await LedgerEntry.filter(movement_id=movement_id, status=EntryStatus.PENDING).update(
-        status=status, settled_at=settled_at
+    moved = await LEG.move_all(
+        LedgerEntry.filter(movement_id=movement_id), event, settled_at=settled_at
     )
+    if not moved:  # ended meanwhile: its balance was booked then
+        return
+    status = LEG.target(EntryStatus.PENDING, event)
     for leg in legs:
         if leg.book == Book.WALLET and leg.amount_fen < 0:
             await _book(
