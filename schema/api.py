@@ -2,7 +2,7 @@
 
 import strawberry
 
-from resolvers import account, auth, certificates, closure, money
+from resolvers import account, auth, closure, money, records
 from schema import docs, limits, types
 from schema.pagination import Connection
 
@@ -26,7 +26,7 @@ class Query:
         "newest first; errors INVALID_INPUT (field `first` or `after`).",
     )
     data_export: types.DataExport | None = strawberry.field(
-        resolver=money.data_export, description="Null for an unknown or another's id."
+        resolver=records.data_export, description="Null for an unknown or another's id."
     )
     closure_eligibility: types.ClosureEligibility = strawberry.field(
         resolver=closure.closure_eligibility
@@ -34,9 +34,9 @@ class Query:
     closure_request: types.ClosureRequest | None = strawberry.field(
         resolver=closure.closure_request, description="Null for an unknown or another's id."
     )
-    closure_status: types.ClosureStatus = strawberry.field(resolver=certificates.closure_status)
+    closure_status: types.ClosureStatus = strawberry.field(resolver=records.closure_status)
     verify_closure_certificate: types.CertificateVerification = strawberry.field(
-        resolver=certificates.verify_closure_certificate
+        resolver=records.verify_closure_certificate
     )
 
 
@@ -54,7 +54,7 @@ class Mutation:
         resolver=money.withdraw_balance
     )
     request_data_export: types.RequestDataExportPayload = strawberry.mutation(
-        resolver=money.request_data_export
+        resolver=records.request_data_export
     )
     start_closure: types.StartClosurePayload = strawberry.mutation(resolver=closure.start_closure)
     send_closure_code: types.SendClosureCodePayload = strawberry.mutation(

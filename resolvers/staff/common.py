@@ -10,8 +10,8 @@ from strawberry.types import Info
 from models import StaffSession
 from resolvers.common import counted
 from resolvers.staff.context import StaffContext
-from schema.staff.types import StaffUserError
-from services import validation
+from schema.staff.types import Amount, StaffUserError
+from services import currency, validation
 from services.actors import Forbidden
 from services.errors import DomainError, StaffErrorCode
 from services.messages import message
@@ -57,3 +57,8 @@ def errors_as_data(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable
             raise forbidden(info) from None
 
     return resolve
+
+
+def amount(fen: int) -> Amount:
+    """Fen as the desk shows them."""
+    return Amount(fen=fen, display=currency.display(fen))

@@ -1,19 +1,60 @@
-"""What a receipt reads after confirmation, and the check of a certificate by its code."""
+"""Records the customer keeps: data exports, the closure receipt's view, and the check of a
+certificate by its code."""
 
 import strawberry
 from strawberry.types import Info
 
 from models import Certificate as CertificateModel
+from models import DataExport as DataExportModel
 from resolvers.closure import request_of
-from resolvers.common import top_level_error, unauthenticated
+from resolvers.common import (
+    errors_as_data,
+    require_account,
+    require_caller,
+    top_level_error,
+    unauthenticated,
+)
 from resolvers.context import Context
-from resolvers.money import export_of
-from schema.types import Certificate, CertificateVerification, ClosureStatus
+from schema.types import (
+    Certificate,
+    CertificateVerification,
+    ClosureStatus,
+    DataExport,
+    RequestDataExportInput,
+    RequestDataExportPayload,
+)
 from services.closure import receipts
 from services.errors import DomainError
-from services.records import certificates
+from services.records import certificates, exports
 
 Ctx = Info[Context, None]
+
+
+def export_of(info: Ctx, export: DataExportModel) -> DataExport:
+    path = exports.link(export)
+    return DataExport(
+        id=strawberry.ID(str(export.id)),
+        status=export.status,
+        format=export.format,
+        expires_at=export.expires_at,
+        download_url=info.context.links + path if path else None,
+    )
+
+
+@errors_as_data
+async def request_data_export(
+    info: Ctx,
+    input: RequestDataExportInput,
+) -> RequestDataExportPayload:
+    account = await require_account(info)
+    export = await exports.request(info.context.runtime, account, input.format)
+    return RequestDataExportPayload(export=export_of(info, export))
+
+
+async def data_export(info: Ctx, id: strawberry.ID) -> DataExport | None:
+    caller = await require_caller(info)
+    export = await exports.find(caller.account_id, id)
+    return export_of(info, export) if export else None
 
 
 def certificate_of(info: Ctx, certificate: CertificateModel) -> Certificate:
