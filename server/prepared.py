@@ -13,7 +13,7 @@ compiled only where every field below the root is a plain attribute; anything un
 value (a null where none may be, a leaf that does not coerce) leaves it to graphql-core, which
 completes the same value again and reports the error exactly as it always does.
 
-Any other document takes strawberry's whole pipeline. `tests/test_prepared.py` holds both
+Any other document takes strawberry's whole pipeline. `tests/endpoint/test_prepared.py` holds both
 paths to the same answers.
 """
 

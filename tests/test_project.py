@@ -256,3 +256,13 @@ def test_the_locks_pin_every_declared_dependency_and_the_venv_has_them(
     assert declared - set(locked) == set(), "run `make lock`"
     installed = {_name(d.metadata["Name"]): d.version for d in importlib.metadata.distributions()}
     assert {n: v for n, v in locked.items() if installed.get(n) != v} == {}, "run `make test`"
+
+
+def test_the_tests_are_grouped_by_the_capabilities_they_test() -> None:
+    capabilities = {p.name for p in (ROOT / "services").iterdir() if (p / "__init__.py").exists()}
+    groups = {p.name for p in (ROOT / "tests").iterdir() if (p / "__init__.py").exists()}
+    # endpoint: what every request meets (limits, documents, logs); the rest of the tests at
+    # the root hold the project together (layering, schema, migrations, commands, settings).
+    assert groups == capabilities | {"endpoint"}
+    for group in groups:
+        assert list((ROOT / "tests" / group).glob("test_*.py")), group

@@ -22,7 +22,7 @@ import pytest
 from tests.helpers import served
 from tests.operations import OPERATIONS, STAFF_OPERATIONS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PHONE = "13800000001"
 
 

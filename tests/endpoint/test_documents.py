@@ -15,7 +15,7 @@ from tests.conftest import TEST_SECRET
 from tests.helpers import GraphQL
 from tests.operations import CLOSURE_ELIGIBILITY, CREATE_CAPTCHA, OPERATIONS
 
-CONTRACT = Path(__file__).resolve().parent / "contract" / "mobile-operations.graphql"
+CONTRACT = Path(__file__).resolve().parents[1] / "contract" / "mobile-operations.graphql"
 
 
 def test_the_manifest_is_the_contract() -> None:

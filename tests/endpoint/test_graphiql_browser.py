@@ -15,7 +15,7 @@ import pytest
 from tests.helpers import served
 from tests.operations import CLOSURE_ELIGIBILITY
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium")
 LOGIN = (
     'mutation Login { loginWithPassword(input: {phone: "13800000002", '

@@ -32,7 +32,7 @@ async def request_in(rt: Runtime, state: State) -> ClosureRequest:
 
 
 def test_the_manual_shows_the_table() -> None:
-    flows = (Path(__file__).resolve().parents[1] / "docs" / "flows.md").read_text()
+    flows = (Path(__file__).resolve().parents[2] / "docs" / "flows.md").read_text()
     assert f"```mermaid\n{machine.mermaid()}\n```" in flows
 
 
