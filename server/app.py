@@ -136,7 +136,11 @@ class WalletGraphQL(GraphQL[Context | StaffContext, None]):
         if self.prepared is None or now - self.refreshed_at < trusted.REFRESH_SECONDS:
             return
         self.refreshed_at = now
-        registered = await trusted.live()
+        try:
+            registered = await trusted.live()
+        except Exception as error:  # the database is briefly gone: keep what was trusted
+            log.warning("registered documents not refreshed: %s", type(error).__name__)
+            return
         by_id = {**self.contract, **{d.id: d.body for d in registered}}
         if by_id.keys() == self.trusted.by_id.keys():
             return
