@@ -112,10 +112,11 @@ def served(
     port: int = 0,
     processes: int = 1,
     log: Path | None = None,
+    worker: bool = False,
 ) -> Iterator[tuple[str, int]]:
-    """`wallet-closure serve --no-worker` on `port` or a free one (pinned to `core` when given)
-    until it answers /livez; yields its root URL and process id, and stops it afterwards. Its
-    output goes to `log` when given."""
+    """`wallet-closure serve` on `port` or a free one (pinned to `core` when given; with the
+    worker in-process only when asked) until it answers /livez; yields its root URL and
+    process id, and stops it afterwards. Its output goes to `log` when given."""
     if not port:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
@@ -126,7 +127,7 @@ def served(
         "server.cli",
         "serve",
         *(["--demo-data"] if demo_data else []),
-        "--no-worker",
+        *([] if worker else ["--no-worker"]),
         "--port",
         str(port),
         "--workers",

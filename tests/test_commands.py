@@ -8,7 +8,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -94,38 +93,18 @@ def post(url: str, query: str) -> dict:
 
 
 def test_serve_gives_graphiql_and_the_demo_accounts(tmp_path: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--demo-data", "--port", str(port)],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/graphql"
-    try:
-        for _ in range(100):
-            try:
-                page = urllib.request.urlopen(
-                    urllib.request.Request(url, headers={"accept": "text/html"}), timeout=2
-                )
-                break
-            except OSError:
-                time.sleep(0.2)
-        assert "GraphiQL" in page.read().decode()
+    with served(tmp_path, worker=True) as (root, _):
+        page = urllib.request.urlopen(
+            urllib.request.Request(f"{root}/graphql", headers={"accept": "text/html"}), timeout=5
+        )
         login = post(
-            url,
+            f"{root}/graphql",
             'mutation { loginWithPassword(input: {phone: "13800000001", '
             'password: "Demo-pass-1"}) { account { status } errors { code } } }',
         )
-        assert login == {
-            "data": {"loginWithPassword": {"account": {"status": "ACTIVE"}, "errors": []}}
-        }
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+
+    assert "GraphiQL" in page.read().decode()
+    assert login == {"data": {"loginWithPassword": {"account": {"status": "ACTIVE"}, "errors": []}}}
 
 
 @pytest.mark.postgres

@@ -7,8 +7,6 @@ import json
 import os
 import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -22,14 +20,7 @@ import pytest
 from tests.helpers import served
 from tests.operations import OPERATIONS, STAFF_OPERATIONS
 
-ROOT = Path(__file__).resolve().parents[2]
 PHONE = "13800000001"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def call(
@@ -49,30 +40,13 @@ def call(
 
 
 def test_a_journey_leaves_metrics_request_ids_and_logs_without_secrets(tmp_path: Path) -> None:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_file = (tmp_path / "server.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--demo-data", "--port", str(port)],
-        cwd=tmp_path,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "WALLET_SMS_BACKEND": "file",
-            "WALLET_SMS_FILE": str(tmp_path / "sms.jsonl"),
-            "WALLET_CAPTCHA_TEST_ANSWER": "TEST",
-            "WALLET_WORKER_INTERVAL_SECONDS": "0.2",
-        },
-    )
-    try:
-        for _ in range(150):
-            try:
-                if call(f"{base}/livez")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
+    env = {
+        "WALLET_SMS_BACKEND": "file",
+        "WALLET_SMS_FILE": str(tmp_path / "sms.jsonl"),
+        "WALLET_CAPTCHA_TEST_ANSWER": "TEST",
+        "WALLET_WORKER_INTERVAL_SECONDS": "0.2",
+    }
+    with served(tmp_path, env=env, log=tmp_path / "server.log", worker=True) as (base, _):
         graphql = f"{base}/graphql"
         # a customer logs in with an SMS code and looks at the account
         captcha = json.loads(
@@ -144,10 +118,6 @@ def test_a_journey_leaves_metrics_request_ids_and_logs_without_secrets(tmp_path:
         database.close()
         unready = call(f"{base}/readyz")
         assert unready[0] == 503 and json.loads(unready[2])["migrations"]
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log_file.close()
 
     # the demo banner (stdout) names the demo phones; the log lines must not
     lines = [
@@ -193,32 +163,14 @@ def test_readyz_fails_while_the_database_is_unreachable(tmp_path: Path) -> None:
     base = os.environ["WALLET_TEST_DATABASE_URL"]
     name = f"wallet_ready_{os.getpid()}"
     admin(f'CREATE DATABASE "{name}"')
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--no-worker", "--port", str(port)],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "WALLET_DATABASE_URL": base.rsplit("/", 1)[0] + "/" + name,
-        },
-    )
+    url = base.rsplit("/", 1)[0] + "/" + name
     try:
-        for _ in range(150):
-            try:
-                if call(f"http://127.0.0.1:{port}/livez")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        ready = call(f"http://127.0.0.1:{port}/readyz")
-        admin(f'DROP DATABASE "{name}" WITH (FORCE)')
-        unreachable = call(f"http://127.0.0.1:{port}/readyz")
-        alive = call(f"http://127.0.0.1:{port}/livez")
+        with served(tmp_path, demo_data=False, env={"WALLET_DATABASE_URL": url}) as (root, _):
+            ready = call(f"{root}/readyz")
+            admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+            unreachable = call(f"{root}/readyz")
+            alive = call(f"{root}/livez")
     finally:
-        server.terminate()
-        server.wait(timeout=20)
         admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     assert ready[0] == 200
