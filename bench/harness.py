@@ -45,14 +45,17 @@ def serving(
     core: int | None = None,
     env: dict[str, str] | None = None,
     processes: int = 1,
+    app: str | None = None,
 ) -> contextlib.AbstractContextManager[tuple[str, int]]:
-    """The project's `serve` on the database at `url` (tests/helpers.served)."""
+    """The project's `serve` (or the app factory `app`) on the database at `url`
+    (tests/helpers.served)."""
     return served(
         Path(tempfile.mkdtemp()),
         demo_data=demo_data,
         core=core,
         env={"WALLET_DATABASE_URL": url, **(env or {})},
         processes=processes,
+        app=app,
     )
 
 

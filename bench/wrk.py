@@ -6,7 +6,7 @@ static answer, all served by the same process from the same database.
     .venv/bin/python bench/wrk.py [--seconds 12] [--connections 16]
     WALLET_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python bench/wrk.py
 
-Starts `wallet-closure serve --demo-data --no-worker` with WALLET_BENCH_ROUTES=on pinned to
+Serves bench/app.py (the `serve` app with the reference routes of bench/routes.py) pinned to
 core 0 (a fresh SQLite file, or a PostgreSQL database of its own, dropped afterwards) and runs
 wrk pinned to core 1.
 Every answer is checked (a non-200 or an `"errors"` counts as a failure) before req/s and
@@ -247,7 +247,7 @@ def main() -> None:
             if base
             else contextlib.nullcontext(f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3")
         ) as url,
-        serving(url, demo_data=True, core=0, env={"WALLET_BENCH_ROUTES": "true"}) as (root, _),
+        serving(url, demo_data=True, core=0, app="bench.app:create") as (root, _),
     ):
         rows = measure(root, args.seconds, args.connections)
     database = "postgresql" if url.startswith("postgres") else "sqlite"

@@ -28,7 +28,7 @@ from resolvers.staff.context import StaffContext
 from schema import documents, limits
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
-from server import bench_routes, graphiql, observability, prepared, refusals, routes, trusted
+from server import graphiql, observability, prepared, refusals, routes, trusted
 from server.database import tortoise_config
 from server.refusals import RefusalCode, Refused
 from server.settings import Settings
@@ -338,8 +338,6 @@ def create_app(
     ]
     if not settings.production:
         endpoints.append(Mount("/static/graphiql", graphiql.assets()))
-    if settings.bench_routes:
-        endpoints += bench_routes.routes(runtime)
     proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
     return Starlette(
         routes=endpoints,

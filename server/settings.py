@@ -32,7 +32,6 @@ class Settings(BaseSettings):
     payout_webhook_url: HttpUrl | None = None
     payout_webhook_secret: SecretStr | None = None
     worker_interval_seconds: float = 5
-    bench_routes: bool = False  # bench/wrk.py's reference routes; refused in production
     in_process_worker: bool = True  # set by `serve --workers N --no-worker` for its processes
     sms_in_flight: int = 16
     sms_notice_deadline_hours: float = 48
@@ -89,8 +88,6 @@ class Settings(BaseSettings):
             found.append("WALLET_SECRET_KEY: required in production")
         if production and self.captcha_test_answer:
             found.append("WALLET_CAPTCHA_TEST_ANSWER: must not be set in production")
-        if production and self.bench_routes:
-            found.append("WALLET_BENCH_ROUTES: must not be set in production")
         if production and self.sms_backend != "webhook":
             found.append(
                 "WALLET_SMS_BACKEND: production sends SMS through a gateway: set it "

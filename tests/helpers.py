@@ -113,26 +113,31 @@ def served(
     processes: int = 1,
     log: Path | None = None,
     worker: bool = False,
+    app: str | None = None,
 ) -> Iterator[tuple[str, int]]:
     """`wallet-closure serve` on `port` or a free one (pinned to `core` when given; with the
     worker in-process only when asked) until it answers /livez; yields its root URL and
-    process id, and stops it afterwards. Its output goes to `log` when given."""
+    process id, and stops it afterwards. Its output goes to `log` when given. With `app`, an
+    app factory (`bench.app:create`), uvicorn serves that instead, on a database that `migrate`
+    (and `demo-data`) prepared as `serve` would."""
     if not port:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-    command = [
-        sys.executable,
-        "-m",
-        "server.cli",
-        "serve",
-        *(["--demo-data"] if demo_data else []),
-        *([] if worker else ["--no-worker"]),
-        "--port",
-        str(port),
-        "--workers",
-        str(processes),
-    ]
+    if app:
+        for step in ("migrate", *(["demo-data"] if demo_data else [])):
+            assert wallet_closure(step, cwd=cwd, env=env).returncode == 0, step
+        command = [
+            *(sys.executable, "-m", "uvicorn", "--factory", app, "--port", str(port)),
+            *("--no-access-log", "--no-proxy-headers", "--log-level", "warning"),
+        ]
+    else:
+        command = [
+            *(sys.executable, "-m", "server.cli", "serve", "--port", str(port)),
+            *(["--demo-data"] if demo_data else []),
+            *([] if worker else ["--no-worker"]),
+            *("--workers", str(processes)),
+        ]
     output = log.open("w") if log else None
     server = subprocess.Popen(
         ["taskset", "-c", str(core), *command] if core is not None else command,

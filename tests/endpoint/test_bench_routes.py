@@ -1,18 +1,19 @@
-"""The benchmark's reference routes do the same reads as the operations they stand beside (by
-hand-written SQL on the bare driver) and answer the same, on both databases; production
-refuses them."""
+"""The benchmark's reference routes (bench/routes.py) do the same reads as the operations they
+stand beside (by hand-written SQL on the bare driver) and answer the same, on both databases;
+the installed package has none of them."""
+
+import tomllib
 
 import httpx
-import pytest
-from pydantic import ValidationError
 
+from bench.routes import routes
 from server.app import create_app
 from server.settings import Settings
 from services.runtime import Runtime
 from tests import factories
 from tests.conftest import TEST_SECRET
 from tests.customer import Customer
-from tests.helpers import GraphQL
+from tests.helpers import ROOT, GraphQL
 from tests.operations import CLOSURE_ELIGIBILITY, ME, SECURITY_LOG_PAGE
 
 
@@ -22,8 +23,9 @@ async def test_the_driver_routes_answer_what_the_operations_answer(
     await factories.account(runtime, fen=12_850, card_last4="6789", auto_pay=True)
     person = Customer(api, "+8613900000001")
     await person.log_in()
-    settings = Settings(database_url=orm, secret_key=TEST_SECRET.decode(), bench_routes=True)
+    settings = Settings(database_url=orm, secret_key=TEST_SECRET.decode())
     app = create_app(settings, runtime, manage_orm=False)
+    app.router.routes.extend(routes(runtime))
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://wallet.test"
     ) as client:
@@ -69,12 +71,15 @@ async def test_the_driver_routes_answer_what_the_operations_answer(
     assert sorted(d["current"] for d in me_again[0]["sessions"]) == [False, True]
 
 
-def test_production_refuses_the_bench_routes() -> None:
-    with pytest.raises(ValidationError, match="WALLET_BENCH_ROUTES"):
-        Settings(
-            env="production",
-            secret_key="k" * 32,
-            sms_backend="webhook",
-            sms_webhook_url="http://sms.test/send",
-            bench_routes=True,
-        )
+def test_the_installed_package_has_nothing_of_the_benchmark() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    packages = project["tool"]["setuptools"]["packages"]
+    assert not [p for p in packages if p.split(".")[0] == "bench"]
+    installed = [ROOT / p.replace(".", "/") for p in packages]
+    mentions = [
+        f"{path}"
+        for folder in installed
+        for path in folder.glob("*.py")
+        if "bench" in path.read_text()
+    ]
+    assert mentions == []

@@ -1,8 +1,8 @@
-"""Reference routes for bench/wrk.py (WALLET_BENCH_ROUTES=on, never in production): the reads of
-`Me`, `ClosureEligibility`, `SecurityLogPage` and `LoginWithPassword` as the same hand-written
-SQL on the bare driver under Tortoise (asyncpg's pool, aiosqlite's connection), argon2's verify
-alone, and a static answer, served by the same process from the same database, so the
-benchmark can show what the layers above cost."""
+"""Reference routes for the benchmark (bench/app.py adds them; the installed package has none):
+the reads of `Me`, `ClosureEligibility`, `SecurityLogPage` and `LoginWithPassword` as the same
+hand-written SQL through `services.database.fetch` (the driver under Tortoise, no query builder,
+no GraphQL), argon2's verify alone, and a static answer, served by the same process from the
+same database, so the benchmark can show what the layers above cost."""
 
 import asyncio
 import json
@@ -10,20 +10,19 @@ import secrets
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from tortoise import connections
 
 from models import AccountStatus
 from services import currency
 from services.closure import eligibility
 from services.closure.machine import State
-from services.database import dialect_sql, is_postgres
+from services.database import fetch
 from services.identity import accounts, phones, sessions
 from services.records import audit
 from services.runtime import Runtime
@@ -47,37 +46,16 @@ VALUES ({}, {}, {}, {}, {}, {}, {})
 """
 
 
-class Driver:
-    """The driver under Tortoise's connection, used bare."""
-
-    def __init__(self) -> None:
-        client = connections.get("default")
-        self.postgres = is_postgres(client)
-        self.raw = client._pool if self.postgres else client._connection
-
-    async def rows(self, sql: str, *values: Any) -> list[Any]:
-        text = dialect_sql(sql, self.postgres)
-        if self.postgres:
-            async with self.raw.acquire() as connection:
-                return list(await connection.fetch(text, *values))
-        values = tuple(str(v) if isinstance(v, UUID) else v for v in values)
-        async with self.raw.execute(text, values) as cursor:
-            return list(await cursor.fetchall())
-
-
 def routes(runtime: Runtime) -> list[Route]:
-    def driver_route(
-        path: str,
-        handle: Callable[[Driver, Request], Awaitable[dict[str, Any]]],
-    ) -> Route:
+    def driver_route(path: str, handle: Callable[[Request], Awaitable[dict[str, Any]]]) -> Route:
         async def endpoint(request: Request) -> Response:
-            return JSONResponse(await handle(Driver(), request))
+            return JSONResponse(await handle(request))
 
         return Route(path, endpoint, methods=["POST"])
 
-    async def caller(db: Driver, request: Request) -> Any:
+    async def caller(request: Request) -> Any:
         _, _, token = request.headers.get("authorization", "").partition(" ")
-        found = await db.rows(
+        found = await fetch(
             sessions.CALLER,
             sessions.token_hash(runtime, token.strip()),
             runtime.clock.now(),
@@ -85,14 +63,14 @@ def routes(runtime: Runtime) -> list[Route]:
         )
         return found[0] if found else None
 
-    async def me(db: Driver, request: Request) -> dict[str, Any]:
-        row = await caller(db, request)
+    async def me(request: Request) -> dict[str, Any]:
+        row = await caller(request)
         if row is None:
             return UNAUTHENTICATED
         account = row["account_id"]
         available = (row["settled_fen"] or 0) - (row["pending_out_fen"] or 0)
-        cards = await db.rows(accounts.LIVE_CARDS, account)
-        devices = await db.rows(accounts.LIVE_DEVICES, account, runtime.clock.now())
+        cards = await fetch(accounts.LIVE_CARDS, account)
+        devices = await fetch(accounts.LIVE_DEVICES, account, runtime.clock.now())
         return {
             "data": {
                 "me": {
@@ -121,22 +99,22 @@ def routes(runtime: Runtime) -> list[Route]:
             }
         }
 
-    async def closure_eligibility(db: Driver, request: Request) -> dict[str, Any]:
-        row = await caller(db, request)
+    async def closure_eligibility(request: Request) -> dict[str, Any]:
+        row = await caller(request)
         if row is None:
             return UNAUTHENTICATED
         account = row["account_id"]
-        standing = (await db.rows(eligibility.STANDING, *eligibility.standing_values(account)))[0]
+        standing = (await fetch(eligibility.STANDING, *eligibility.standing_values(account)))[0]
         open_id = standing["open_request_id"]
         open_state = None
         if open_id is not None:
             open_state = State(
-                (await db.rows("SELECT state FROM closure_request WHERE id = {}", open_id))[0][
+                (await fetch("SELECT state FROM closure_request WHERE id = {}", open_id))[0][
                     "state"
                 ]
             )
         found = eligibility.blockers_of(runtime, standing, open_state)
-        losses = await db.rows(eligibility.LOSSES, account, account)
+        losses = await fetch(eligibility.LOSSES, account, account)
         return {
             "data": {
                 "closureEligibility": {
@@ -156,11 +134,11 @@ def routes(runtime: Runtime) -> list[Route]:
             }
         }
 
-    async def security_log(db: Driver, request: Request) -> dict[str, Any]:
-        row = await caller(db, request)
+    async def security_log(request: Request) -> dict[str, Any]:
+        row = await caller(request)
         if row is None:
             return UNAUTHENTICATED
-        entries = await db.rows(audit.NEWEST_ENTRIES, row["account_id"], audit.BEYOND_EVERY_SEQ, 21)
+        entries = await fetch(audit.NEWEST_ENTRIES, row["account_id"], audit.BEYOND_EVERY_SEQ, 21)
         return {
             "data": {
                 "securityLog": {
@@ -185,16 +163,16 @@ def routes(runtime: Runtime) -> list[Route]:
             }
         }
 
-    async def login(db: Driver, request: Request) -> dict[str, Any]:
+    async def login(request: Request) -> dict[str, Any]:
         body = (await request.json())["variables"]["input"]
-        found = await db.rows(
+        found = await fetch(
             ACCOUNT_BY_PHONE, phones.normalize(body["phone"]), AccountStatus.ACTIVE.value
         )
         hashed = found[0]["password_hash"] if found else None
         if not await runtime.passwords.verify(hashed, body["password"]):
             return {"errors": [{"extensions": {"code": "INVALID_CREDENTIALS"}}]}
         token, now = secrets.token_urlsafe(32), runtime.clock.now()
-        await db.rows(
+        await fetch(
             NEW_SESSION,
             uuid4(),
             found[0]["id"],
@@ -209,7 +187,7 @@ def routes(runtime: Runtime) -> list[Route]:
     async def argon2_verify(request: Request) -> Response:
         """argon2's own verify on the demo hash: the floor of LoginWithPassword."""
         body = (await request.json())["variables"]["input"]
-        found = await Driver().rows(
+        found = await fetch(
             ACCOUNT_BY_PHONE, phones.normalize(body["phone"]), AccountStatus.ACTIVE.value
         )
         ok = await asyncio.to_thread(_verify_now, found[0]["password_hash"], body["password"])
