@@ -9,6 +9,7 @@ from typing import Any
 
 import strawberry
 from graphql import FieldNode, GraphQLError, GraphQLSyntaxError, ValidationContext, ValidationRule
+from opentelemetry.trace import Span
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -23,7 +24,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as max_de
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from services import database, metrics
+from services import database, metrics, tracing
 
 log = logging.getLogger("wallet.graphql")
 
@@ -134,6 +135,21 @@ class OperationLabels:
 operation_label = OperationLabels()
 
 
+def name_operation(span: Span | None, endpoint: str, kind: str, name: str | None) -> None:
+    """Names an operation's span by its type and the bounded name the metrics use (a
+    document typed by hand is `other`), with the name it gave itself as an attribute."""
+    if span is None:  # tracing is off
+        return
+    span.update_name(f"{kind} {operation_label(endpoint, name)}")
+    span.set_attributes(
+        {
+            "graphql.operation.type": kind,
+            "graphql.operation.name": (name or "")[:64],
+            "wallet.endpoint": endpoint,
+        }
+    )
+
+
 def observe(
     endpoint: str, operation_name: str | None, errors: list[GraphQLError], seconds: float
 ) -> None:
@@ -162,8 +178,11 @@ class Observed(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
-        yield
         context = self.execution_context
+        with tracing.span("operation") as span:
+            yield
+            kind = context.operation_type.value if context.graphql_document else "operation"
+            name_operation(span, self.endpoint, kind, context.operation_name)
         result = context.result
         errors = list(getattr(result, "errors", None) or context.pre_execution_errors or [])
         observe(self.endpoint, context.operation_name, errors, time.perf_counter() - started)

@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator
 from typing import Any, cast
 
 from cross_web import HTTPException
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware import Middleware
@@ -28,7 +30,7 @@ from resolvers.staff.context import StaffContext
 from schema import documents, limits
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
-from server import graphiql, observability, prepared, refusals, routes, trusted
+from server import graphiql, observability, prepared, refusals, routes, tracing, trusted
 from server.database import tortoise_config
 from server.refusals import RefusalCode, Refused
 from server.settings import Settings
@@ -287,9 +289,15 @@ class StaffGraphQL(WalletGraphQL):
 
 
 def create_app(
-    settings: Settings, runtime: Runtime, *, worker: Worker | None = None, manage_orm: bool = True
+    settings: Settings,
+    runtime: Runtime,
+    *,
+    worker: Worker | None = None,
+    manage_orm: bool = True,
+    tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
-    """`manage_orm=False` when the caller (a test) owns the Tortoise setup."""
+    """`manage_orm=False` when the caller (a test) owns the Tortoise setup; with a
+    `tracer_provider` (server/tracing.py), every request has its span."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -307,6 +315,8 @@ def create_app(
             gc.freeze()
             yield
 
+    scrape = observability.metrics_endpoint(runtime)
+    listener = settings.metrics_listener
     endpoints: list[BaseRoute] = [
         Route(
             "/graphql",
@@ -320,7 +330,8 @@ def create_app(
         Route("/health", observability.livez),  # the first release's name
         Route("/livez", observability.livez),
         Route("/readyz", observability.readyz),
-        Route("/metrics", observability.metrics_endpoint(runtime)),
+        # In production /metrics is on the metrics listener only (MetricsListener).
+        *([] if settings.production else [Route("/metrics", scrape)]),
         *(
             [Route("/staff/graphql", StaffGraphQL(runtime, production=settings.production))]
             if settings.staff_api_on
@@ -339,17 +350,28 @@ def create_app(
     if not settings.production:
         endpoints.append(Mount("/static/graphiql", graphiql.assets()))
     proxies = [p.strip() for p in settings.trusted_proxies.split(",") if p.strip()]
-    return Starlette(
-        routes=endpoints,
-        lifespan=lifespan,
-        middleware=[
-            # The client's address (limits, logs) from X-Forwarded-For only when the peer is one
-            # of the trusted proxies; a forged header from anyone else changes nothing.
-            *([Middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)] if proxies else []),
-            Middleware(observability.RequestContext),
-            Middleware(BodySizeLimit, limit=MAX_BODY_BYTES),
-        ],
-    )
+    middleware = []
+    if proxies:  # the client's address (limits, logs) from X-Forwarded-For only when the
+        # peer is one of the trusted proxies; a forged header from anyone else changes nothing
+        middleware.append(Middleware(ProxyHeadersMiddleware, trusted_hosts=proxies))
+    if listener:  # scrapes are neither traced nor access-logged
+        metrics = Route("/metrics", scrape)
+        middleware.append(
+            Middleware(observability.MetricsListener, port=listener[1], metrics=metrics)
+        )
+    if tracer_provider:
+        middleware.append(
+            Middleware(
+                OpenTelemetryMiddleware,
+                tracer_provider=tracer_provider,
+                exclude_spans=["receive", "send"],
+            )
+        )
+    middleware += [
+        Middleware(observability.RequestContext),
+        Middleware(BodySizeLimit, limit=MAX_BODY_BYTES),
+    ]
+    return Starlette(routes=endpoints, lifespan=lifespan, middleware=middleware)
 
 
 def serving_app(settings: Settings, runtime: Runtime, *, with_worker: bool) -> Starlette:
@@ -357,4 +379,4 @@ def serving_app(settings: Settings, runtime: Runtime, *, with_worker: bool) -> S
     worker = build_worker(settings, runtime) if with_worker else None
     if worker is not None:
         runtime.wake_worker = worker.wake
-    return create_app(settings, runtime, worker=worker)
+    return create_app(settings, runtime, worker=worker, tracer_provider=tracing.start(settings))

@@ -7,6 +7,7 @@ import json
 import os
 import socket
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
@@ -15,12 +16,13 @@ import uvicorn
 import uvloop
 from pydantic import ValidationError
 from tortoise import Tortoise
+from uvicorn.supervisors import Multiprocess
 
 from models import StaffAuditEntry, StaffRole
 from schema import documents
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
-from server import database, demo, diagrams, trusted
+from server import database, demo, diagrams, tracing, trusted
 from server.app import serving_app
 from server.observability import configure_logging
 from server.settings import Settings
@@ -57,14 +59,17 @@ def _port_is_free(host: str, port: int) -> bool:
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
-    if not _port_is_free(args.host, args.port):
-        print(
-            f"wallet-closure: port {args.port} on {args.host} is in use; stop what uses it, "
-            f"or choose another port: `make run PORT={args.port + 1}` or "
-            f"`wallet-closure serve --port {args.port + 1}`",
-            file=sys.stderr,
-        )
-        return 2
+    listener = settings.metrics_listener
+    for host, port in [(args.host, args.port), *([listener] if listener else [])]:
+        if not _port_is_free(host, port):
+            print(
+                f"wallet-closure: port {port} on {host} is in use; stop what uses it, or "
+                f"choose another port: `make run PORT={port + 1}` or "
+                f"`wallet-closure serve --port {port + 1}` (WALLET_METRICS_ADDRESS for "
+                "the metrics listener)",
+                file=sys.stderr,
+            )
+            return 2
     if args.workers > 1 and not database.is_postgres(settings.database_url):
         print(
             "wallet-closure: --workers needs PostgreSQL; SQLite mode is one process",
@@ -76,38 +81,54 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.demo_data:
         _load_demo(settings, runtime)
     print(f"GraphQL at http://{args.host}:{args.port}/graphql")
-    if args.workers > 1:  # each process builds its own app (and worker) from the settings
-        os.environ["WALLET_IN_PROCESS_WORKER"] = "false" if args.no_worker else "true"
-        uvicorn.run(
-            "server.asgi:app",
-            factory=True,
-            workers=args.workers,
-            host=args.host,
-            port=args.port,
-            log_config=None,
-            log_level="info",
-            proxy_headers=False,
-            access_log=False,
-        )
-        return 0
-    # Forwarded headers are believed from WALLET_TRUSTED_PROXIES only (create_app), never
-    # from uvicorn's default of 127.0.0.1.
-    uvicorn.run(
-        serving_app(settings, runtime, with_worker=not args.no_worker),
+    if listener:
+        print(f"metrics at http://{listener[0]}:{listener[1]}/metrics")
+    config = uvicorn.Config(
+        # each of several processes builds its own app (and worker) from the settings
+        "server.asgi:app"
+        if args.workers > 1
+        else serving_app(settings, runtime, with_worker=not args.no_worker),
+        factory=args.workers > 1,
+        workers=args.workers,
         host=args.host,
         port=args.port,
         log_config=None,
         log_level="info",
+        # Forwarded headers are believed from WALLET_TRUSTED_PROXIES only (create_app),
+        # never from uvicorn's default of 127.0.0.1.
         proxy_headers=False,
-        access_log=False,
-    )  # RequestContext logs each request
+        access_log=False,  # RequestContext logs each request
+    )
+    # One server on both sockets: the app tells the metrics listener's requests by the port
+    # they came in on (server/observability.py).
+    sockets = [config.bind_socket(), *([_bind(*listener)] if listener else [])]
+    server = uvicorn.Server(config)
+    if args.workers == 1:
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run(sockets=sockets)
+        return 0 if server.started else 3  # 3: the app did not start, as uvicorn says it
+    os.environ["WALLET_IN_PROCESS_WORKER"] = "false" if args.no_worker else "true"
+    with tempfile.TemporaryDirectory(prefix="wallet-metrics-") as counters:
+        # Each process counts into files there, and a scrape of any one adds them all up.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = counters
+        with contextlib.suppress(KeyboardInterrupt):
+            Multiprocess(config, sockets=sockets).run()
     return 0
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    listening = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listening.bind((host, port))
+    listening.set_inheritable(True)
+    return listening
 
 
 def work(settings: Settings, _: argparse.Namespace) -> int:
     asyncio.run(database.migrate(settings.migration_url))  # it may start before any `serve`
     runtime = build_runtime(settings)
     worker = build_worker(settings, runtime)
+    tracing.start(settings)  # its jobs' spans, when traces are configured
     with contextlib.suppress(KeyboardInterrupt):  # on uvloop, as `serve` runs under uvicorn
         uvloop.run(_with_orm(settings, worker.run_forever))
     return 0

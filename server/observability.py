@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 from starlette.datastructures import MutableHeaders
@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise import connections
 
 from server.database import pending_migrations
-from services import metrics
+from services import metrics, tracing
 from services.closure import jobs
 from services.notify import backlog
 from services.runtime import Runtime
@@ -95,11 +95,16 @@ class _IsoTimes(JsonFormatter):
 class _WithRequestId(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get()
+        if tracing.on():
+            found = tracing.trace_id()
+            if found:
+                record.trace_id = found
         return True
 
 
 def configure_logging(level: int = logging.INFO) -> None:
-    """One JSON object a line, each with the request id it belongs to."""
+    """One JSON object a line, each with the request id it belongs to (and, when traces are
+    on, the id of the trace it was written in)."""
     handler = logging.StreamHandler()
     handler.setFormatter(
         _IsoTimes(
@@ -147,6 +152,26 @@ def metrics_endpoint(runtime: Runtime) -> Callable[[Request], Awaitable[Response
         for state, count in (await jobs.by_state()).items():
             metrics.closure_requests.labels(state).set(count)
         metrics.worker_lag_seconds.set(await jobs.completion_lag(runtime))
-        return Response(generate_latest(metrics.REGISTRY), media_type=CONTENT_TYPE_LATEST)
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return endpoint
+
+
+class MetricsListener:
+    """What comes in on the metrics listener's port (WALLET_METRICS_ADDRESS, a socket of its
+    own that `serve` binds beside the API's) is /metrics or nothing; the API's routes never
+    answer there, nor, in production, /metrics on the API's port."""
+
+    def __init__(self, app: ASGIApp, port: int, metrics: ASGIApp) -> None:
+        self.app = app
+        self.port = port
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        server = scope.get("server")
+        if scope["type"] != "http" or not server or server[1] != self.port:
+            await self.app(scope, receive, send)
+        elif scope["path"] == "/metrics" and scope["method"] == "GET":
+            await self.metrics(scope, receive, send)
+        else:
+            await Response("only /metrics here", status_code=404)(scope, receive, send)

@@ -51,6 +51,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.utils.await_maybe import await_maybe
 
 from schema import limits
+from services import tracing
 
 
 class NotPlain(Exception):
@@ -180,6 +181,7 @@ class ShapingExecutor(StrawberryGraphQLCoreExecutionContext):
 class Prepared:
     document: DocumentNode
     name: str
+    kind: str  # query or mutation
     shapes: dict[str, Shape]
 
 
@@ -206,7 +208,10 @@ class PreparedOperations:
         [operation] = operations
         assert operation.name
         self.operations[body] = Prepared(
-            document, operation.name.value, root_shapes(self.schema._schema, operation)
+            document,
+            operation.name.value,
+            operation.operation.value,
+            root_shapes(self.schema._schema, operation),
         )
 
     def find(self, request: dict[str, Any]) -> Prepared | None:
@@ -228,19 +233,21 @@ class PreparedOperations:
         self, prepared: Prepared, variables: dict[str, Any] | None, context: Any
     ) -> dict[str, Any]:
         started = time.perf_counter()
-        result = await await_maybe(
-            execute(
-                self.schema._schema,
-                prepared.document,
-                variable_values=variables,
-                operation_name=prepared.name,
-                context_value=context,
-                is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
-                executor_class=ShapingExecutor,
-                operation_extensions=None,
-                shapes=prepared.shapes,
+        with tracing.span("operation") as span:
+            limits.name_operation(span, self.endpoint, prepared.kind, prepared.name)
+            result = await await_maybe(
+                execute(
+                    self.schema._schema,
+                    prepared.document,
+                    variable_values=variables,
+                    operation_name=prepared.name,
+                    context_value=context,
+                    is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+                    executor_class=ShapingExecutor,
+                    operation_extensions=None,
+                    shapes=prepared.shapes,
+                )
             )
-        )
         response: dict[str, Any] = {"data": result.data}
         errors: list[GraphQLError] = list(result.errors or [])
         if errors:

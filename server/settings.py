@@ -2,17 +2,19 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import HttpUrl, SecretStr, model_validator
+from pydantic import AliasChoices, Field, HttpUrl, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.rules import Rules
 
 DEV_SECRET_FILE = Path(".wallet-secret")
+METRICS_ADDRESS = re.compile(r"(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}")
 
 
 class Settings(BaseSettings):
@@ -49,6 +51,20 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # Where links in answers point (downloadUrl, pdfUrl), e.g. https://wallet.example.
     public_url: HttpUrl | None = None
+    # host:port of the listener that serves /metrics (in production the only one that does).
+    metrics_address: str | None = None
+    # OpenTelemetry's own variables, which turn traces on (server/tracing.py; the SDK reads
+    # the rest of its variables itself).
+    otlp_endpoint: Annotated[
+        str | None,
+        Field(
+            validation_alias=AliasChoices(
+                "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"
+            )
+        ),
+    ] = None
+    otel_sdk_disabled: Annotated[bool, Field(validation_alias="OTEL_SDK_DISABLED")] = False
+    otel_traces_exporter: Annotated[str, Field(validation_alias="OTEL_TRACES_EXPORTER")] = "otlp"
 
     @property
     def migration_url(self) -> str:
@@ -64,6 +80,24 @@ class Settings(BaseSettings):
         if self.trusted_documents:
             return self.trusted_documents == "on"
         return self.production
+
+    @property
+    def tracing_on(self) -> bool:
+        return bool(
+            self.otlp_endpoint
+            and not self.otel_sdk_disabled
+            and self.otel_traces_exporter.strip().lower() != "none"
+        )
+
+    @property
+    def metrics_listener(self) -> tuple[str, int] | None:
+        """Where the metrics listener binds: WALLET_METRICS_ADDRESS, in production by default
+        127.0.0.1:9464 (Prometheus's range for exporters); none in development unless set."""
+        address = self.metrics_address or ("127.0.0.1:9464" if self.production else None)
+        if address is None:
+            return None
+        host, _, port = address.rpartition(":")
+        return host.strip("[]") or "127.0.0.1", int(port)
 
     @property
     def staff_api_on(self) -> bool:
@@ -112,6 +146,8 @@ class Settings(BaseSettings):
                 "WALLET_MIGRATION_DATABASE_URL: WALLET_DATABASE_URL leads through "
                 "PgBouncer (pgbouncer=true): migrations need PostgreSQL itself"
             )
+        if self.metrics_address is not None and not METRICS_ADDRESS.fullmatch(self.metrics_address):
+            found.append("WALLET_METRICS_ADDRESS: host:port, e.g. 127.0.0.1:9464")
         if not self.database_url.startswith(("sqlite://", "postgres://", "asyncpg://")):
             found.append("WALLET_DATABASE_URL: sqlite://... or postgres://...")
         return found

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from services import tracing
 from services.closure import jobs
 from services.identity import codes
 from services.money import payouts
@@ -85,7 +86,17 @@ class Worker:
 
     async def run_once(self) -> int:
         """Every job once, in order (tests and simulations step the worker with this)."""
-        return sum([await job.run() for job in self.jobs()])
+        return sum([await self.run(job) for job in self.jobs()])
+
+    @staticmethod
+    async def run(job: Job) -> int:
+        """One pass of a job, in its span: how much it did, the statements it sent, the
+        calls it made to the gateways."""
+        with tracing.span(f"job {job.name}", attributes={"wallet.job.lane": job.lane}) as span:
+            done = await job.run()
+            if span is not None:
+                span.set_attribute("wallet.job.done", done)
+            return done
 
     async def run_forever(self) -> None:
         await asyncio.gather(*(self._loop(lane, queue) for lane, queue in self.lanes().items()))
@@ -96,7 +107,7 @@ class Worker:
             done = 0
             for job in lane_jobs:
                 try:
-                    done += await job.run()
+                    done += await self.run(job)
                 except Exception:  # the lane outlives a bad pass; the next one retries
                     log.exception("worker job %s failed", job.name)
             if done:  # a pass takes one batch: there may be more behind it, look again now

@@ -6,8 +6,11 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from opentelemetry.trace import SpanKind
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
+
+from services import tracing
 
 
 def is_postgres(connection: BaseDBAsyncClient) -> bool:
@@ -51,10 +54,18 @@ async def fetch(sql: str, *values: Any) -> list[Any]:
     connected = (connection._pool if postgres else connection._connection) is not None
     if isinstance(connection, TransactionalDBClient) or not connected:  # Tortoise connects
         return list((await connection.execute_query(text, list(values)))[1])
-    if postgres:
-        async with connection._pool.acquire() as driver:
-            return list(await driver.fetch(text, *values))
-    return await _read_sqlite(connection, text, values)
+    with tracing.span(
+        text.split(None, 1)[0].upper(),
+        kind=SpanKind.CLIENT,
+        attributes={
+            "db.system.name": "postgresql" if postgres else "sqlite",
+            "db.query.text": text,
+        },
+    ):  # Tortoise's own statements have theirs from its instrumentation (server/tracing.py)
+        if postgres:
+            async with connection._pool.acquire() as driver:
+                return list(await driver.fetch(text, *values))
+        return await _read_sqlite(connection, text, values)
 
 
 async def _read_sqlite(client: Any, text: str, values: tuple[Any, ...]) -> list[Any]:

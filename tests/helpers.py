@@ -102,6 +102,12 @@ def wallet_closure(
     )
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @contextlib.contextmanager
 def served(
     cwd: Path,
@@ -120,10 +126,9 @@ def served(
     process id, and stops it afterwards. Its output goes to `log` when given. With `app`, an
     app factory (`bench.app:create`), uvicorn serves that instead, on a database that `migrate`
     (and `demo-data`) prepared as `serve` would."""
-    if not port:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+    port = port or free_port()
+    # its metrics listener (production's default 127.0.0.1:9464) on a port of its own too
+    env = {"WALLET_METRICS_ADDRESS": f"127.0.0.1:{free_port()}", **(env or {})}
     if app:
         for step in ("migrate", *(["demo-data"] if demo_data else [])):
             assert wallet_closure(step, cwd=cwd, env=env).returncode == 0, step
@@ -144,7 +149,7 @@ def served(
         cwd=cwd,
         stdout=output or subprocess.DEVNULL,
         stderr=subprocess.STDOUT if output else subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
     )
     root = f"http://127.0.0.1:{port}"
     try:

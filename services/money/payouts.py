@@ -10,10 +10,12 @@ from typing import Protocol
 from uuid import UUID
 
 import httpx
+from opentelemetry.trace import SpanKind
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models import PayoutCallback, Withdrawal, WithdrawalStatus
+from services import tracing
 from services.crypto import same
 from services.money import withdrawals
 from services.runtime import Runtime
@@ -122,9 +124,14 @@ async def run(rt: Runtime, gateway: PayoutGateway) -> int:
         ):
             continue
         try:
-            await gateway.submit(
-                PayoutOrder(withdrawal.id, withdrawal.amount_fen, withdrawal.card_id, now)
-            )
+            with tracing.span(
+                "payout submit",
+                kind=SpanKind.CLIENT,
+                attributes={"wallet.withdrawal.id": str(withdrawal.id)},
+            ):
+                await gateway.submit(
+                    PayoutOrder(withdrawal.id, withdrawal.amount_fen, withdrawal.card_id, now)
+                )
         except Exception as error:  # the bank is unreachable: try again next pass
             log.warning("payout %s not submitted: %r", withdrawal.id, error)
             await Withdrawal.filter(id=withdrawal.id).update(submitted_at=None)

@@ -10,9 +10,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
+from opentelemetry.trace import SpanKind
 from tortoise.expressions import F, Q
 
 from models import OutboxMessage, OutboxStatus
+from services import tracing
 from services.errors import DomainError
 from services.notify.sms import Sms, SmsPurpose, SmsSender
 from services.runtime import Runtime
@@ -170,15 +172,20 @@ async def _deliver(rt: Runtime, sender: SmsSender, message: OutboxMessage) -> bo
         await MESSAGE.move(message, MessageEvent.NO_RECIPIENT, last_error="no phone number")
         return False
     try:
-        await sender.send(
-            Sms(
-                id=message.id,
-                to=message.to_phone,
-                purpose=message.purpose,
-                text=message.text,
-                code=message.code,
+        with tracing.span(
+            "sms send",
+            kind=SpanKind.CLIENT,
+            attributes={"wallet.sms.id": str(message.id), "wallet.sms.purpose": message.purpose},
+        ):
+            await sender.send(
+                Sms(
+                    id=message.id,
+                    to=message.to_phone,
+                    purpose=message.purpose,
+                    text=message.text,
+                    code=message.code,
+                )
             )
-        )
     except Exception as error:  # any gateway failure is retried later
         await _failed(rt, message, error)
         return False

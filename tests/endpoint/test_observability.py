@@ -1,8 +1,9 @@
 """What an operator sees of a running `serve`: request ids, JSON logs without secrets,
-security headers, /livez, /readyz and /metrics."""
+security headers, /livez, /readyz, /metrics (on its own listener in production) and traces."""
 
 import asyncio
 import contextlib
+import http.server
 import json
 import os
 import socket
@@ -13,11 +14,13 @@ import urllib.error
 import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
+from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
-from tests.helpers import served
+from tests.helpers import free_port, served
 from tests.operations import OPERATIONS, STAFF_OPERATIONS
 
 PHONE = "13800000001"
@@ -307,3 +310,125 @@ def test_a_database_restart_answers_service_unavailable_with_retry_after(tmp_pat
             "SERVICE_UNAVAILABLE"
         ]
     assert after[0] == 200 and json.loads(after[2])["data"]["loginWithPassword"]["token"]
+
+
+class OtlpReceiver:
+    """An OTLP/HTTP endpoint that keeps the spans it is sent (what a collector would get)."""
+
+    def __init__(self) -> None:
+        self.spans: list[Any] = []
+        received = self.spans
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                request = trace_service_pb2.ExportTraceServiceRequest()
+                request.ParseFromString(self.rfile.read(int(self.headers["content-length"])))
+                for resource in request.resource_spans:
+                    service = {a.key: a.value.string_value for a in resource.resource.attributes}
+                    for scope in resource.scope_spans:
+                        received.extend((service, span) for span in scope.spans)
+                self.send_response(200)
+                self.send_header("content-type", "application/x-protobuf")
+                self.end_headers()
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def named(self, name: str) -> list[Any]:
+        return [span for _, span in self.spans if span.name == name]
+
+
+def test_a_production_server_traces_serves_metrics_apart_and_logs_fields(tmp_path: Path) -> None:
+    receiver, metrics_port = OtlpReceiver(), free_port()
+    production = {
+        "WALLET_ENV": "production",
+        "WALLET_SECRET_KEY": "a-production-secret",
+        "WALLET_SMS_BACKEND": "webhook",
+        "WALLET_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms",
+        "WALLET_DATABASE_URL": f"sqlite://{tmp_path / 'wallet.sqlite3'}",
+        "WALLET_METRICS_ADDRESS": f"127.0.0.1:{metrics_port}",
+        "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url,
+        "OTEL_SERVICE_NAME": "wallet-closure-test",
+        "OTEL_BSP_SCHEDULE_DELAY": "100",
+    }
+    listener = f"http://127.0.0.1:{metrics_port}"
+    with served(tmp_path, demo_data=False, env=production, log=tmp_path / "server.log") as (
+        base,
+        _,
+    ):
+        status, headers, body = call(
+            f"{base}/graphql",
+            {"query": OPERATIONS["Me"]},
+            {"authorization": "Bearer not-a-session", "x-request-id": "case-4711-abc"},
+        )
+        on_the_api_port = call(f"{base}/metrics")[0]
+        scraped = call(f"{listener}/metrics")
+        api_on_the_listener = call(f"{listener}/graphql", {"query": OPERATIONS["Me"]})[0]
+        for _ in range(100):
+            if receiver.named("query Me"):
+                break
+            time.sleep(0.1)
+
+    assert status == 200 and json.loads(body)["errors"][0]["extensions"]["code"] == (
+        "UNAUTHENTICATED"
+    )
+    # metrics: on their own listener only
+    assert (on_the_api_port, scraped[0], api_on_the_listener) == (404, 200, 404)
+    assert (
+        'wallet_graphql_requests_total{endpoint="customer",operation="Me",'
+        'outcome="UNAUTHENTICATED"} 1.0'
+    ) in scraped[2].decode()
+    # spans: the request, its operation inside it, the statement that looked for the session
+    [request] = receiver.named("POST /graphql")
+    [operation] = receiver.named("query Me")
+    assert operation.parent_span_id == request.span_id
+    statements = [
+        span
+        for _, span in receiver.spans
+        if span.parent_span_id == operation.span_id and span.name == "SELECT"
+    ]
+    assert len(statements) == 1
+    assert {service["service.name"] for service, _ in receiver.spans} == {"wallet-closure-test"}
+    # the access line: fields, an ISO time with its zone, the request and trace ids
+    records = [
+        json.loads(line)
+        for line in (tmp_path / "server.log").read_text().splitlines()
+        if line.startswith("{")
+    ]
+    [access] = [r for r in records if r["logger"] == "wallet.access" and r["path"] == "/graphql"]
+    assert access["method"] == "POST" and access["status"] == 200
+    assert access["operation"] == "Me" and access["request_id"] == headers["x-request-id"]
+    assert isinstance(access["duration_ms"], float)
+    assert datetime.fromisoformat(access["time"]).utcoffset() == timedelta(0)
+    assert access["trace_id"] == request.trace_id.hex()
+
+
+@pytest.mark.postgres
+def test_serve_with_two_processes_counts_them_together_on_the_metrics_listener(
+    tmp_path: Path,
+) -> None:
+    base = os.environ["WALLET_TEST_DATABASE_URL"]
+    name = f"wallet_workers_{os.getpid()}"
+    admin(f'CREATE DATABASE "{name}"')
+    metrics_port = free_port()
+    env = {
+        "WALLET_DATABASE_URL": base.rsplit("/", 1)[0] + f"/{name}",
+        "WALLET_METRICS_ADDRESS": f"127.0.0.1:{metrics_port}",
+    }
+    try:
+        with served(tmp_path, demo_data=False, env=env, processes=2) as (root, _):
+            for _ in range(30):  # a connection each: the processes take turns accepting
+                assert call(f"{root}/graphql", {"query": OPERATIONS["Me"]})[0] == 200
+            scrapes = [call(f"http://127.0.0.1:{metrics_port}/metrics") for _ in range(6)]
+    finally:
+        admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    counted = (
+        'wallet_graphql_requests_total{endpoint="customer",operation="Me",'
+        'outcome="UNAUTHENTICATED"} 30.0'
+    )
+    assert all(status == 200 and counted in body.decode() for status, _, body in scrapes)
