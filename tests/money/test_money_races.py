@@ -178,11 +178,15 @@ async def check(account: Account) -> list[str]:
 async def test_money_is_never_lost_or_left_in_a_closed_account(runtime: Runtime) -> None:
     rng = random.Random(SEED)
     outcomes: dict[str, int] = {}
-    for i in range(ITERATIONS):
+    # The storm must really race: both outcomes of the confirmation happen. A confirmation
+    # wins a few times in a hundred, fewer on a loaded machine: the run goes on past
+    # ITERATIONS (up to five times as many) until both have been seen.
+    i = 0
+    while i < ITERATIONS or (len(outcomes) < 2 and i < 5 * ITERATIONS):
         account = await storm(runtime, rng, i)
         problems = await check(account)
         assert not problems, f"seed {SEED}, iteration {i}: {problems}"
         outcomes[account.status.value] = outcomes.get(account.status.value, 0) + 1
-    print(f"seed {SEED}: {ITERATIONS} iterations, account states {outcomes}")
-    # the storm must really race: both outcomes of the confirmation happen
+        i += 1
+    print(f"seed {SEED}: {i} iterations, account states {outcomes}")
     assert outcomes.get("CLOSING", 0) > 0 and outcomes.get("ACTIVE", 0) > 0, (SEED, outcomes)
