@@ -1,7 +1,8 @@
-"""What traces cost on `Me` through /graphql: two servers of the demo data side by side, one
-with tracing off (no OTLP endpoint: the default) and one exporting every span to a local OTLP
-receiver, measured in alternating rounds; and what tracing off adds to a request, counted:
-the `services.tracing.span` calls a `Me` makes, each timed alone, against the time of a `Me`.
+"""What traces cost on `Me` through /graphql: three servers of the demo data side by side, one
+with tracing off (no OTLP endpoint: the default), one exporting every span to a local OTLP
+receiver and one a tenth of the traces (OTEL_TRACES_SAMPLER), measured in alternating rounds;
+and what tracing off adds to a request, counted: the `services.tracing.span` calls a `Me`
+makes, each timed alone, against the time of a `Me`.
 
     .venv/bin/python bench/tracing.py [--seconds 12] [--connections 16]
     WALLET_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
@@ -26,6 +27,7 @@ from tests.operations import ME
 # A `Me` on the prepared path: its operation and its three hand-written reads.
 SPANS_PER_ME = 4
 ROUNDS = 3
+SAMPLED = {"OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.1"}
 
 
 class Sink(http.server.BaseHTTPRequestHandler):
@@ -73,14 +75,18 @@ def main() -> None:
             else f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3"
         )
         plain, _ = stack.enter_context(serving(url, demo_data=True, core=0, env=shared))
-        exporting, _ = stack.enter_context(serving(url, demo_data=False, core=0, env=traced))
+        every, _ = stack.enter_context(serving(url, demo_data=False, core=0, env=traced))
+        tenth, _ = stack.enter_context(
+            serving(url, demo_data=False, core=0, env={**traced, **SAMPLED})
+        )
         token = log_in(plain, "13800000001", "Demo-pass-1")
         body = graphql(ME)
-        runs: dict[str, list[dict]] = {"tracing off": [], "tracing on, exporting": []}
-        for root in (plain, exporting):  # warm-up, not counted
+        servers = {"tracing off": plain, "every trace exported": every, "1 in 10 exported": tenth}
+        runs: dict[str, list[dict]] = {label: [] for label in servers}
+        for root in servers.values():  # warm-up, not counted
             run_wrk(root + "/graphql", body, token, 2, args.connections)
         for _ in range(ROUNDS):
-            for label, root in zip(runs, (plain, exporting), strict=True):
+            for label, root in servers.items():
                 seconds = max(1, round(args.seconds / ROUNDS))
                 runs[label].append(
                     run_wrk(root + "/graphql", body, token, seconds, args.connections)
