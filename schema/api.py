@@ -5,6 +5,7 @@ import strawberry
 from resolvers import account, auth, closure, money, records
 from schema import docs, limits, types
 from schema.pagination import Connection
+from schema.strawberry_private import graphql_schema
 
 
 @strawberry.type
@@ -77,5 +78,5 @@ def build_schema(*, production: bool = False) -> strawberry.Schema:
     schema = limits.WalletSchema(
         query=Query, mutation=Mutation, **limits.hardening(production=production)
     )
-    docs.document(schema._schema)
+    docs.document(graphql_schema(schema))
     return schema

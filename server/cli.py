@@ -22,7 +22,8 @@ from models import StaffAuditEntry, StaffRole
 from schema import documents
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
-from server import database, demo, diagrams, tracing, trusted
+from schema.strawberry_private import graphql_schema
+from server import database, demo, diagrams, tracing, trusted, wiring
 from server.app import serving_app
 from server.observability import configure_logging
 from server.settings import Settings
@@ -310,7 +311,11 @@ def trusted_documents(settings: Settings, args: argparse.Namespace) -> int:
             _with_orm(
                 settings,
                 lambda: trusted.add(
-                    build_schema()._schema, text, app=args.app, version=args.version, now=now
+                    graphql_schema(build_schema()),
+                    text,
+                    app=args.app,
+                    version=args.version,
+                    now=now,
                 ),
             )
         )
@@ -519,6 +524,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if missing := _missing_database(settings, args):
         print(f"wallet-closure: {missing}", file=sys.stderr)
+        return 2
+    if args.run in (serve, work) and (moved := wiring.private_parts_moved()):
+        print("wallet-closure: refusing to start: an upgraded library moved", file=sys.stderr)
+        for line in moved:
+            print(f"  {line}", file=sys.stderr)
         return 2
     command: Callable[[Settings, argparse.Namespace], int] = args.run
     try:

@@ -1,9 +1,11 @@
-"""The apps' trusted documents on a short path.
+"""Every document on one short path.
 
-Each is parsed and validated once, when the server starts; a request that sends one (as text
-or by hash) is executed by graphql-core on the same schema, with the same resolvers, error
-masking, logging and metrics, but without strawberry's per-request pipeline (HTTP adapter,
-extension hooks, parse and validation caches), which costs more than the reads of `Me`.
+The apps' trusted documents are parsed and validated once, when the server starts; any other
+document the first time it comes (the last PreparedOperations.HELD of them are kept). A
+request that sends one (as text or by hash) is executed by graphql-core on the same schema,
+with the same resolvers, error masking, logging and metrics, but without strawberry's
+per-request pipeline (HTTP adapter, extension hooks, parse and validation caches), which
+costs more than the reads of `Me`.
 
 And what a root field's resolver returns is turned into its answer by a shape compiled from
 the document: graphql-core spends some 15 µs on every field it completes, walking the
@@ -13,13 +15,16 @@ compiled only where every field below the root is a plain attribute; anything un
 value (a null where none may be, a leaf that does not coerce) leaves it to graphql-core, which
 completes the same value again and reports the error exactly as it always does.
 
-Any other document takes strawberry's whole pipeline. `tests/endpoint/test_prepared.py` holds both
-paths to the same answers.
+What the short path does not take — a document that does not parse or validate, several
+operations in one, a subscription, a request that is not a plain JSON POST — strawberry's
+whole pipeline answers, with its errors. `tests/endpoint/test_prepared.py` holds both paths to
+the same answers.
 """
 
 import contextlib
 import functools
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +42,9 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLSchema,
+    NoSchemaIntrospectionCustomRule,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
     Undefined,
     parse,
@@ -46,11 +53,15 @@ from graphql import (
 )
 from graphql.execution import execute
 from graphql.pyutils import Path
-from strawberry.execution.is_awaitable import optimized_is_awaitable
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.utils.await_maybe import await_maybe
 
 from schema import limits
+from schema.strawberry_private import (
+    StrawberryGraphQLCoreExecutionContext,
+    graphql_schema,
+    optimized_is_awaitable,
+    plain_reader,
+)
 from services import tracing
 
 
@@ -117,9 +128,10 @@ def nullable_shape_of(type_: GraphQLOutputType, selection_set: SelectionSetNode 
             fields.append((key, None, functools.partial(typename, type_.name)))
             continue
         field = type_.fields[node.name.value]
-        if not getattr(field.resolve, "_is_default", False):  # strawberry's plain attribute
+        read = plain_reader(field)
+        if read is None:  # a resolver of its own
             raise NoShape(f"{type_.name}.{node.name.value}")
-        fields.append((key, field.resolve, shape_of(field.type, node.selection_set)))
+        fields.append((key, read, shape_of(field.type, node.selection_set)))
     if len({key for key, _, _ in fields}) < len(fields):
         raise NoShape(type_.name)  # a key asked twice: graphql-core merges the selections
     is_type_of = type_.is_type_of
@@ -128,8 +140,7 @@ def nullable_shape_of(type_: GraphQLOutputType, selection_set: SelectionSetNode 
         if is_type_of is not None and not is_type_of(value, info):
             raise NotPlain
         return {
-            key: shape(value if read is None else read(value, None), info)
-            for key, read, shape in fields
+            key: shape(value if read is None else read(value), info) for key, read, shape in fields
         }
 
     return obj
@@ -180,44 +191,89 @@ class ShapingExecutor(StrawberryGraphQLCoreExecutionContext):
 @dataclass(frozen=True)
 class Prepared:
     document: DocumentNode
-    name: str
+    name: str | None  # a document typed by hand may have no name
     kind: str  # query or mutation
     shapes: dict[str, Shape]
 
 
 class PreparedOperations:
-    def __init__(self, schema: strawberry.Schema, bodies: Iterable[str], *, endpoint: str) -> None:
+    """The documents an endpoint has parsed and validated: its trusted and registered ones,
+    kept for good, and the last HELD documents typed by hand, each prepared the first time it
+    comes (a document that does not validate is left to strawberry's pipeline, which says why
+    as it always has)."""
+
+    HELD = 256
+
+    def __init__(
+        self,
+        schema: strawberry.Schema,
+        bodies: Iterable[str],
+        *,
+        endpoint: str,
+        production: bool = False,
+        held: int = HELD,
+    ) -> None:
         self.schema = schema
         self.endpoint = endpoint
+        self.rules = [
+            *specified_rules,
+            *limits.VALIDATION_RULES,
+            *([NoSchemaIntrospectionCustomRule] if production else []),
+        ]
+        self.held = held
         self.operations: dict[str, Prepared] = {}
+        self.typed: OrderedDict[str, Prepared | None] = OrderedDict()
         for body in bodies:
             self.prepare(body)
 
     def prepare(self, body: str) -> None:
         """Parses and validates a trusted document once; ValueError if it does not fit the
         schema (for the contract's: no server should start so)."""
-        if body in self.operations:
-            return
-        document = parse(body, max_tokens=limits.MAX_TOKENS)
-        errors = validate(
-            self.schema._schema, document, [*specified_rules, *limits.VALIDATION_RULES]
-        )
+        if body not in self.operations:
+            self.operations[body] = self.compile(body)
+
+    def compile(self, body: str) -> Prepared:
+        """ValueError when the document does not parse, validate, or hold one operation."""
+        try:
+            document = parse(body, max_tokens=limits.MAX_TOKENS)
+        except GraphQLError as error:
+            raise ValueError(f"document does not parse: {error.message}") from None
+        errors = validate(graphql_schema(self.schema), document, self.rules)
         if errors:
-            raise ValueError(f"trusted document does not validate: {errors[0].message}")
+            raise ValueError(f"document does not validate: {errors[0].message}")
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        if len(operations) != 1 or operations[0].operation == OperationType.SUBSCRIPTION:
+            raise ValueError("not one query or mutation")
         [operation] = operations
-        assert operation.name
-        self.operations[body] = Prepared(
+        return Prepared(
             document,
-            operation.name.value,
+            operation.name.value if operation.name else None,
             operation.operation.value,
-            root_shapes(self.schema._schema, operation),
+            root_shapes(graphql_schema(self.schema), operation),
         )
+
+    def lookup(self, body: str) -> Prepared | None:
+        """The prepared document of this text, preparing a document typed by hand on its
+        first arrival; None for one that strawberry's pipeline is to answer."""
+        found = self.operations.get(body)
+        if found is not None or not self.held:
+            return found
+        if body in self.typed:
+            self.typed.move_to_end(body)
+            return self.typed[body]
+        try:
+            prepared: Prepared | None = self.compile(body)
+        except ValueError:  # the pipeline answers it with its errors
+            prepared = None
+        self.typed[body] = prepared
+        if len(self.typed) > self.held:
+            self.typed.popitem(last=False)
+        return prepared
 
     def find(self, request: dict[str, Any]) -> Prepared | None:
         """The prepared operation this request asks for, if it asks in the plain way."""
         query = request.get("query")
-        prepared = self.operations.get(query) if isinstance(query, str) else None
+        prepared = self.lookup(query) if isinstance(query, str) else None
         if prepared is None:
             return None
         variables = request.get("variables")
@@ -237,7 +293,7 @@ class PreparedOperations:
             limits.name_operation(span, self.endpoint, prepared.kind, prepared.name)
             result = await await_maybe(
                 execute(
-                    self.schema._schema,
+                    graphql_schema(self.schema),
                     prepared.document,
                     variable_values=variables,
                     operation_name=prepared.name,

@@ -1,10 +1,13 @@
-"""Builds the outside world once from settings: clock, secrets, SMS and payout gateways."""
+"""Builds the outside world once from settings: clock, secrets, SMS and payout gateways; and
+checks the libraries' private parts the code uses are where they were."""
 
 import logging
 from datetime import timedelta
 
+from schema import graphql_private, strawberry_private
 from server.settings import Settings
 from server.worker import Worker
+from services import tortoise_private
 from services.clock import Clock, SystemClock
 from services.money.payouts import PayoutGateway, SimulatedBank, WebhookBank
 from services.notify.sms import ConsoleSms, FileSms, SmsSender, WebhookSms
@@ -60,3 +63,14 @@ def build_payouts(settings: Settings) -> PayoutGateway:
     if settings.payout_backend == "webhook":
         return WebhookBank(str(settings.payout_webhook_url), settings.payout_secret())
     return SimulatedBank(timedelta(seconds=settings.payout_settle_seconds))
+
+
+def private_parts_moved() -> list[str]:
+    """What of strawberry's, graphql-core's and Tortoise's private parts the code uses is no
+    longer where it was (schema/strawberry_private.py, schema/graphql_private.py,
+    services/tortoise_private.py), one line each: `serve` and `worker` refuse to start then."""
+    return [
+        *strawberry_private.problems(),
+        *graphql_private.problems(),
+        *tortoise_private.problems(),
+    ]

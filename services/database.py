@@ -11,6 +11,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 
 from services import tracing
+from services.tortoise_private import asyncpg_pool, sqlite_connection, sqlite_lock
 
 
 def is_postgres(connection: BaseDBAsyncClient) -> bool:
@@ -51,8 +52,8 @@ async def fetch(sql: str, *values: Any) -> list[Any]:
     text = dialect_sql(sql, postgres)
     if not postgres:  # sqlite3 adapts datetimes (Tortoise registers it) but not UUIDs
         values = tuple(str(v) if isinstance(v, UUID) else v for v in values)
-    connected = (connection._pool if postgres else connection._connection) is not None
-    if isinstance(connection, TransactionalDBClient) or not connected:  # Tortoise connects
+    driver = asyncpg_pool(connection) if postgres else sqlite_connection(connection)
+    if isinstance(connection, TransactionalDBClient) or driver is None:  # Tortoise connects
         return list((await connection.execute_query(text, list(values)))[1])
     with tracing.span(
         text.split(None, 1)[0].upper(),
@@ -63,21 +64,22 @@ async def fetch(sql: str, *values: Any) -> list[Any]:
         },
     ):  # Tortoise's own statements have theirs from its instrumentation (server/tracing.py)
         if postgres:
-            async with connection._pool.acquire() as driver:
-                return list(await driver.fetch(text, *values))
+            async with driver.acquire() as pooled:
+                return list(await pooled.fetch(text, *values))
         return await _read_sqlite(connection, text, values)
 
 
-async def _read_sqlite(client: Any, text: str, values: tuple[Any, ...]) -> list[Any]:
+async def _read_sqlite(client: BaseDBAsyncClient, text: str, values: tuple[Any, ...]) -> list[Any]:
     """Tortoise holds its lock on SQLite's one connection for each statement and for a whole
     transaction. A read only has to keep out of a transaction, so it takes the lock only when
     someone holds it: aiosqlite runs statements in the order they were sent, so a read sent
     while the lock is free runs before any transaction that takes it later, and reads no longer
     wait for each other."""
-    if client._lock.locked():
-        async with client._lock:
-            return list(await client._connection.execute_fetchall(text, values))
-    return list(await client._connection.execute_fetchall(text, values))
+    lock, connection = sqlite_lock(client), sqlite_connection(client)
+    if lock.locked():
+        async with lock:
+            return list(await connection.execute_fetchall(text, values))
+    return list(await connection.execute_fetchall(text, values))
 
 
 @functools.cache

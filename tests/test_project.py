@@ -14,6 +14,7 @@ import pytest
 
 from schema.api import build_schema
 from schema.staff.api import build_staff_schema
+from server import wiring
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -266,3 +267,23 @@ def test_the_tests_are_grouped_by_the_capabilities_they_test() -> None:
     assert groups == capabilities | {"endpoint"}
     for group in groups:
         assert list((ROOT / "tests" / group).glob("test_*.py")), group
+
+
+PRIVATE_PARTS = ("._pool", "._connection", "._lock", "._schema", "_is_default")
+PRIVATE_MODULES = {
+    "schema/strawberry_private.py",
+    "schema/graphql_private.py",
+    "services/tortoise_private.py",
+}
+
+
+def test_the_private_parts_of_libraries_are_used_in_their_own_modules_only() -> None:
+    reaching = {
+        str(path.relative_to(ROOT))
+        for package in ("models", "resolvers", "schema", "server", "services")
+        for path in (ROOT / package).rglob("*.py")
+        if "migrations" not in path.parts
+        and any(part in path.read_text() for part in PRIVATE_PARTS)
+    }
+    assert reaching <= PRIVATE_MODULES
+    assert wiring.private_parts_moved() == []  # the installed versions have them all

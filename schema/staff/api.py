@@ -9,6 +9,7 @@ from schema import docs, limits
 from schema.pagination import Connection
 from schema.staff import docs as staff_docs
 from schema.staff import types
+from schema.strawberry_private import graphql_schema
 from services.actors import Permission as P
 
 
@@ -72,5 +73,5 @@ def build_staff_schema(*, production: bool = False) -> strawberry.Schema:
         mutation=StaffMutation,
         **limits.hardening(production=production, endpoint="staff"),
     )
-    docs.document(schema._schema, staff_docs.DOCS)
+    docs.document(graphql_schema(schema), staff_docs.DOCS)
     return schema

@@ -15,7 +15,8 @@ from models import AppManifest, ManifestDocument
 from schema.api import build_schema
 from schema.documents import ManifestRefused, sha256
 from server import trusted
-from server.app import WalletGraphQL, create_app
+from server.app import create_app
+from server.endpoint import CustomerEndpoint
 from server.settings import Settings
 from services.runtime import Runtime
 from tests.conftest import TEST_SECRET
@@ -52,7 +53,7 @@ def apollo_manifest(*bodies: str) -> str:
 @pytest.fixture
 async def production(
     orm: str, runtime: Runtime
-) -> AsyncIterator[tuple[httpx.AsyncClient, WalletGraphQL]]:
+) -> AsyncIterator[tuple[httpx.AsyncClient, CustomerEndpoint]]:
     settings = Settings(
         env="production",
         secret_key=TEST_SECRET.decode(),
@@ -68,9 +69,9 @@ async def production(
         yield client, endpoint
 
 
-def seconds_pass(endpoint: WalletGraphQL) -> None:
+def seconds_pass(endpoint: CustomerEndpoint) -> None:
     """As if REFRESH_SECONDS had passed since the endpoint last looked."""
-    endpoint.refreshed_at = -math.inf
+    endpoint.documents.refreshed_at = -math.inf
 
 
 def code(response: httpx.Response) -> str | None:
@@ -79,7 +80,7 @@ def code(response: httpx.Response) -> str | None:
 
 
 async def test_registered_app_builds_run_by_hash_id_and_body_until_retired(
-    production: tuple[httpx.AsyncClient, WalletGraphQL], runtime: Runtime
+    production: tuple[httpx.AsyncClient, CustomerEndpoint], runtime: Runtime
 ) -> None:
     client, endpoint = production
 
