@@ -9,7 +9,7 @@ PORT ?= 8000
 TESTS ?=# a subset, e.g. TESTS="tests/test_money_races.py"
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test pytest bench install install-test lock
+.PHONY: run test pytest bench install install-test apps lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ install-test: $(BIN)/python
 	$(BIN)/pip install -q --require-hashes -r requirements/test.lock
 	$(BIN)/pip install -q --no-deps -e .
 
+# The tools app teams build with (tests/endpoint/test_app_builds.py), from their npm lock.
+APPS := tests/apps/node_modules/.package-lock.json
+$(APPS): tests/apps/package.json tests/apps/package-lock.json
+	npm ci --prefix tests/apps --no-audit --no-fund --silent
+
+apps: $(APPS)
+
 lock: $(BIN)/python
 	$(BIN)/pip install -q pip-tools
 	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
@@ -33,14 +40,14 @@ lock: $(BIN)/python
 run: install
 	$(BIN)/wallet-closure serve --demo-data --port $(PORT)
 
-test: install-test
+test: install-test $(APPS)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto --maxprocesses=4 $(TESTS)
 
 # The tests alone (what `make test` runs after its checks): CI's runs on other databases.
-pytest: install-test
+pytest: install-test $(APPS)
 	$(BIN)/python -m pytest -n auto --maxprocesses=4 $(TESTS)
 
 bench: install-test
