@@ -5,9 +5,8 @@ import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
 
-from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
-from opentelemetry.sdk.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount, Route
@@ -22,6 +21,9 @@ from server.wiring import build_worker
 from server.worker import Worker
 from services.runtime import Runtime
 
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
+
 
 def create_app(
     settings: Settings,
@@ -29,7 +31,7 @@ def create_app(
     *,
     worker: Worker | None = None,
     manage_orm: bool = True,
-    tracer_provider: TracerProvider | None = None,
+    tracer_provider: "TracerProvider | None" = None,
 ) -> Starlette:
     """`manage_orm=False` when the caller (a test) owns the Tortoise setup; with a
     `tracer_provider` (server/tracing.py), every request has its span."""
@@ -95,6 +97,8 @@ def create_app(
             Middleware(observability.MetricsListener, port=listener[1], metrics=metrics)
         )
     if tracer_provider:
+        from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+
         middleware.append(
             Middleware(
                 OpenTelemetryMiddleware,

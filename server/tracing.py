@@ -7,23 +7,29 @@ Every HTTP request has its span (OpenTelemetry's ASGI middleware, wrapped around
 create_app), every statement through Tortoise its own (OpenTelemetry's Tortoise
 instrumentation, on both databases); the rest are services.tracing's."""
 
-from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-from opentelemetry.instrumentation.tortoiseorm import TortoiseORMInstrumentor
-from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
+from typing import TYPE_CHECKING
 
 from server.settings import Settings
 from services import tracing
 
+if TYPE_CHECKING:  # the SDK is imported only when traces are on: every command starts faster
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SpanExporter
+
 NAME = "wallet-closure"
 
 
-def start(settings: Settings, exporter: SpanExporter | None = None) -> TracerProvider | None:
+def start(settings: Settings, exporter: "SpanExporter | None" = None) -> "TracerProvider | None":
     """The tracer provider of this process, or None when tracing is not configured.
     `exporter` (a test's in-memory one) takes spans one by one instead of OTLP in batches."""
     if exporter is None and not settings.tracing_on:
         return None
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.instrumentation.tortoiseorm import TortoiseORMInstrumentor
+    from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor
+
     resource = Resource.create()  # OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES
     if str(resource.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
         resource = resource.merge(Resource({SERVICE_NAME: NAME}))
@@ -38,8 +44,10 @@ def start(settings: Settings, exporter: SpanExporter | None = None) -> TracerPro
     return provider
 
 
-def stop(provider: TracerProvider) -> None:
+def stop(provider: "TracerProvider") -> None:
     """Everything still buffered goes out; spans stop (a test's provider, at its end)."""
+    from opentelemetry.instrumentation.tortoiseorm import TortoiseORMInstrumentor
+
     tracing.turn_on(None)
     TortoiseORMInstrumentor().uninstrument()
     provider.shutdown()

@@ -11,8 +11,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import jwt
-import segno
-from fpdf import FPDF
 
 from models import Certificate, CertificateKind
 from services import currency
@@ -87,6 +85,9 @@ def _rows(claims: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def render(certificate: Certificate) -> bytes:
+    import segno  # imported here: every command would otherwise load fpdf when it starts
+    from fpdf import FPDF
+
     claims = jwt.decode(certificate.jws, options={"verify_signature": False})
     zh, en = TITLES[CertificateKind(claims["kind"])]
     pdf = FPDF(format="A4")
