@@ -2,8 +2,14 @@
 reference routes of bench/routes.py beside /graphql, in the same process and middleware.
 
     python -m uvicorn --factory bench.app:create   (tests/helpers.served(app=...) runs it so)
+    python bench/app.py --port 8000                (bench/side_by_side.sh runs it so)
 """
 
+import argparse
+import sys
+from pathlib import Path
+
+import uvicorn
 from starlette.applications import Starlette
 
 from bench.routes import routes
@@ -20,3 +26,27 @@ def create() -> Starlette:
     app = serving_app(settings, runtime, with_worker=False)
     app.router.routes.extend(routes(runtime))
     return app
+
+
+def main() -> None:
+    """`python bench/app.py [--host H] [--port P] [--no-worker]`: serves `create()` on a
+    database that `wallet-closure migrate` (and `demo-data`) prepared, as `serve` would."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--no-worker", action="store_true", help="always so: bench serves reads")
+    args = parser.parse_args()
+    uvicorn.run(
+        "bench.app:create",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        proxy_headers=False,
+    )
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    main()

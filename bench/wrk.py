@@ -28,9 +28,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 from harness import graphql, log_in, post, scratch_database, serving
 
+from schema.documents import sha256
+from tests.helpers import wallet_closure
 from tests.operations import (
     CLOSURE_ELIGIBILITY,
     LOGIN_WITH_PASSWORD,
@@ -105,6 +108,10 @@ LOGIN = graphql(
     {"input": {"phone": "13800000002", "password": "Demo-pass-2", "deviceName": "bench"}},
 )
 HALF = " at half /graphql's peak"
+BY_HAND = ME.replace("query Me ", "query MeByHand ", 1)
+# A build's Me as a generator re-prints it (__typename added): not the contract's text.
+BY_APP = re.sub(r"(?<=\w) }", " __typename }", ME)
+BY_HASH = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha256(BY_APP)}}}
 # (label, path, body, the row it is compared with, and by what: throughput or latency)
 READS = [
     ("Me", "/graphql", graphql(ME), "Me, bare driver", "rps"),
@@ -138,6 +145,9 @@ READS = [
         "rps",
     ),
     ("static JSON", "/bench/static", {}, "Me, bare driver", "rps"),
+    # one path for every document: these two as fast as the contract's text
+    ("Me typed by hand", "/graphql", graphql(BY_HAND), "Me", "rps"),
+    ("Me, a registered app build's hash", "/graphql", BY_HASH, "Me", "rps"),
 ]
 LOGINS = [  # one at a time: argon2 is meant to be slow, the question is what is added to it
     ("LoginWithPassword", "/graphql", LOGIN, "argon2 verify alone", "p50"),
@@ -201,6 +211,29 @@ def one_at_a_time(root: str, seconds: int) -> dict[str, dict]:
     }
 
 
+def register_app_build(url: str) -> None:
+    """The operator registers an app build whose manifest holds BY_APP (`serve` sees it
+    within seconds: before the warm-up is over)."""
+    manifest = Path(tempfile.mkdtemp()) / "persisted-query-manifest.json"
+    manifest.write_text(
+        json.dumps(
+            {
+                "format": "apollo-persisted-query-manifest",
+                "version": 1,
+                "operations": [
+                    {"id": sha256(BY_APP), "name": "Me", "type": "query", "body": BY_APP}
+                ],
+            }
+        )
+    )
+    added = wallet_closure(
+        *("trusted-documents", "add", str(manifest), "--app", "bench", "--version", "1"),
+        cwd=manifest.parent,
+        env={"WALLET_DATABASE_URL": url},
+    )
+    assert added.returncode == 0, added.stderr
+
+
 def measure(root: str, seconds: int, connections: int) -> list[tuple[str, dict, str, str]]:
     """Every row: its label, figures, the row it is compared with, and by what."""
     token = log_in(root, "13800000001", "Demo-pass-1")
@@ -249,6 +282,7 @@ def main() -> None:
         ) as url,
         serving(url, demo_data=True, core=0, app="bench.app:create") as (root, _),
     ):
+        register_app_build(url)
         rows = measure(root, args.seconds, args.connections)
     database = "postgresql" if url.startswith("postgres") else "sqlite"
     figures_of = {label: figures for label, figures, _, _ in rows}

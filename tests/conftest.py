@@ -42,10 +42,19 @@ MODELS = [m for m in vars(models).values() if isinstance(m, type) and issubclass
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (several connections at once)")
+    config.addinivalue_line(
+        "markers",
+        "own_sqlite: runs the project in processes on a SQLite file of its own, whichever "
+        "database the suite is on: the SQLite pass runs it, the PostgreSQL pass leaves it out",
+    )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if is_postgres(os.environ.get("WALLET_TEST_DATABASE_URL", "")):
+        twice = [item for item in items if "own_sqlite" in item.keywords]
+        if twice:  # the same run as on the SQLite pass: nothing of PostgreSQL in it
+            config.hook.pytest_deselected(items=twice)
+            items[:] = [item for item in items if "own_sqlite" not in item.keywords]
         return
     skip = pytest.mark.skip(reason="races need PostgreSQL; runs with WALLET_TEST_DATABASE_URL")
     for item in items:

@@ -20,6 +20,7 @@ from tests.helpers import served, wallet_closure
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.own_sqlite
 def test_demo_data_is_idempotent(tmp_path: Path) -> None:
     first = wallet_closure("demo-data", cwd=tmp_path)
     second = wallet_closure("demo-data", cwd=tmp_path)
@@ -40,12 +41,14 @@ def test_demo_data_is_idempotent(tmp_path: Path) -> None:
     assert wallet_closure("scrub", cwd=tmp_path).stdout.strip() == "personal-data tables rewritten"
 
 
+@pytest.mark.own_sqlite
 def test_export_schema_prints_the_sdl(tmp_path: Path) -> None:
     result = wallet_closure("export-schema", cwd=tmp_path)
 
     assert result.stdout == (ROOT / "schema" / "schema.graphql").read_text()
 
 
+@pytest.mark.own_sqlite
 def test_staff_add_prints_a_provisioning_uri_and_disable_ends_the_account(tmp_path: Path) -> None:
     assert wallet_closure("migrate", cwd=tmp_path).returncode == 0
     added = subprocess.run(
@@ -92,6 +95,7 @@ def post(url: str, query: str) -> dict:
         return json.load(response)
 
 
+@pytest.mark.own_sqlite
 def test_serve_gives_graphiql_and_the_demo_accounts(tmp_path: Path) -> None:
     with served(tmp_path, worker=True) as (root, _):
         page = urllib.request.urlopen(
@@ -145,6 +149,7 @@ async def test_two_processes_migrating_and_loading_demo_data_at_once_both_succee
         await admin.close()
 
 
+@pytest.mark.own_sqlite
 def test_serve_on_a_busy_port_says_so_instead_of_a_traceback(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -157,6 +162,7 @@ def test_serve_on_a_busy_port_says_so_instead_of_a_traceback(tmp_path: Path) -> 
     assert f"make run PORT={port + 1}" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.own_sqlite
 def test_serve_comes_back_on_its_port_at_once_after_kill_9(tmp_path: Path) -> None:
     with served(tmp_path, demo_data=False) as (root, pid):
         port = int(root.rsplit(":", 1)[1])
@@ -179,6 +185,7 @@ def test_serve_comes_back_on_its_port_at_once_after_kill_9(tmp_path: Path) -> No
     assert (again, answer.status) == (root, 200)
 
 
+@pytest.mark.own_sqlite
 def test_a_bad_anchor_gets_a_usage_message(tmp_path: Path) -> None:
     result = wallet_closure("verify-audit", "--anchor", "12", cwd=tmp_path)
 
@@ -187,6 +194,7 @@ def test_a_bad_anchor_gets_a_usage_message(tmp_path: Path) -> None:
     assert "is not SEQ:HASH+SEQ:HASH" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.own_sqlite
 def test_verify_ledger_finds_a_kept_balance_that_left_its_ledger(tmp_path: Path) -> None:
     wallet_closure("demo-data", cwd=tmp_path)
     clean = wallet_closure("verify-ledger", cwd=tmp_path)
@@ -204,6 +212,7 @@ def test_verify_ledger_finds_a_kept_balance_that_left_its_ledger(tmp_path: Path)
     assert "kept Balance(settled_fen=12851, pending_out_fen=0)" in tampered.stdout
 
 
+@pytest.mark.own_sqlite
 def test_several_workers_need_postgresql(tmp_path: Path) -> None:
     result = wallet_closure(
         "serve",

@@ -12,8 +12,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.endpoint.test_observability import call
 from tests.helpers import ROOT, served, wallet_closure
+
+pytestmark = pytest.mark.own_sqlite
 
 APPS = ROOT / "tests" / "apps"
 CONTRACT = ROOT / "tests" / "contract" / "mobile-operations.graphql"

@@ -22,9 +22,10 @@ LOGIN = (
     'password: "Demo-pass-2", deviceName: "GraphiQL"}) { token errors { code } } }'
 )
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="needs Debian's chromium (.ci/run installs it)"
-)
+pytestmark = [
+    pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (.ci/run installs it)"),
+    pytest.mark.own_sqlite,
+]
 
 
 @pytest.fixture

@@ -42,6 +42,7 @@ def call(
         return error.code, dict(error.headers), error.read()
 
 
+@pytest.mark.own_sqlite
 def test_a_journey_leaves_metrics_request_ids_and_logs_without_secrets(tmp_path: Path) -> None:
     env = {
         "WALLET_SMS_BACKEND": "file",
@@ -181,6 +182,7 @@ def test_readyz_fails_while_the_database_is_unreachable(tmp_path: Path) -> None:
     assert alive[0] == 200
 
 
+@pytest.mark.own_sqlite
 def test_no_variable_value_reaches_the_log_in_production(tmp_path: Path) -> None:
     # a malformed variable makes graphql-core quote the whole value in its message
     secrets = ["Secret-pass-9", "13812345678", "Staff-secret-9", "654321"]
@@ -342,6 +344,7 @@ class OtlpReceiver:
         return [span for _, span in self.spans if span.name == name]
 
 
+@pytest.mark.own_sqlite
 def test_a_production_server_traces_serves_metrics_apart_and_logs_fields(tmp_path: Path) -> None:
     receiver, metrics_port = OtlpReceiver(), free_port()
     production = {
