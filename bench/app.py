@@ -2,12 +2,10 @@
 reference routes of bench/routes.py beside /graphql, in the same process and middleware.
 
     python -m uvicorn --factory bench.app:create   (tests/helpers.served(app=...) runs it so)
-    python bench/app.py --port 8000                (bench/side_by_side.sh runs it so)
+    PYTHONPATH=. python bench/app.py --port 8000   (bench/side_by_side.sh runs it so)
 """
 
 import argparse
-import sys
-from pathlib import Path
 
 import uvicorn
 from starlette.applications import Starlette
@@ -48,5 +46,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     main()

@@ -14,7 +14,7 @@ mkdir "$shim/bin"
 printf '#!/bin/sh\nexec %s/bin/python "$@"\n' "$real" > "$shim/bin/python"
 cat > "$shim/bin/wallet-closure" <<SHIM
 #!/bin/sh
-if [ "\$1" = serve ]; then shift; exec $real/bin/python $project/bench/app.py "\$@"; fi
+if [ "\$1" = serve ]; then shift; PYTHONPATH=$project exec $real/bin/python $project/bench/app.py "\$@"; fi
 exec $real/bin/wallet-closure "\$@"
 SHIM
 chmod +x "$shim/bin/python" "$shim/bin/wallet-closure"

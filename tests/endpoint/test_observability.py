@@ -423,7 +423,9 @@ def test_serve_with_two_processes_counts_them_together_on_the_metrics_listener(
         "WALLET_METRICS_ADDRESS": f"127.0.0.1:{metrics_port}",
     }
     try:
-        with served(tmp_path, demo_data=False, env=env, processes=2) as (root, _):
+        with served(
+            tmp_path, demo_data=False, env=env, processes=2, log=tmp_path / "server.log"
+        ) as (root, _):
             for _ in range(30):  # a connection each: the processes take turns accepting
                 assert call(f"{root}/graphql", {"query": OPERATIONS["Me"]})[0] == 200
             scrapes = [call(f"http://127.0.0.1:{metrics_port}/metrics") for _ in range(6)]
@@ -435,3 +437,9 @@ def test_serve_with_two_processes_counts_them_together_on_the_metrics_listener(
         'outcome="UNAUTHENTICATED"} 30.0'
     )
     assert all(status == 200 and counted in body.decode() for status, _, body in scrapes)
+    lines = [
+        json.loads(x) for x in (tmp_path / "server.log").read_text().splitlines() if x[:1] == "{"
+    ]
+    access = [r for r in lines if r["logger"] == "wallet.access" and r["path"] == "/graphql"]
+    assert len(access) == 30  # one line a request, ours: uvicorn's own never
+    assert not [r for r in lines if r["logger"] == "uvicorn.access"]
