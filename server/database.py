@@ -46,6 +46,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     if is_postgres(database_url):
         connection["credentials"].setdefault("minsize", POOL_MIN)
         connection["credentials"].setdefault("maxsize", POOL_MAX)
+        connection["credentials"]["reset"] = keep_session
         if behind_pgbouncer(database_url):
             connection["credentials"]["statement_cache_size"] = 0
     if connection["engine"] == "tortoise.backends.sqlite":
@@ -64,6 +65,13 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+async def keep_session(_: asyncpg.Connection) -> None:
+    """A pooled connection goes back as it is: asyncpg rolls back what a transaction left
+    open either way, and its default reset (close cursors, unlisten, reset settings, unlock
+    session advisory locks) would cost a round trip on every release for state nothing here
+    makes (the migrations' session lock is on a connection of its own)."""
 
 
 def is_postgres(database_url: str) -> bool:

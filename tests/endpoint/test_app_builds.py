@@ -41,6 +41,12 @@ def tool(name: str, *args: str, cwd: Path) -> None:
     )
 
 
+@pytest.fixture(scope="module")
+def manifests(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Apollo's and the client preset's manifests, made once for the module's tests."""
+    return app_build(tmp_path_factory.mktemp("app-build"))
+
+
 def app_build(tmp_path: Path) -> tuple[Path, Path]:
     """An app's folder with the contract's documents (Apollo's generator takes one operation
     a file), and the two manifests its tools write from them."""
@@ -66,8 +72,10 @@ def codes(answer: tuple[int, dict, bytes]) -> list[str]:
     return [e["extensions"]["code"] for e in json.loads(answer[2]).get("errors", [])]
 
 
-def test_app_builds_made_with_the_real_tools_run_by_hash(tmp_path: Path) -> None:
-    apollo, preset = app_build(tmp_path)
+def test_app_builds_made_with_the_real_tools_run_by_hash(
+    tmp_path: Path, manifests: tuple[Path, Path]
+) -> None:
+    apollo, preset = manifests
     operations = json.loads(apollo.read_text())["operations"]
     ids = json.loads(preset.read_text())
     contract_ids = {
@@ -126,8 +134,10 @@ def persisted(operations: list[dict[str, Any]], name: str) -> dict[str, Any]:
     return {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": found["id"]}}}
 
 
-def test_a_production_server_runs_a_registered_hash(tmp_path: Path) -> None:
-    apollo, _ = app_build(tmp_path)
+def test_a_production_server_runs_a_registered_hash(
+    tmp_path: Path, manifests: tuple[Path, Path]
+) -> None:
+    apollo, _ = manifests
     operations = json.loads(apollo.read_text())["operations"]
     production = {
         "WALLET_ENV": "production",
