@@ -19,9 +19,12 @@ install: $(BIN)/python
 	$(BIN)/pip install -q --require-hashes -r requirements/run.lock
 	$(BIN)/pip install -q --no-deps -e .
 
-install-test: $(BIN)/python
+# Installed once per change of the lock (CI's runs on other databases reuse it).
+install-test: $(VENV)/.test-installed
+$(VENV)/.test-installed: requirements/test.lock pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q --require-hashes -r requirements/test.lock
 	$(BIN)/pip install -q --no-deps -e .
+	touch $@
 
 # The tools app teams build with (tests/endpoint/test_app_builds.py), from their npm lock.
 APPS := tests/apps/node_modules/.package-lock.json

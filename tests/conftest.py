@@ -44,8 +44,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres: needs PostgreSQL (several connections at once)")
     config.addinivalue_line(
         "markers",
-        "own_sqlite: runs the project in processes on a SQLite file of its own, whichever "
-        "database the suite is on: the SQLite pass runs it, the PostgreSQL pass leaves it out",
+        "own_sqlite: uses no database of the suite's (the project in processes on a SQLite "
+        "file of its own, or no database at all): the SQLite pass runs it, the PostgreSQL "
+        "pass leaves it out",
     )
 
 
