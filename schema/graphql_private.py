@@ -9,13 +9,19 @@ import inspect
 
 from graphql.execution import Executor
 
-COMPLETE_VALUE = [
-    *("self", "return_type", "field_details_list", "info", "path", "result", "position_context")
-]
+COMPLETE_VALUE = (
+    "self",
+    "return_type",
+    "field_details_list",
+    "info",
+    "path",
+    "result",
+    "position_context",
+)
 
 
 def problems() -> list[str]:
-    parameters = list(inspect.signature(Executor.complete_value).parameters)
+    parameters = tuple(inspect.signature(Executor.complete_value).parameters)
     if parameters != COMPLETE_VALUE:
-        return [f"graphql-core: Executor.complete_value{tuple(parameters)} changed"]
+        return [f"graphql-core: Executor.complete_value{parameters} changed"]
     return []

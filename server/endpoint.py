@@ -5,7 +5,7 @@ endpoint also decides which documents may run (server/trusted.py); the desk's ru
 its console sends."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar, cast
 
 from cross_web import HTTPException
@@ -77,9 +77,11 @@ class Endpoint(GraphQL[AnyContext, None], Generic[AnyContext]):
         production: bool,
         public_url: str | None = None,
         held: int = prepared.PreparedOperations.HELD,
+        first: Iterable[str] = (),
     ) -> None:
-        """`held`: how many documents typed by hand are kept prepared (0: none, strawberry's
-        pipeline answers every one)."""
+        """`first`: the documents prepared before the first request; `held`: how many
+        documents typed by hand are kept prepared (0: none, strawberry's pipeline answers
+        every one)."""
         super().__init__(
             self.build(production=production),
             graphql_ide=None if production else "graphiql",
@@ -89,15 +91,11 @@ class Endpoint(GraphQL[AnyContext, None], Generic[AnyContext]):
         self.public_url = public_url
         self.prepared = prepared.PreparedOperations(
             cast(Schema, self.schema),
-            self.first_documents(),
+            first,
             endpoint=self.name,
             production=production,
             held=held,
         )
-
-    def first_documents(self) -> list[str]:
-        """The documents prepared before the first request."""
-        return []
 
     def resolve_document(self, request: dict[str, Any]) -> None:
         """Puts the document a request names into its `query`, or refuses it."""
@@ -210,10 +208,13 @@ class CustomerEndpoint(Endpoint[Context]):
         held: int = prepared.PreparedOperations.HELD,
     ) -> None:
         self.documents = trusted.AppDocuments(trusted_only=trusted_only)
-        super().__init__(runtime, production=production, public_url=public_url, held=held)
-
-    def first_documents(self) -> list[str]:
-        return list(self.documents.trusted.bodies())
+        super().__init__(
+            runtime,
+            production=production,
+            public_url=public_url,
+            held=held,
+            first=self.documents.trusted.bodies(),
+        )
 
     async def before(self) -> None:
         await self.documents.refresh(self.prepared)

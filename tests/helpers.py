@@ -102,6 +102,17 @@ def wallet_closure(
     )
 
 
+def production_env(tmp_path: Path) -> dict[str, str]:
+    """The least a production `serve` starts with, on a SQLite file in `tmp_path`."""
+    return {
+        "WALLET_ENV": "production",
+        "WALLET_SECRET_KEY": "a-production-secret",
+        "WALLET_SMS_BACKEND": "webhook",
+        "WALLET_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms",
+        "WALLET_DATABASE_URL": f"sqlite://{tmp_path / 'wallet.sqlite3'}",
+    }
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

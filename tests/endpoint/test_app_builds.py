@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.endpoint.test_observability import call
-from tests.helpers import ROOT, served, wallet_closure
+from tests.helpers import ROOT, production_env, served, wallet_closure
 
 pytestmark = pytest.mark.own_sqlite
 
@@ -139,13 +139,7 @@ def test_a_production_server_runs_a_registered_hash(
 ) -> None:
     apollo, _ = manifests
     operations = json.loads(apollo.read_text())["operations"]
-    production = {
-        "WALLET_ENV": "production",
-        "WALLET_SECRET_KEY": "a-production-secret",
-        "WALLET_SMS_BACKEND": "webhook",
-        "WALLET_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms",
-        "WALLET_DATABASE_URL": f"sqlite://{tmp_path / 'wallet.sqlite3'}",
-    }
+    production = production_env(tmp_path)
     assert wallet_closure("migrate", cwd=tmp_path, env=production).returncode == 0
     added = wallet_closure(
         "trusted-documents", "add", str(apollo), "--app", "android", "--version", "3.0.4",

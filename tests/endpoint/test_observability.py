@@ -20,7 +20,7 @@ import asyncpg
 import pytest
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
-from tests.helpers import free_port, served
+from tests.helpers import free_port, production_env, served
 from tests.operations import OPERATIONS, STAFF_OPERATIONS
 
 PHONE = "13800000001"
@@ -186,14 +186,7 @@ def test_readyz_fails_while_the_database_is_unreachable(tmp_path: Path) -> None:
 def test_no_variable_value_reaches_the_log_in_production(tmp_path: Path) -> None:
     # a malformed variable makes graphql-core quote the whole value in its message
     secrets = ["Secret-pass-9", "13812345678", "Staff-secret-9", "654321"]
-    production = {
-        "WALLET_ENV": "production",
-        "WALLET_SECRET_KEY": "a-production-secret",
-        "WALLET_SMS_BACKEND": "webhook",
-        "WALLET_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms",
-        "WALLET_STAFF_API": "on",
-        "WALLET_DATABASE_URL": f"sqlite://{tmp_path / 'wallet.sqlite3'}",
-    }
+    production = {**production_env(tmp_path), "WALLET_STAFF_API": "on"}
     with served(tmp_path, demo_data=False, env=production, log=tmp_path / "server.log") as (
         base,
         _,
@@ -348,11 +341,7 @@ class OtlpReceiver:
 def test_a_production_server_traces_serves_metrics_apart_and_logs_fields(tmp_path: Path) -> None:
     receiver, metrics_port = OtlpReceiver(), free_port()
     production = {
-        "WALLET_ENV": "production",
-        "WALLET_SECRET_KEY": "a-production-secret",
-        "WALLET_SMS_BACKEND": "webhook",
-        "WALLET_SMS_WEBHOOK_URL": "http://127.0.0.1:9/sms",
-        "WALLET_DATABASE_URL": f"sqlite://{tmp_path / 'wallet.sqlite3'}",
+        **production_env(tmp_path),
         "WALLET_METRICS_ADDRESS": f"127.0.0.1:{metrics_port}",
         "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.url,
         "OTEL_SERVICE_NAME": "wallet-closure-test",
