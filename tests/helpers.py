@@ -1,12 +1,15 @@
 """Talking to the app the way the mobile apps do, and reading what the SMS gateway got; and
 a `serve` process of the project for what needs a real server (a browser, the benchmark)."""
 
+import atexit
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -102,6 +105,31 @@ def wallet_closure(
     )
 
 
+_migrated_template: Path | None = None
+
+
+def migrated(env: dict[str, str] | None = None, *, cwd: Path) -> None:
+    """The SQLite file that `env` (or the default, in `cwd`) names, migrated, where there is
+    none yet: a copy of one made once per test process, since a migration from nothing takes
+    seconds (conftest's database and test_commands.py's `migrate` take that path)."""
+    global _migrated_template
+    url = (env or {}).get("WALLET_DATABASE_URL", "sqlite://wallet.sqlite3")
+    if not url.startswith("sqlite://"):
+        return
+    target = cwd / url.removeprefix("sqlite://")
+    if target.exists():
+        return
+    if _migrated_template is None:
+        folder = Path(tempfile.mkdtemp(prefix="wallet-migrated-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        made = wallet_closure(
+            "migrate", cwd=folder, env={"WALLET_DATABASE_URL": "sqlite://wallet.sqlite3"}
+        )
+        assert made.returncode == 0, made.stderr
+        _migrated_template = folder / "wallet.sqlite3"
+    shutil.copyfile(_migrated_template, target)
+
+
 def production_env(tmp_path: Path) -> dict[str, str]:
     """The least a production `serve` starts with, on a SQLite file in `tmp_path`."""
     return {
@@ -131,15 +159,19 @@ def served(
     log: Path | None = None,
     worker: bool = False,
     app: str | None = None,
+    from_nothing: bool = False,
 ) -> Iterator[tuple[str, int]]:
     """`wallet-closure serve` on `port` or a free one (pinned to `core` when given; with the
     worker in-process only when asked) until it answers /livez; yields its root URL and
     process id, and stops it afterwards. Its output goes to `log` when given. With `app`, an
     app factory (`bench.app:create`), uvicorn serves that instead, on a database that `migrate`
-    (and `demo-data`) prepared as `serve` would."""
+    (and `demo-data`) prepared as `serve` would. A SQLite database starts out migrated
+    (`migrated`) unless `from_nothing`."""
     port = port or free_port()
     # its metrics listener (production's default 127.0.0.1:9464) on a port of its own too
     env = {"WALLET_METRICS_ADDRESS": f"127.0.0.1:{free_port()}", **(env or {})}
+    if not from_nothing:
+        migrated(env, cwd=cwd)
     if app:
         for step in ("migrate", *(["demo-data"] if demo_data else [])):
             assert wallet_closure(step, cwd=cwd, env=env).returncode == 0, step

@@ -15,13 +15,14 @@ import asyncpg
 import pytest
 
 from server.database import is_postgres
-from tests.helpers import served, wallet_closure
+from tests.helpers import migrated, served, wallet_closure
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.own_sqlite
 def test_demo_data_is_idempotent(tmp_path: Path) -> None:
+    migrated(cwd=tmp_path)
     first = wallet_closure("demo-data", cwd=tmp_path)
     second = wallet_closure("demo-data", cwd=tmp_path)
 
@@ -50,7 +51,7 @@ def test_export_schema_prints_the_sdl(tmp_path: Path) -> None:
 
 @pytest.mark.own_sqlite
 def test_staff_add_prints_a_provisioning_uri_and_disable_ends_the_account(tmp_path: Path) -> None:
-    assert wallet_closure("migrate", cwd=tmp_path).returncode == 0
+    migrated(cwd=tmp_path)
     added = subprocess.run(
         [sys.executable, "-m", "server.cli", "staff", "add", "lin.agent", "--role", "AGENT"],
         cwd=tmp_path,
@@ -97,7 +98,7 @@ def post(url: str, query: str) -> dict:
 
 @pytest.mark.own_sqlite
 def test_serve_gives_graphiql_and_the_demo_accounts(tmp_path: Path) -> None:
-    with served(tmp_path, worker=True) as (root, _):
+    with served(tmp_path, worker=True, from_nothing=True) as (root, _):
         page = urllib.request.urlopen(
             urllib.request.Request(f"{root}/graphql", headers={"accept": "text/html"}), timeout=5
         )
@@ -196,6 +197,7 @@ def test_a_bad_anchor_gets_a_usage_message(tmp_path: Path) -> None:
 
 @pytest.mark.own_sqlite
 def test_verify_ledger_finds_a_kept_balance_that_left_its_ledger(tmp_path: Path) -> None:
+    migrated(cwd=tmp_path)
     wallet_closure("demo-data", cwd=tmp_path)
     clean = wallet_closure("verify-ledger", cwd=tmp_path)
     database = sqlite3.connect(tmp_path / "wallet.sqlite3")

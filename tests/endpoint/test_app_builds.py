@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.endpoint.test_observability import call
-from tests.helpers import ROOT, production_env, served, wallet_closure
+from tests.helpers import ROOT, migrated, production_env, served, wallet_closure
 
 pytestmark = pytest.mark.own_sqlite
 
@@ -87,7 +87,7 @@ def test_app_builds_made_with_the_real_tools_run_by_hash(
         "WALLET_SMS_FILE": str(tmp_path / "sms.jsonl"),
         "WALLET_CAPTCHA_TEST_ANSWER": "TEST",
     }
-    assert wallet_closure("migrate", cwd=tmp_path, env=env).returncode == 0
+    migrated(env, cwd=tmp_path)
     for manifest, app in ((apollo, "web"), (preset, "ios")):
         added = wallet_closure(
             "trusted-documents", "add", str(manifest), "--app", app, "--version", "1.0",
@@ -140,7 +140,7 @@ def test_a_production_server_runs_a_registered_hash(
     apollo, _ = manifests
     operations = json.loads(apollo.read_text())["operations"]
     production = production_env(tmp_path)
-    assert wallet_closure("migrate", cwd=tmp_path, env=production).returncode == 0
+    migrated(production, cwd=tmp_path)
     added = wallet_closure(
         "trusted-documents", "add", str(apollo), "--app", "android", "--version", "3.0.4",
         cwd=tmp_path, env=production,
