@@ -1,4 +1,7 @@
-"""`wallet-closure`: the server, its worker and its maintenance commands."""
+"""`wallet-closure`: the server, its worker and its maintenance commands.
+
+The web stack and the schema are imported by the commands that use them, so that the others
+(`migrate`, `staff`, `verify-audit`, ...) start in a second less."""
 
 import argparse
 import asyncio
@@ -12,19 +15,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
-import uvicorn
-import uvloop
 from pydantic import ValidationError
 from tortoise import Tortoise
-from uvicorn.supervisors import Multiprocess
 
 from models import StaffAuditEntry, StaffRole
-from schema import documents
-from schema.api import build_schema
-from schema.staff.api import build_staff_schema
-from schema.strawberry_private import graphql_schema
-from server import database, demo, diagrams, tracing, trusted, wiring
-from server.app import serving_app
+from server import database, demo, diagrams, wiring
 from server.observability import configure_logging
 from server.settings import Settings
 from server.wiring import build_runtime, build_worker
@@ -60,6 +55,11 @@ def _port_is_free(host: str, port: int) -> bool:
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    from server.app import serving_app
+
     listener = settings.metrics_listener
     for host, port in [(args.host, args.port), *([listener] if listener else [])]:
         if not _port_is_free(host, port):
@@ -126,6 +126,10 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def work(settings: Settings, _: argparse.Namespace) -> int:
+    import uvloop
+
+    from server import tracing
+
     asyncio.run(database.migrate(settings.migration_url))  # it may start before any `serve`
     runtime = build_runtime(settings)
     worker = build_worker(settings, runtime)
@@ -261,12 +265,17 @@ def state_diagrams(_: Settings, __: argparse.Namespace) -> int:
 
 
 def export_schema(_: Settings, args: argparse.Namespace) -> int:
+    from schema.api import build_schema
+    from schema.staff.api import build_staff_schema
+
     schema = build_staff_schema() if args.staff else build_schema()
     sys.stdout.write(schema.as_str() + "\n")
     return 0
 
 
 def export_operations(_: Settings, args: argparse.Namespace) -> int:
+    from schema import documents
+
     manifest = documents.manifest(Path(args.contract).read_text())
     sys.stdout.write(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return 0
@@ -275,6 +284,11 @@ def export_operations(_: Settings, args: argparse.Namespace) -> int:
 def trusted_documents(settings: Settings, args: argparse.Namespace) -> int:
     """`trusted-documents add FILE --app --version | list | retire --app --version`: the app
     builds' persisted documents that every serve of this deployment runs."""
+    from schema import documents
+    from schema.api import build_schema
+    from schema.strawberry_private import graphql_schema
+    from server import trusted
+
     asyncio.run(database.migrate(settings.migration_url))
     now = build_runtime(settings).clock.now()
     if args.action == "list":

@@ -4,10 +4,8 @@ checks the libraries' private parts the code uses are where they were."""
 import logging
 from datetime import timedelta
 
-from schema import graphql_private, strawberry_private
 from server.settings import Settings
 from server.worker import Worker
-from services import tortoise_private
 from services.clock import Clock, SystemClock
 from services.money.payouts import PayoutGateway, SimulatedBank, WebhookBank
 from services.notify.sms import ConsoleSms, FileSms, SmsSender, WebhookSms
@@ -69,6 +67,10 @@ def private_parts_moved() -> list[str]:
     """What of strawberry's, graphql-core's and Tortoise's private parts the code uses is no
     longer where it was (schema/strawberry_private.py, schema/graphql_private.py,
     services/tortoise_private.py), one line each: `serve` and `worker` refuse to start then."""
+    # imported here, where they are checked: the other commands start without the schema
+    from schema import graphql_private, strawberry_private
+    from services import tortoise_private
+
     return [
         *strawberry_private.problems(),
         *graphql_private.problems(),
