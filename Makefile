@@ -11,19 +11,23 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: run test pytest bench install install-test apps lock
 
+# uv installs the locks (pinned by hash itself, in requirements/tools.lock): the test lock
+# in seconds where pip takes a minute.
+UV := $(BIN)/uv pip install -q --python $(BIN)/python
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q --require-hashes -r requirements/tools.lock
 
 install: $(BIN)/python
-	$(BIN)/pip install -q --require-hashes -r requirements/run.lock
-	$(BIN)/pip install -q --no-deps -e .
+	$(UV) --require-hashes -r requirements/run.lock
+	$(UV) --no-deps -e .
 
 # Installed once per change of the lock (CI's runs on other databases reuse it).
 install-test: $(VENV)/.test-installed
 $(VENV)/.test-installed: requirements/test.lock pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q --require-hashes -r requirements/test.lock
-	$(BIN)/pip install -q --no-deps -e .
+	$(UV) --require-hashes -r requirements/test.lock
+	$(UV) --no-deps -e .
 	touch $@
 
 # The tools app teams build with (tests/endpoint/test_app_builds.py), from their npm lock.
@@ -39,6 +43,8 @@ lock: $(BIN)/python
 		--no-emit-find-links -o requirements/run.lock pyproject.toml
 	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
 		--no-emit-find-links --extra test -o requirements/test.lock pyproject.toml
+	$(BIN)/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links -o requirements/tools.lock requirements/tools.in
 
 run: install
 	$(BIN)/wallet-closure serve --demo-data --port $(PORT)
