@@ -12,8 +12,9 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 .PHONY: run test pytest bench install install-test apps lock
 
 # uv installs the locks (pinned by hash itself, in requirements/tools.lock): the test lock
-# in seconds where pip takes a minute.
-UV := $(BIN)/uv pip install -q --python $(BIN)/python
+# in seconds where pip takes a minute. Compiled at install, as pip does: where
+# PYTHONDONTWRITEBYTECODE is set, every process would compile every import again.
+UV := $(BIN)/uv pip install -q --compile-bytecode --python $(BIN)/python
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
