@@ -111,7 +111,7 @@ _migrated_template: Path | None = None
 def migrated(env: dict[str, str] | None = None, *, cwd: Path) -> None:
     """The SQLite file that `env` (or the default, in `cwd`) names, migrated, where there is
     none yet: a copy of one made once per test process, since a migration from nothing takes
-    seconds (conftest's database and test_commands.py's `migrate` take that path)."""
+    seconds (conftest's databases and `served(from_nothing=True)` still take that path)."""
     global _migrated_template
     url = (env or {}).get("WALLET_DATABASE_URL", "sqlite://wallet.sqlite3")
     if not url.startswith("sqlite://"):
