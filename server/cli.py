@@ -548,6 +548,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return command(settings, args)
     except Exception as error:
+        if isinstance(error, OSError) and error.filename is not None:  # a file it was given
+            print(f"wallet-closure: {error.filename}: {error.strerror}", file=sys.stderr)
+            return 2
         if not database.is_unreachable(error):
             raise
         print(

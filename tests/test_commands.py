@@ -282,3 +282,13 @@ def test_a_database_that_cannot_be_used_is_one_line_without_a_traceback(
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"wallet-closure: cannot use the database at {shown}: {reason}")
+
+
+@pytest.mark.own_sqlite
+def test_a_file_that_is_not_there_is_named_not_blamed_on_the_database(tmp_path: Path) -> None:
+    result = wallet_closure("export-operations", "no-such-contract.graphql", cwd=tmp_path)
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "wallet-closure: no-such-contract.graphql: No such file or directory\n"
+    )
