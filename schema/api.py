@@ -1,5 +1,7 @@
 """The assembled schema: every query and mutation the apps may send."""
 
+import functools
+
 import strawberry
 
 from resolvers import account, auth, closure, money, records
@@ -74,6 +76,7 @@ class Mutation:
     restore_account: types.LoginPayload = strawberry.mutation(resolver=auth.restore_account)
 
 
+@functools.cache  # one per mode and process: a schema never changes once built
 def build_schema(*, production: bool = False) -> strawberry.Schema:
     schema = limits.WalletSchema(
         query=Query, mutation=Mutation, **limits.hardening(production=production)

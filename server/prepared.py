@@ -196,6 +196,32 @@ class Prepared:
     shapes: dict[str, Shape]
 
 
+def compile_document(schema: strawberry.Schema, rules: tuple[Any, ...], body: str) -> Prepared:
+    """ValueError when the document does not parse, validate, or hold one operation."""
+    try:
+        document = parse(body, max_tokens=limits.MAX_TOKENS)
+    except GraphQLError as error:
+        raise ValueError(f"document does not parse: {error.message}") from None
+    errors = validate(graphql_schema(schema), document, rules)
+    if errors:
+        raise ValueError(f"document does not validate: {errors[0].message}")
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1 or operations[0].operation == OperationType.SUBSCRIPTION:
+        raise ValueError("not one query or mutation")
+    [operation] = operations
+    return Prepared(
+        document,
+        operation.name.value if operation.name else None,
+        operation.operation.value,
+        root_shapes(graphql_schema(schema), operation),
+    )
+
+
+# The trusted documents of a schema, compiled once per process however many apps are made on
+# it (the tests make one for each test); a Prepared is read-only once compiled.
+compile_trusted = functools.lru_cache(maxsize=1024)(compile_document)
+
+
 class PreparedOperations:
     """The documents an endpoint has parsed and validated: its trusted and registered ones,
     kept for good, and the last HELD documents typed by hand, each prepared the first time it
@@ -215,11 +241,11 @@ class PreparedOperations:
     ) -> None:
         self.schema = schema
         self.endpoint = endpoint
-        self.rules = [
+        self.rules = (
             *specified_rules,
             *limits.VALIDATION_RULES,
             *([NoSchemaIntrospectionCustomRule] if production else []),
-        ]
+        )
         self.held = held
         self.operations: dict[str, Prepared] = {}
         self.typed: OrderedDict[str, Prepared | None] = OrderedDict()
@@ -230,27 +256,7 @@ class PreparedOperations:
         """Parses and validates a trusted document once; ValueError if it does not fit the
         schema (for the contract's: no server should start so)."""
         if body not in self.operations:
-            self.operations[body] = self.compile(body)
-
-    def compile(self, body: str) -> Prepared:
-        """ValueError when the document does not parse, validate, or hold one operation."""
-        try:
-            document = parse(body, max_tokens=limits.MAX_TOKENS)
-        except GraphQLError as error:
-            raise ValueError(f"document does not parse: {error.message}") from None
-        errors = validate(graphql_schema(self.schema), document, self.rules)
-        if errors:
-            raise ValueError(f"document does not validate: {errors[0].message}")
-        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-        if len(operations) != 1 or operations[0].operation == OperationType.SUBSCRIPTION:
-            raise ValueError("not one query or mutation")
-        [operation] = operations
-        return Prepared(
-            document,
-            operation.name.value if operation.name else None,
-            operation.operation.value,
-            root_shapes(graphql_schema(self.schema), operation),
-        )
+            self.operations[body] = compile_trusted(self.schema, self.rules, body)
 
     def lookup(self, body: str) -> Prepared | None:
         """The prepared document of this text, preparing a document typed by hand on its
@@ -262,7 +268,7 @@ class PreparedOperations:
             self.typed.move_to_end(body)
             return self.typed[body]
         try:
-            prepared: Prepared | None = self.compile(body)
+            prepared: Prepared | None = compile_document(self.schema, self.rules, body)
         except ValueError:  # the pipeline answers it with its errors
             prepared = None
         self.typed[body] = prepared

@@ -1,6 +1,8 @@
 """The support desk's schema, served at /staff/graphql: every field names the permission it
 needs (staffLogin excepted); `services.actors.GRANTS` says which roles have it."""
 
+import functools
+
 import strawberry
 
 from resolvers.staff import audit, customers, holds, refunds, reviews, sessions
@@ -67,6 +69,7 @@ class StaffMutation:
     )
 
 
+@functools.cache  # one per mode and process: a schema never changes once built
 def build_staff_schema(*, production: bool = False) -> strawberry.Schema:
     schema = limits.WalletSchema(
         query=StaffQuery,
