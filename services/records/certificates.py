@@ -223,12 +223,17 @@ async def revoke(rt: Runtime, request_id: UUID) -> None:
     )
 
 
+# Oldest first; with no recovery window both are issued in the same pass, at the same time:
+# the closure's comes first, as the kinds sort.
+IN_ORDER = ("issued_at", "kind")
+
+
 async def of_request(request_id: UUID) -> list[Certificate]:
-    return await Certificate.filter(request_id=request_id).order_by("issued_at")
+    return await Certificate.filter(request_id=request_id).order_by(*IN_ORDER)
 
 
 async def of_account(account_id: UUID) -> list[Certificate]:
-    return await Certificate.filter(account_id=account_id).order_by("issued_at")
+    return await Certificate.filter(account_id=account_id).order_by(*IN_ORDER)
 
 
 async def by_code(rt: Runtime, code: str, *, client: str) -> Certificate | None:
