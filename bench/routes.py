@@ -69,8 +69,7 @@ def routes(runtime: Runtime) -> list[Route]:
             return UNAUTHENTICATED
         account = row["account_id"]
         available = (row["settled_fen"] or 0) - (row["pending_out_fen"] or 0)
-        cards = await fetch(accounts.LIVE_CARDS, account)
-        devices = await fetch(accounts.LIVE_DEVICES, account, runtime.clock.now())
+        cards, devices = await accounts.cards_and_devices(runtime, account)
         return {
             "data": {
                 "me": {
@@ -83,15 +82,14 @@ def routes(runtime: Runtime) -> list[Route]:
                         "display": currency.display(available),
                     },
                     "bankCards": [
-                        {"id": str(c["id"]), "bankName": c["bank_name"], "last4": c["last4"]}
-                        for c in cards
+                        {"id": str(c.id), "bankName": c.bank_name, "last4": c.last4} for c in cards
                     ],
                     "sessions": [
                         {
-                            "id": str(d["id"]),
-                            "deviceName": d["device_name"],
-                            "current": str(d["id"]) == str(row["id"]),
-                            "lastSeenAt": str(d["last_seen_at"]),
+                            "id": str(d.session_id),
+                            "deviceName": d.name,
+                            "current": str(d.session_id) == str(row["id"]),
+                            "lastSeenAt": d.last_seen_at.isoformat(),
                         }
                         for d in devices
                     ],

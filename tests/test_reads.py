@@ -8,8 +8,7 @@ import contextlib
 from tortoise.transactions import in_transaction
 
 from models import BankCard
-from services.database import fetch
-from services.identity.accounts import LIVE_CARDS
+from services.identity.accounts import cards_and_devices
 from services.runtime import Runtime
 from tests import factories
 
@@ -38,9 +37,10 @@ async def test_a_read_never_sees_what_a_transaction_has_not_committed(runtime: R
 
     writer = asyncio.create_task(write_then_roll_back())
     await card_written.wait()
-    read = asyncio.create_task(fetch(LIVE_CARDS, account.id))
+    read = asyncio.create_task(cards_and_devices(runtime, account.id))
     await asyncio.sleep(0)
     read_sent.set()
     await writer
 
-    assert [row["last4"] for row in await read] == ["1111"]
+    cards, _ = await read
+    assert [card.last4 for card in cards] == ["1111"]

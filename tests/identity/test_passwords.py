@@ -26,14 +26,16 @@ async def test_a_check_without_an_account_does_the_same_work_as_one_with() -> No
     made = await passwords.hash("Right-pass-1")
 
     async def seconds(password_hash: str | None) -> float:
-        timings = []
-        for _ in range(3):
-            started = time.perf_counter()
-            assert await passwords.verify(password_hash, "Wrong-pass-1") is False
-            timings.append(time.perf_counter() - started)
-        return min(timings)
+        started = time.perf_counter()
+        assert await passwords.verify(password_hash, "Wrong-pass-1") is False
+        return time.perf_counter() - started
 
-    known, unknown = await seconds(made), await seconds(None)
+    # in turns, the fastest of each: a slow spell of a shared machine falls on both sides
+    timings: dict[str | None, list[float]] = {made: [], None: []}
+    for _ in range(4):
+        for password_hash in timings:
+            timings[password_hash].append(await seconds(password_hash))
+    known, unknown = min(timings[made]), min(timings[None])
 
     assert 0.5 < unknown / known < 2, (known, unknown)
 
