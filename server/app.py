@@ -107,7 +107,7 @@ def create_app(
             )
         )
     middleware += [
-        Middleware(observability.RequestContext),
+        Middleware(observability.RequestContext, access_log=settings.access_log),
         Middleware(BodySizeLimit, limit=MAX_BODY_BYTES),
     ]
     return Starlette(routes=endpoints, lifespan=lifespan, middleware=middleware)

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     # Where links in answers point (downloadUrl, pdfUrl), e.g. https://wallet.example.
     public_url: HttpUrl | None = None
+    # One JSON line a request (wallet.access). Off where the proxy in front logs each request:
+    # it is a tenth of the CPU a `Me` costs (docs/performance.md).
+    access_log: bool = True
     # host:port of the listener that serves /metrics (in production the only one that does).
     metrics_address: str | None = None
     # OpenTelemetry's own variables, which turn traces on (server/tracing.py; the SDK reads

@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import http.server
 import json
+import logging
 import os
 import socket
 import sqlite3
@@ -17,9 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
+from server.app import create_app
+from server.settings import Settings
+from services.runtime import Runtime
 from tests.helpers import free_port, production_env, served
 from tests.operations import OPERATIONS, STAFF_OPERATIONS
 
@@ -432,3 +437,19 @@ def test_serve_with_two_processes_counts_them_together_on_the_metrics_listener(
     access = [r for r in lines if r["logger"] == "wallet.access" and r["path"] == "/graphql"]
     assert len(access) == 30  # one line a request, ours: uvicorn's own never
     assert not [r for r in lines if r["logger"] == "uvicorn.access"]
+
+
+@pytest.mark.parametrize("access_log", [True, False])
+async def test_the_access_line_can_be_left_to_the_proxy(
+    orm: str, runtime: Runtime, access_log: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(database_url=orm, secret_key="k" * 32, access_log=access_log)
+    app = create_app(settings, runtime, manage_orm=False)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://wallet.test") as client:
+        with caplog.at_level(logging.INFO):
+            answer = await client.get("/livez", headers={"x-request-id": "case-0815-abc"})
+
+    lines = [r for r in caplog.records if r.name == "wallet.access"]
+    assert answer.headers["x-request-id"] == "case-0815-abc"
+    assert [r.getMessage() for r in lines] == (["GET /livez 200"] if access_log else [])
