@@ -1,5 +1,6 @@
 """Bounds on a document before it runs (spec §6), and masking of unexpected errors."""
 
+import functools
 import logging
 import re
 import time
@@ -7,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+import prometheus_client
 import strawberry
 from graphql import FieldNode, GraphQLError, GraphQLSyntaxError, ValidationContext, ValidationRule
 from opentelemetry.trace import Span
@@ -166,8 +168,20 @@ def observe(
         if codes - {None}
         else "invalid"
     )
-    metrics.graphql_requests.labels(endpoint, name, outcome).inc()
-    metrics.graphql_seconds.labels(endpoint, name).observe(seconds)
+    _counter(endpoint, name, outcome).inc()
+    _timer(endpoint, name).observe(seconds)
+
+
+# Each label set's child looked up once: labels() takes a lock and checks every value. The
+# names are bounded (operation_label), so are these.
+@functools.cache
+def _counter(endpoint: str, name: str, outcome: str) -> prometheus_client.Counter:
+    return metrics.graphql_requests.labels(endpoint, name, outcome)
+
+
+@functools.cache
+def _timer(endpoint: str, name: str) -> prometheus_client.Histogram:
+    return metrics.graphql_seconds.labels(endpoint, name)
 
 
 class Observed(SchemaExtension):

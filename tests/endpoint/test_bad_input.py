@@ -198,15 +198,18 @@ async def test_malformed_bodies_get_a_4xx(api: GraphQL, content: bytes, content_
         ),
     ],
 )
+@pytest.mark.parametrize("escaped", [True, False], ids=["escaped", "utf-8-bytes"])
 async def test_unpaired_surrogates_are_refused(
-    api: GraphQL, runtime: Runtime, document: str, input: dict
+    api: GraphQL, runtime: Runtime, document: str, input: dict, escaped: bool
 ) -> None:
     await factories.account(runtime)
     before = await snapshot()
+    body = json.dumps({"query": document, "variables": {"input": input}}, ensure_ascii=escaped)
 
     response = await api.client.post(
         "/graphql",
-        content=json.dumps({"query": document, "variables": {"input": input}}),
+        # json.loads decodes bytes with "surrogatepass": 0xED 0xA0 0x80 is a lone U+D800
+        content=body.encode("utf-8", "surrogatepass"),
         headers={"content-type": "application/json"},
     )
 
