@@ -15,10 +15,12 @@ compiled only where every field below the root is a plain attribute; anything un
 value (a null where none may be, a leaf that does not coerce) leaves it to graphql-core, which
 completes the same value again and reports the error exactly as it always does.
 
-A query of one root field with no arguments, variables or directives (`Me`,
-`ClosureEligibility`) does without graphql-core's execution altogether: its resolver is called
-with the resolve info graphql-core would build, its error located as graphql-core locates it,
-and its value shaped; a value that is not plain sends the query to graphql-core after all.
+A query of one root field without directives (`Me`, `ClosureEligibility`, `SecurityLogPage`,
+...) does without graphql-core's execution altogether: its variables and arguments are
+coerced by graphql-core's own functions, its resolver called with the resolve info
+graphql-core would build, its error located as graphql-core locates it, and its value shaped;
+variables that do not coerce, or a value that is not plain, send the query to graphql-core
+after all.
 
 What the short path does not take — a document that does not parse or validate, several
 operations in one, a subscription, a request that is not a plain JSON POST — strawberry's
@@ -58,7 +60,13 @@ from graphql import (
     specified_rules,
     validate,
 )
-from graphql.execution import ExecutionResult, VariableValues, execute
+from graphql.execution import (
+    ExecutionResult,
+    VariableValues,
+    execute,
+    get_argument_values,
+    get_variable_values,
+)
 from graphql.pyutils import Path
 from graphql.type.definition import GraphQLResolveInfoHelpers
 from strawberry.utils.await_maybe import await_maybe
@@ -206,10 +214,9 @@ NO_HELPERS = GraphQLResolveInfoHelpers(gather=_no_executor, track=_no_executor)
 
 @dataclass(frozen=True)
 class Direct:
-    """A query of one root field with no arguments, variables or directives, whose answer has
-    a shape: its resolver is called as graphql-core calls it and its value shaped, without
-    setting an execution up (graphql-core's set-up and its handling of the result cost a
-    sixth of a `Me`)."""
+    """A query of one root field with no directives, whose answer has a shape: its resolver
+    is called as graphql-core calls it and its value shaped, without setting an execution up
+    (graphql-core's set-up and its handling of the result cost a sixth of a `Me`)."""
 
     key: str
     field: GraphQLField
@@ -218,9 +225,24 @@ class Direct:
     operation: OperationDefinitionNode
     shape: Shape
 
-    async def run(self, schema: GraphQLSchema, context: Any) -> ExecutionResult | None:
-        """What graphql-core's execution gives; None where the value is not plain (then
-        graphql-core runs the query again, and says why: a query only reads)."""
+    async def run(
+        self, schema: GraphQLSchema, variables: dict[str, Any] | None, context: Any
+    ) -> ExecutionResult | None:
+        """What graphql-core's execution gives; None where the variables or arguments do not
+        coerce (graphql-core says why, before any resolver runs) or the value is not plain
+        (then graphql-core runs the query again, and says why: a query only reads)."""
+        values = NO_VARIABLES
+        if self.operation.variable_definitions:
+            coerced = get_variable_values(
+                schema, self.operation.variable_definitions, variables or {}
+            )
+            if isinstance(coerced, list):
+                return None
+            values = coerced
+        try:
+            arguments = get_argument_values(self.field, self.nodes[0], values)
+        except GraphQLError:
+            return None
         path = Path(None, self.key, self.root.name)
         info: Info = GraphQLResolveInfo(
             self.field_name,
@@ -232,7 +254,7 @@ class Direct:
             {},
             None,
             self.operation,
-            NO_VARIABLES,
+            values,
             context,
             optimized_is_awaitable,  # type: ignore[arg-type]
             None,
@@ -241,7 +263,7 @@ class Direct:
         resolve = self.field.resolve
         assert resolve is not None
         try:
-            value = resolve(None, info)
+            value = resolve(None, info, **arguments)
             if optimized_is_awaitable(value):
                 value = await value
         except Exception as raw:  # as graphql-core reports an error of a root field
@@ -264,18 +286,17 @@ def direct_root(
     """The operation's one root field, where it can run directly."""
     if (
         operation.operation != OperationType.QUERY
-        or operation.variable_definitions
         or operation.directives
         or len(operation.selection_set.selections) != 1
     ):
         return None
     [node] = operation.selection_set.selections
-    if not isinstance(node, FieldNode) or node.directives or node.arguments:
+    if not isinstance(node, FieldNode) or node.directives:
         return None
     key = node.alias.value if node.alias else node.name.value
     root = schema.query_type
     field = root.fields.get(node.name.value) if root else None
-    if root is None or field is None or field.args or field.resolve is None or key not in shapes:
+    if root is None or field is None or field.resolve is None or key not in shapes:
         return None
     return Direct(key, field, [node], root, operation, shapes[key])
 
@@ -390,7 +411,7 @@ class PreparedOperations:
         self, prepared: Prepared, variables: dict[str, Any] | None, context: Any
     ) -> ExecutionResult:
         if prepared.direct is not None:
-            found = await prepared.direct.run(graphql_schema(self.schema), context)
+            found = await prepared.direct.run(graphql_schema(self.schema), variables, context)
             if found is not None:
                 return found
         return await await_maybe(
