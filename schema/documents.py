@@ -1,6 +1,7 @@
 """Trusted documents: the contract's operations as an Apollo persisted query manifest
 (`schema/operations.json`), and the bounded store of documents registered over APQ."""
 
+import functools
 import hashlib
 import json
 import re
@@ -69,6 +70,12 @@ def canonical(body: str) -> str | None:
     return " ".join(tokens)
 
 
+# Lexing a document costs more than answering `Me`: the canonical forms of the last texts
+# seen are kept (small ones only, so that the cache stays within a few MiB).
+CACHED_TEXT = 8 * 1024
+recent_canonical = functools.lru_cache(maxsize=256)(canonical)
+
+
 def manifest(contract: str) -> dict[str, Any]:
     return {
         "format": "apollo-persisted-query-manifest",
@@ -103,6 +110,8 @@ class Trusted:
         """The trusted body that this text is, whatever its white space, commas, comments."""
         if sha256(query) in self.by_id:
             return query
+        if len(query) <= CACHED_TEXT:  # typed by hand, sent again and again (GraphiQL, tools)
+            return self.by_text.get(recent_canonical(query))
         return self.by_text.get(canonical(query)) if len(query) <= MAX_TEXT else None
 
     def bodies(self) -> list[str]:
