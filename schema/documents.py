@@ -110,9 +110,11 @@ class Trusted:
         """The trusted body that this text is, whatever its white space, commas, comments."""
         if sha256(query) in self.by_id:
             return query
-        if len(query) <= CACHED_TEXT:  # typed by hand, sent again and again (GraphiQL, tools)
-            return self.by_text.get(recent_canonical(query))
-        return self.by_text.get(canonical(query)) if len(query) <= MAX_TEXT else None
+        if len(query) > MAX_TEXT:
+            return None
+        # a text typed by hand comes again and again (GraphiQL, tools): small ones are cached
+        form = recent_canonical(query) if len(query) <= CACHED_TEXT else canonical(query)
+        return self.by_text.get(form)
 
     def bodies(self) -> list[str]:
         return list(self.by_id.values())

@@ -139,7 +139,7 @@ def nullable_shape_of(type_: GraphQLOutputType, selection_set: SelectionSetNode 
     for node in selection_set.selections:
         if not isinstance(node, FieldNode) or node.directives or node.arguments:
             raise NoShape(type_.name)
-        key = node.alias.value if node.alias else node.name.value
+        key = response_key(node)
         if node.name.value == "__typename":
             fields.append((key, None, functools.partial(typename, type_.name)))
             continue
@@ -162,6 +162,11 @@ def nullable_shape_of(type_: GraphQLOutputType, selection_set: SelectionSetNode 
     return obj
 
 
+def response_key(node: FieldNode) -> str:
+    """Where a field's value goes in the answer: its alias, or its name."""
+    return node.alias.value if node.alias else node.name.value
+
+
 def typename(name: str, _value: Any, _info: Info) -> str:
     return name
 
@@ -174,7 +179,7 @@ def root_shapes(schema: GraphQLSchema, operation: OperationDefinitionNode) -> di
     for node in operation.selection_set.selections:
         if isinstance(node, FieldNode) and not node.directives and node.name.value in root.fields:
             with contextlib.suppress(NoShape):
-                key = node.alias.value if node.alias else node.name.value
+                key = response_key(node)
                 shapes[key] = shape_of(root.fields[node.name.value].type, node.selection_set)
     return shapes
 
@@ -216,7 +221,7 @@ NO_HELPERS = GraphQLResolveInfoHelpers(gather=_no_executor, track=_no_executor)
 class Direct:
     """A query of one root field with no directives, whose answer has a shape: its resolver
     is called as graphql-core calls it and its value shaped, without setting an execution up
-    (graphql-core's set-up and its handling of the result cost a sixth of a `Me`)."""
+    (graphql-core's set-up and its handling of the result cost a fifth of a `Me`)."""
 
     key: str
     field: GraphQLField
@@ -293,7 +298,7 @@ def direct_root(
     [node] = operation.selection_set.selections
     if not isinstance(node, FieldNode) or node.directives:
         return None
-    key = node.alias.value if node.alias else node.name.value
+    key = response_key(node)
     root = schema.query_type
     field = root.fields.get(node.name.value) if root else None
     if root is None or field is None or field.resolve is None or key not in shapes:
