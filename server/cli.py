@@ -77,6 +77,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.demo_data and _no_demo_here(settings):
+        return 2
     asyncio.run(database.migrate(settings.migration_url))
     runtime = build_runtime(settings)
     if args.demo_data:
@@ -155,7 +157,20 @@ def makemigrations(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_demo_here(settings: Settings) -> bool:
+    """Demo customers and desk users have published passwords: never in production."""
+    if settings.production:
+        print(
+            "wallet-closure: no demo data in production: its accounts and desk users have "
+            "published passwords (add desk users with `wallet-closure staff add`)",
+            file=sys.stderr,
+        )
+    return settings.production
+
+
 def demo_data(settings: Settings, _: argparse.Namespace) -> int:
+    if _no_demo_here(settings):
+        return 2
     asyncio.run(database.migrate(settings.migration_url))
     _load_demo(settings, build_runtime(settings))
     return 0

@@ -15,7 +15,7 @@ import asyncpg
 import pytest
 
 from server.database import is_postgres
-from tests.helpers import migrated, served, wallet_closure
+from tests.helpers import migrated, production_env, served, wallet_closure
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -292,3 +292,18 @@ def test_a_file_that_is_not_there_is_named_not_blamed_on_the_database(tmp_path: 
     assert result.stderr == (
         "wallet-closure: no-such-contract.graphql: No such file or directory\n"
     )
+
+
+@pytest.mark.own_sqlite
+@pytest.mark.parametrize("command", [["demo-data"], ["serve", "--demo-data"]])
+def test_production_refuses_the_demo_accounts(tmp_path: Path, command: list[str]) -> None:
+    env = production_env(tmp_path)
+    migrated(env, cwd=tmp_path)
+
+    result = wallet_closure(*command, cwd=tmp_path, env=env)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("wallet-closure: no demo data in production")
+    with sqlite3.connect(tmp_path / "wallet.sqlite3") as db:
+        assert db.execute("SELECT count(*) FROM account").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM staff_user").fetchone() == (0,)
