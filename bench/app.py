@@ -22,7 +22,9 @@ def create() -> Starlette:
     settings = Settings()
     runtime = build_runtime(settings)
     app = serving_app(settings, runtime, with_worker=False)
-    app.router.routes.extend(routes(runtime))
+    # First, as /graphql is first among the app's own: not to pay for matching every route
+    # before them, which /graphql never does.
+    app.router.routes[:0] = routes(runtime)
     return app
 
 

@@ -39,6 +39,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
+            stack.callback(observability.access_lines.flush)  # the last lines, at the end
             if manage_orm:
                 await stack.enter_async_context(
                     RegisterTortoise(app, config=tortoise_config(settings.database_url))

@@ -1,18 +1,18 @@
 """What operators see: request ids on every answer and log line, JSON logs, security
 headers, /livez, /readyz and Prometheus metrics at /metrics."""
 
+import asyncio
 import logging
+import os
 import re
 import time
-import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from prometheus_client import CONTENT_TYPE_LATEST
 from pythonjsonlogger.core import RESERVED_ATTRS
-from pythonjsonlogger.json import JsonFormatter
-from starlette.datastructures import MutableHeaders
+from pythonjsonlogger.orjson import OrjsonFormatter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -27,13 +27,15 @@ from services.runtime import Runtime
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 access = logging.getLogger("wallet.access")  # one line a request, as fields
 WELL_FORMED_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
-SECURITY_HEADERS = {
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "x-frame-options": "DENY",
-}
+REQUEST_ID = b"x-request-id"
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
 # Answers that may carry a token, a phone number or personal data: never cached.
 NO_STORE = ("/graphql", "/staff/graphql", "/exports/")
+CACHE_CONTROL, STORE_NOTHING = b"cache-control", b"no-store"
 
 
 class RequestContext:
@@ -49,8 +51,7 @@ class RequestContext:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        rid = incoming if WELL_FORMED_ID.fullmatch(incoming) else uuid.uuid4().hex
+        rid = _incoming_id(scope["headers"]) or os.urandom(16).hex()
         token, operation = request_id.set(rid), metrics.operation.set(None)
         no_store = scope["path"].startswith(NO_STORE)
         started, status = time.perf_counter(), 0
@@ -59,36 +60,109 @@ class RequestContext:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = MutableHeaders(scope=message)
-                headers["x-request-id"] = rid
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
-                if no_store:
-                    headers["cache-control"] = "no-store"
+                message["headers"] = _with_ours(message.get("headers", ()), rid, no_store)
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            if self.access_log:
-                access.info(
-                    "%s %s %d",
-                    scope["method"],
-                    scope["path"],
-                    status,
-                    extra={
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                        "operation": metrics.operation.get(),
-                    },
-                )
+            if self.access_log and access.isEnabledFor(logging.INFO):
+                access_lines.add(scope, status, time.perf_counter() - started, rid)
             metrics.operation.reset(operation)
             request_id.reset(token)
 
 
-class _IsoTimes(JsonFormatter):
+def _incoming_id(headers: Iterable[tuple[bytes, bytes]]) -> str | None:
+    for name, value in headers:
+        if name == REQUEST_ID:
+            incoming = value.decode("latin-1")
+            return incoming if WELL_FORMED_ID.fullmatch(incoming) else None
+    return None
+
+
+def _with_ours(
+    headers: Iterable[tuple[bytes, bytes]], rid: str, no_store: bool
+) -> list[tuple[bytes, bytes]]:
+    """The answer's headers with the request id and, where no_store, `no-store` in place of
+    theirs, and the security headers it did not set itself."""
+    replaced = (REQUEST_ID, CACHE_CONTROL) if no_store else (REQUEST_ID,)
+    kept = [(name, value) for name, value in headers if name not in replaced]
+    present = {name for name, _ in kept}
+    kept.append((REQUEST_ID, rid.encode("latin-1")))
+    kept += [header for header in SECURITY_HEADERS if header[0] not in present]
+    if no_store:
+        kept.append((CACHE_CONTROL, STORE_NOTHING))
+    return kept
+
+
+class AccessLines:
+    """The access lines, one a request, handed to logging in batches a moment after their
+    requests (as nginx's `access_log ... flush=`): a line costs a tenth of what it costs in
+    the middle of its request, whose code it would push out of the processor's caches. A
+    line waits at most FLUSH_SECONDS, or until BATCH lines wait; a crash loses those."""
+
+    FLUSH_SECONDS = 0.02
+    BATCH = 512
+
+    def __init__(self) -> None:
+        self.waiting: list[tuple[float, str, str, int, float, str | None, str, str | None]] = []
+        self.due: asyncio.TimerHandle | None = None
+        self.due_on: asyncio.AbstractEventLoop | None = None
+
+    def add(self, scope: Scope, status: int, seconds: float, rid: str) -> None:
+        trace = tracing.trace_id() if tracing.on() else None
+        self.waiting.append(
+            (
+                time.time(),
+                scope["method"],
+                scope["path"],
+                status,
+                round(seconds * 1000, 1),
+                metrics.operation.get(),
+                rid,
+                trace,
+            )
+        )
+        loop = asyncio.get_running_loop()
+        if len(self.waiting) >= self.BATCH:
+            self.flush()
+        elif self.due is None or self.due_on is not loop:  # an earlier loop (tests) ended
+            self.due, self.due_on = loop.call_later(self.FLUSH_SECONDS, self.flush), loop
+
+    def flush(self) -> None:
+        waiting, self.waiting = self.waiting, []
+        if self.due is not None:
+            self.due.cancel()
+        self.due = None
+        for created, method, path, status, duration_ms, operation, rid, trace in waiting:
+            fields = {
+                "method": method,
+                "path": path,
+                "status": status,
+                "duration_ms": duration_ms,
+                "operation": operation,
+                "request_id": rid,
+            }
+            if trace is not None:
+                fields["trace_id"] = trace
+            record = access.makeRecord(
+                access.name,
+                logging.INFO,
+                "",
+                0,
+                "%s %s %d",
+                (method, path, status),
+                None,
+                extra=fields,
+            )
+            record.created = created
+            access.handle(record)
+
+
+access_lines = AccessLines()  # one a process: the lifespan flushes it at the end
+
+
+class _IsoTimes(OrjsonFormatter):
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         """ISO 8601 with its zone (UTC), to the millisecond."""
         return datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
@@ -96,6 +170,8 @@ class _IsoTimes(JsonFormatter):
 
 class _WithRequestId(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        if "request_id" in record.__dict__:  # an access line, written after its request
+            return True
         record.request_id = request_id.get()
         if tracing.on():
             found = tracing.trace_id()

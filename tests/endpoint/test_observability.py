@@ -23,6 +23,7 @@ import pytest
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
 from server.app import create_app
+from server.observability import AccessLines
 from server.settings import Settings
 from services.runtime import Runtime
 from tests.helpers import free_port, production_env, served
@@ -449,7 +450,10 @@ async def test_the_access_line_can_be_left_to_the_proxy(
     async with httpx.AsyncClient(transport=transport, base_url="http://wallet.test") as client:
         with caplog.at_level(logging.INFO):
             answer = await client.get("/livez", headers={"x-request-id": "case-0815-abc"})
+            # written a moment after its request, in a batch
+            await asyncio.sleep(AccessLines.FLUSH_SECONDS * 3)
 
     lines = [r for r in caplog.records if r.name == "wallet.access"]
     assert answer.headers["x-request-id"] == "case-0815-abc"
     assert [r.getMessage() for r in lines] == (["GET /livez 200"] if access_log else [])
+    assert [r.request_id for r in lines] == (["case-0815-abc"] if access_log else [])
