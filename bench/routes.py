@@ -25,6 +25,7 @@ from services.closure import eligibility
 from services.closure.machine import State
 from services.database import fetch
 from services.identity import accounts, phones, sessions
+from services.lease import one_connection
 from services.records import audit
 from services.runtime import Runtime
 
@@ -50,7 +51,8 @@ VALUES ({}, {}, {}, {}, {}, {}, {})
 def routes(runtime: Runtime) -> list[Route]:
     def driver_route(path: str, handle: Callable[[Request], Awaitable[dict[str, Any]]]) -> Route:
         async def endpoint(request: Request) -> Response:
-            return _json(await handle(request))
+            async with one_connection():  # as a query's statements through /graphql
+                return _json(await handle(request))
 
         return Route(path, endpoint, methods=["POST"])
 

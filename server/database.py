@@ -29,6 +29,7 @@ POOL_PARAMETERS = ("minsize", "maxsize", "max_queries", "max_inactive_connection
 # transaction on it: no prepared statements cached by asyncpg, no session advisory locks (the
 # migration takes its lock on WALLET_MIGRATION_DATABASE_URL, straight to PostgreSQL).
 PGBOUNCER = "pgbouncer"
+POSTGRES_ENGINE = "services.postgres_engine"  # Tortoise's asyncpg client, leasing connections
 
 
 def behind_pgbouncer(database_url: str) -> bool:
@@ -44,6 +45,7 @@ def _without(database_url: str, names: tuple[str, ...]) -> str:
 def tortoise_config(database_url: str) -> dict[str, Any]:
     connection = expand_db_url(_without(database_url, (PGBOUNCER,)))
     if is_postgres(database_url):
+        connection["engine"] = POSTGRES_ENGINE
         connection["credentials"].setdefault("minsize", POOL_MIN)
         connection["credentials"].setdefault("maxsize", POOL_MAX)
         connection["credentials"]["reset"] = keep_session

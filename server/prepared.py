@@ -78,7 +78,7 @@ from schema.strawberry_private import (
     optimized_is_awaitable,
     plain_reader,
 )
-from services import tracing
+from services import lease, tracing
 
 
 class NotPlain(Exception):
@@ -437,9 +437,13 @@ class PreparedOperations:
         self, prepared: Prepared, variables: dict[str, Any] | None, context: Any
     ) -> dict[str, Any]:
         started = time.perf_counter()
+        # A query's statements share a connection; a mutation's may wait on argon2 or a
+        # gateway in between, holding none.
+        shared = lease.one_connection() if prepared.kind == "query" else contextlib.nullcontext()
         with tracing.span("operation") as span:
             limits.name_operation(span, self.endpoint, prepared.kind, prepared.name)
-            result = await self.executed(prepared, variables, context)
+            async with shared:
+                result = await self.executed(prepared, variables, context)
         response: dict[str, Any] = {"data": result.data}
         errors: list[GraphQLError] = list(result.errors or [])
         if errors:

@@ -3,6 +3,10 @@
 
 - A PostgreSQL client's `_pool` (asyncpg's pool): the hot reads take a connection from it
   without Tortoise's wrapper (services/database.py).
+- A PostgreSQL client's `create_pool`, whose pool Tortoise's statements (`PoolConnectionWrapper`)
+  and transactions (`TransactionContextPooled`) take connections from with `await
+  _pool.acquire()` and give back with `await _pool.release(...)`: services/postgres_engine.py
+  puts the leasing pool there (services/lease.py).
 - A SQLite client's `_connection` (aiosqlite's one connection) and `_lock`, the lock Tortoise
   holds on it for each statement and for a whole transaction.
 """
@@ -10,6 +14,7 @@
 import asyncio
 from typing import Any
 
+from tortoise.backends import base
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.sqlite.client import SqliteClient
@@ -39,4 +44,9 @@ def problems() -> list[str]:
     postgres = AsyncpgDBClient(database="check", connection_name="check")
     if not hasattr(postgres, "_pool"):
         found.append("tortoise: AsyncpgDBClient has no _pool")
+    if not hasattr(AsyncpgDBClient, "create_pool"):
+        found.append("tortoise: AsyncpgDBClient has no create_pool")
+    for pooled in ("PoolConnectionWrapper", "TransactionContextPooled"):
+        if not hasattr(base.client, pooled):
+            found.append(f"tortoise: no {pooled} takes connections from the pool")
     return found
