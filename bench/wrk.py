@@ -18,6 +18,7 @@ by request, so that a slow spell of the machine falls on both sides of a ratio.
 """
 
 import argparse
+import asyncio
 import contextlib
 import json
 import os
@@ -28,12 +29,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from harness import graphql, log_in, post, scratch_database, serving
+import asyncpg
+from harness import ROOT, graphql, log_in, post, scratch_database, serving
 
 from schema.documents import sha256
-from tests.helpers import wallet_closure
+from server.database import driver_url
+from tests.helpers import free_port, wallet_closure
 from tests.operations import (
     CLOSURE_ELIGIBILITY,
     LOGIN_WITH_PASSWORD,
@@ -155,6 +159,62 @@ LOGINS = [  # one at a time: argon2 is meant to be slow, the question is what is
     ("argon2 verify alone", "/bench/argon2", LOGIN, "argon2 verify alone", "p50"),
 ]
 
+# The bare app (../shared/bench/raw_me.py: Starlette and one asyncpg pool, no project code,
+# the same reads): on PostgreSQL, where it is found, Me and its driver route are compared
+# with it (the issue's ceiling); elsewhere with the driver route.
+BARE_APP = ROOT.parent / "shared" / "bench" / "raw_me.py"
+
+
+def bare_reads(bare: str) -> list[tuple[str, str, dict, str, str]]:
+    return [
+        ("Me", "/graphql", graphql(ME), "Me, the bare app", "rps"),
+        ("Me, bare driver", "/bench/driver/me", {}, "Me, the bare app", "rps"),
+        ("Me, the bare app", f"{bare}/raw/me", {}, "Me, the bare app", "rps"),
+    ]
+
+
+@contextlib.contextmanager
+def bare_app(url: str, token: str) -> Iterator[str | None]:
+    """The bare app's root, serving the session of `token` (None: not here, or SQLite)."""
+    if not url.startswith("postgres") or not BARE_APP.exists():
+        yield None
+        return
+    hashed = asyncio.run(session_hash(url))
+    port = free_port()
+    server = subprocess.Popen(
+        ["taskset", "-c", "0", sys.executable, str(BARE_APP), str(port), url, hashed],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        root = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:  # one request first: its pool opens on the first request that comes
+            try:
+                post(f"{root}/raw/me", {})
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield root
+    finally:
+        server.terminate()
+        server.wait()
+
+
+async def session_hash(url: str) -> str:
+    connection = await asyncpg.connect(driver_url(url))
+    try:
+        return str(
+            await connection.fetchval(
+                "SELECT token_hash FROM session WHERE device_name = 'bench' "
+                "ORDER BY created_at DESC LIMIT 1"
+            )
+        )
+    finally:
+        await connection.close()
+
 
 ROUNDS = 3
 
@@ -174,7 +234,12 @@ def interleaved(
         for label, path, body, rate in runs:
             rounds[label].append(
                 run_wrk(
-                    root + path, body, token, max(1, round(seconds / ROUNDS)), connections, rate
+                    path if path.startswith("http") else root + path,
+                    body,
+                    token,
+                    max(1, round(seconds / ROUNDS)),
+                    connections,
+                    rate,
                 )
             )
     return {
@@ -234,32 +299,39 @@ def register_app_build(url: str) -> None:
     assert added.returncode == 0, added.stderr
 
 
-def measure(root: str, seconds: int, connections: int) -> list[tuple[str, dict, str, str]]:
+def measure(
+    root: str, seconds: int, connections: int, url: str
+) -> list[tuple[str, dict, str, str]]:
     """Every row: its label, figures, the row it is compared with, and by what."""
     token = log_in(root, "13800000001", "Demo-pass-1")
-    for _, path, body, _, _ in READS:  # not counted: the pool opens its connections, the
-        run_wrk(root + path, body, token, 2, connections)  # caches fill, whichever comes first
-    peak = interleaved(
-        root,
-        token,
-        [(label, path, body, None) for label, path, body, _, _ in READS],
-        seconds,
-        connections,
-    )
-    rows = [(label, peak[label], reference, by) for label, _, _, reference, by in READS]
-    paced = interleaved(
-        root,
-        token,
-        [  # the latency target's rows, at half what /graphql can do
-            (label + HALF, path, body, peak[label.split(",")[0]]["rps"] / 2)
-            for label, path, body, _, _ in READS[:4]
-        ],
-        seconds,
-        connections,
-    )
+    with bare_app(url, token) as bare:
+        reads = READS if bare is None else [*bare_reads(bare), *READS[2:]]
+        paced_reads = reads[: len(reads) - len(READS) + 4]
+        for _, path, body, _, _ in reads:  # not counted: the pools open their connections,
+            run_wrk(  # the caches fill, whichever comes first
+                path if path.startswith("http") else root + path, body, token, 2, connections
+            )
+        peak = interleaved(
+            root,
+            token,
+            [(label, path, body, None) for label, path, body, _, _ in reads],
+            seconds,
+            connections,
+        )
+        paced = interleaved(
+            root,
+            token,
+            [  # the latency target's rows, at half what /graphql can do
+                (label + HALF, path, body, peak[label.split(",")[0]]["rps"] / 2)
+                for label, path, body, _, _ in paced_reads
+            ],
+            seconds,
+            connections,
+        )
+    rows = [(label, peak[label], reference, by) for label, _, _, reference, by in reads]
     rows += [
         (label + HALF, paced[label + HALF], reference + HALF, "p99")
-        for label, _, _, reference, _ in READS[:4]
+        for label, _, _, reference, _ in paced_reads
     ]
     logins = one_at_a_time(root, 2 * seconds)
     rows += [(label, logins[label], reference, by) for label, _, _, reference, by in LOGINS]
@@ -283,7 +355,7 @@ def main() -> None:
         serving(url, demo_data=True, core=0, app="bench.app:create") as (root, _),
     ):
         register_app_build(url)
-        rows = measure(root, args.seconds, args.connections)
+        rows = measure(root, args.seconds, args.connections, url)
     database = "postgresql" if url.startswith("postgres") else "sqlite"
     figures_of = {label: figures for label, figures, _, _ in rows}
     print(

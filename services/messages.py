@@ -1,5 +1,6 @@
 """Every text a customer reads, in zh-CN (the default) and en, from this one catalogue."""
 
+import functools
 from typing import Any
 
 LANGUAGES = ("zh-CN", "en")
@@ -240,6 +241,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 
 def negotiate(accept_language: str | None) -> str:
     """The first of zh-CN or en that the Accept-Language header prefers; zh-CN otherwise."""
+    if accept_language is None or len(accept_language) <= CACHED_HEADER:
+        return _recent(accept_language)
+    return _negotiate(accept_language)
+
+
+CACHED_HEADER = 128  # an app sends the same few headers on every request: parsed once
+
+
+def _negotiate(accept_language: str | None) -> str:
     ranked: list[tuple[float, int, str]] = []
     for position, part in enumerate((accept_language or "").split(",")):
         tag, _, q = part.strip().partition(";q=")
@@ -254,6 +264,9 @@ def negotiate(accept_language: str | None) -> str:
         if tag.startswith("en"):
             return "en"
     return DEFAULT_LANGUAGE
+
+
+_recent = functools.lru_cache(maxsize=256)(_negotiate)
 
 
 class _Blank(dict[str, Any]):
