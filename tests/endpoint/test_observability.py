@@ -4,6 +4,7 @@ security headers, /livez, /readyz, /metrics (on its own listener in production) 
 import asyncio
 import contextlib
 import http.server
+import io
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ import pytest
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
 from server.app import create_app
-from server.observability import AccessLines
+from server.observability import AccessLines, access_lines, configure_logging
 from server.settings import Settings
 from services.runtime import Runtime
 from tests.helpers import free_port, production_env, served
@@ -457,3 +458,38 @@ async def test_the_access_line_can_be_left_to_the_proxy(
     assert answer.headers["x-request-id"] == "case-0815-abc"
     assert [r.getMessage() for r in lines] == (["GET /livez 200"] if access_log else [])
     assert [r.request_id for r in lines] == (["case-0815-abc"] if access_log else [])
+
+
+async def test_a_batch_of_access_lines_is_what_the_log_formatter_writes() -> None:
+    root = logging.getLogger()
+    before = root.handlers[:], root.level, access_lines.handler
+    try:
+        configure_logging()
+        stream = io.StringIO()
+        handler = root.handlers[0]
+        assert isinstance(handler, logging.StreamHandler)
+        handler.setStream(stream)
+        scope = {"method": "POST", "path": "/graphql?a=%s"}
+        access_lines.add(scope, 200, 0.0042, "case-4711-abc")
+        access_lines.add(scope, 503, 0.25, "case-4712-abc")
+        [first, second] = access_lines.waiting
+        access_lines.flush()
+        written = [json.loads(line) for line in stream.getvalue().splitlines()]
+
+        expected = []
+        for line in (first, second):
+            record = logging.getLogger("wallet.access").makeRecord(
+                "wallet.access", logging.INFO, "", 0, line.message(), (), None, extra=line.extra()
+            )
+            record.created = line.created
+            expected.append(json.loads(handler.format(record)))
+    finally:
+        root.handlers[:], access_lines.handler = before[0], before[2]
+        root.setLevel(before[1])
+
+    assert written == expected
+    assert [(w["status"], w["request_id"], w["duration_ms"]) for w in written] == [
+        (200, "case-4711-abc", 4.2),
+        (503, "case-4712-abc", 250.0),
+    ]
+    assert written[0]["message"] == "POST /graphql?a=%s 200" and not access_lines.waiting
