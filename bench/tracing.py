@@ -24,8 +24,8 @@ from wrk import run_wrk
 from services import tracing
 from tests.operations import ME
 
-# A `Me` on the prepared path: its operation and its three hand-written reads.
-SPANS_PER_ME = 4
+# A `Me` on the prepared path: its operation and its two hand-written reads.
+SPANS_PER_ME = 3
 ROUNDS = 3
 SAMPLED = {"OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.1"}
 
