@@ -185,6 +185,14 @@ class Endpoint(GraphQL[AnyContext, None], Generic[AnyContext]):
         (compact, UTF-8 as it is)."""
         return orjson.dumps(data)
 
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson for every body it parses (a fifth of the json module's time); the json
+        module for the ones it refuses, so that each refusal stays what it was."""
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return json.loads(data)
+
     def parse_json(self, data: str | bytes) -> Any:
         try:
             parsed = super().parse_json(data)

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 from uuid import UUID
 
+import orjson
 from tortoise.transactions import in_transaction
 
 from models import AuditEntry, StaffAuditEntry
@@ -237,7 +238,7 @@ async def page(account_id: UUID, *, first: int | None, after: str | None) -> Pag
         NEWEST_ENTRIES, account_id, BEYOND_EVERY_SEQ if before is None else before, first + 1
     )
     lines = [
-        LogLine(row["seq"], read_time(row["at"]), row["action"], json.loads(row["data"]))
+        LogLine(row["seq"], read_time(row["at"]), row["action"], orjson.loads(row["data"]))
         for row in rows
     ]
     return paging.page_of(lines, lambda line: line.seq, list_name="audit", first=first)
