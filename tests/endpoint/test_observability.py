@@ -3,6 +3,7 @@ security headers, /livez, /readyz, /metrics (on its own listener in production) 
 
 import asyncio
 import contextlib
+import gc
 import http.server
 import io
 import json
@@ -493,3 +494,22 @@ async def test_a_batch_of_access_lines_is_what_the_log_formatter_writes() -> Non
         (503, "case-4712-abc", 250.0),
     ]
     assert written[0]["message"] == "POST /graphql?a=%s 200" and not access_lines.waiting
+
+
+async def test_the_last_access_lines_are_written_when_the_app_stops(
+    orm: str, runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(Settings(database_url=orm, secret_key="k" * 32), runtime, manage_orm=False)
+    transport = httpx.ASGITransport(app=app)
+    with caplog.at_level(logging.INFO):
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://wallet.test") as client,
+        ):
+            await client.get("/livez", headers={"x-request-id": "last-before-stop"})
+            waiting = [line.request_id for line in access_lines.waiting]
+        # no pause: the lifespan's end wrote it, not the timer
+        lines = [r.request_id for r in caplog.records if r.name == "wallet.access"]
+    gc.unfreeze()  # what the lifespan froze is the test process's, not a server's
+
+    assert waiting == ["last-before-stop"] and lines == ["last-before-stop"]
