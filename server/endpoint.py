@@ -45,11 +45,15 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length", b"0")
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length", b"0")
         if not declared.isdigit() or int(declared) > self.limit:
             await refusals.answer(
                 413, RefusalCode.PAYLOAD_TOO_LARGE, f"The body is over {self.limit} bytes."
             )(scope, receive, send)
+            return
+        if b"content-length" in headers and b"transfer-encoding" not in headers:
+            await self.app(scope, receive, send)  # the server reads no more than it declared
             return
         seen = 0
 

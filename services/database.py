@@ -55,18 +55,24 @@ async def fetch(sql: str, *values: Any) -> list[Any]:
     driver = asyncpg_pool(connection) if postgres else sqlite_connection(connection)
     if isinstance(connection, TransactionalDBClient) or driver is None:  # Tortoise connects
         return list((await connection.execute_query(text, list(values)))[1])
-    with tracing.span(
-        text.split(None, 1)[0].upper(),
-        kind=SpanKind.CLIENT,
-        attributes={
-            "db.system.name": "postgresql" if postgres else "sqlite",
-            "db.query.text": text,
-        },
-    ):  # Tortoise's own statements have theirs from its instrumentation (server/tracing.py)
+    name, attributes = statement_span(text, postgres)
+    # Tortoise's own statements have their spans from its instrumentation (server/tracing.py)
+    with tracing.span(name, kind=SpanKind.CLIENT, attributes=attributes):
         if postgres:
             async with driver.acquire() as pooled:
-                return list(await pooled.fetch(text, *values))
+                rows: list[Any] = await pooled.fetch(text, *values)  # a list already
+                return rows
         return await _read_sqlite(connection, text, values)
+
+
+@functools.cache
+def statement_span(text: str, postgres: bool) -> tuple[str, dict[str, str]]:
+    """A statement's span name and attributes, made once per statement (and never while
+    tracing is off, but for the lookup)."""
+    return text.split(None, 1)[0].upper(), {
+        "db.system.name": "postgresql" if postgres else "sqlite",
+        "db.query.text": text,
+    }
 
 
 async def _read_sqlite(client: BaseDBAsyncClient, text: str, values: tuple[Any, ...]) -> list[Any]:
