@@ -29,6 +29,7 @@ the same answers.
 """
 
 import contextlib
+import dataclasses
 import functools
 import time
 from collections import OrderedDict
@@ -229,6 +230,11 @@ class Direct:
     root: GraphQLObjectType
     operation: OperationDefinitionNode
     shape: Shape
+    # The coerced variables and arguments of the last few sets of plain variables (an app
+    # sends the same `first: 20` again and again): graphql-core's coercion is pure.
+    coerced: dict[tuple[Any, ...], tuple[VariableValues, dict[str, Any]]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     async def run(
         self, schema: GraphQLSchema, variables: dict[str, Any] | None, context: Any
@@ -236,18 +242,17 @@ class Direct:
         """What graphql-core's execution gives; None where the variables or arguments do not
         coerce (graphql-core says why, before any resolver runs) or the value is not plain
         (then graphql-core runs the query again, and says why: a query only reads)."""
-        values = NO_VARIABLES
-        if self.operation.variable_definitions:
-            coerced = get_variable_values(
-                schema, self.operation.variable_definitions, variables or {}
-            )
-            if isinstance(coerced, list):
+        held = plain_key(variables)
+        found = self.coerced.get(held) if held is not None else None
+        if found is None:
+            found = self.coerce(schema, variables)
+            if found is None:
                 return None
-            values = coerced
-        try:
-            arguments = get_argument_values(self.field, self.nodes[0], values)
-        except GraphQLError:
-            return None
+            if held is not None:
+                if len(self.coerced) >= COERCIONS_HELD:
+                    self.coerced.clear()
+                self.coerced[held] = found
+        values, arguments = found
         path = Path(None, self.key, self.root.name)
         info: Info = GraphQLResolveInfo(
             self.field_name,
@@ -280,9 +285,43 @@ class Direct:
         except Exception:
             return None
 
+    def coerce(
+        self, schema: GraphQLSchema, variables: dict[str, Any] | None
+    ) -> tuple[VariableValues, dict[str, Any]] | None:
+        values = NO_VARIABLES
+        if self.operation.variable_definitions:
+            coerced = get_variable_values(
+                schema, self.operation.variable_definitions, variables or {}
+            )
+            if isinstance(coerced, list):
+                return None
+            values = coerced
+        try:
+            return values, get_argument_values(self.field, self.nodes[0], values)
+        except GraphQLError:
+            return None
+
     @property
     def field_name(self) -> str:
         return self.nodes[0].name.value
+
+
+COERCIONS_HELD = 64
+
+
+def plain_key(variables: dict[str, Any] | None) -> tuple[Any, ...] | None:
+    """Variables as a key, with each value's type (1 and true are equal keys, not equal
+    variables); None where a value is not a scalar."""
+    if not variables:
+        return ()
+    if not isinstance(variables, dict):
+        return None
+    key = []
+    for name, value in sorted(variables.items()):
+        if not isinstance(value, str | int | float | bool) and value is not None:
+            return None
+        key.append((name, type(value), value))
+    return tuple(key)
 
 
 def direct_root(

@@ -151,6 +151,31 @@ async def test_the_short_path_answers_what_the_pipeline_answers(
     assert "ten" in bad_variable["errors"][0]["message"] and bad_variable["data"] is None
 
 
+async def test_variables_coerced_once_are_those_variables_only(
+    api: GraphQL, runtime: Runtime, pipeline: httpx.AsyncClient
+) -> None:
+    await factories.account(runtime, fen=0)
+    person = Customer(api, "+8613900000001")
+    for _ in range(3):
+        await person.log_in()  # an entry each in the security log
+
+    pages = [
+        same(await three(api.client, pipeline, SECURITY_LOG_PAGE, variables, token=person.token))
+        for variables in (
+            {"first": 1},
+            {"first": 1},  # the kept coercion
+            {"first": True},  # equal to 1 as a key, no Int
+            {"first": 2},
+            {"first": 1.0},  # equal to 1 as a key, an Int that graphql-core takes
+            {"first": 1, "after": None},
+        )
+    ]
+
+    sizes = [len(p["data"]["securityLog"]["edges"]) if p["data"] else None for p in pages]
+    assert sizes == [1, 1, None, 2, 1, 1]
+    assert "Int cannot represent non-integer value: True" in pages[2]["errors"][0]["message"]
+
+
 async def test_an_unexpected_error_is_masked_the_same_on_both_paths(
     api: GraphQL, runtime: Runtime, pipeline: httpx.AsyncClient
 ) -> None:
