@@ -211,8 +211,6 @@ class _IsoTimes(OrjsonFormatter):
 
 class _WithRequestId(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        if "request_id" in record.__dict__:  # an access line, written after its request
-            return True
         record.request_id = request_id.get()
         if tracing.on():
             found = tracing.trace_id()

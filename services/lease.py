@@ -47,8 +47,13 @@ class Lease:
                 raise
         return self.connection
 
-    def give_back(self) -> None:
-        self.lock.release()
+    async def give_back(self, connection: Any, pool: Any) -> None:
+        """The leased connection back to the lease; any other (taken from the pool after the
+        lease ended) back to the pool."""
+        if connection is self.connection and not self.ended:
+            self.lock.release()
+        else:
+            await pool.release(connection)
 
 
 _lease: ContextVar[Lease | None] = ContextVar("lease", default=None)
@@ -98,10 +103,10 @@ class LeasingPool:
 
     async def release(self, connection: Any) -> None:
         lease = _lease.get()
-        if lease is not None and connection is lease.connection and not lease.ended:
-            lease.give_back()
-        else:
+        if lease is None:
             await self.pool.release(connection)
+        else:
+            await lease.give_back(connection, self.pool)
 
 
 class _Taking:
@@ -124,7 +129,4 @@ class _Taking:
         return await self._take()
 
     async def __aexit__(self, *_: object) -> None:
-        if self.connection is self.lease.connection and not self.lease.ended:
-            self.lease.give_back()
-        else:
-            await self.pool.release(self.connection)
+        await self.lease.give_back(self.connection, self.pool)
