@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 
 from bench.routes import routes
 from server.app import serving_app
+from server.cli import UVICORN_OPTIONS
 from server.observability import configure_logging
 from server.settings import Settings
 from server.wiring import build_runtime
@@ -40,9 +41,7 @@ def main() -> None:
         factory=True,
         host=args.host,
         port=args.port,
-        log_config=None,
-        access_log=False,
-        proxy_headers=False,
+        **UVICORN_OPTIONS,
     )
 
 

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from tortoise import Tortoise
@@ -52,6 +52,16 @@ def _port_is_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+UVICORN_OPTIONS: dict[str, Any] = {
+    "log_config": None,  # configure_logging's
+    # Forwarded headers are believed from WALLET_TRUSTED_PROXIES only (create_app), never
+    # from uvicorn's default of 127.0.0.1.
+    "proxy_headers": False,
+    "access_log": False,  # RequestContext writes each request's line
+    "server_header": False,  # no answer says what software it runs on
+}
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -95,12 +105,8 @@ def serve(settings: Settings, args: argparse.Namespace) -> int:
         workers=args.workers,
         host=args.host,
         port=args.port,
-        log_config=None,
         log_level="info",
-        # Forwarded headers are believed from WALLET_TRUSTED_PROXIES only (create_app),
-        # never from uvicorn's default of 127.0.0.1.
-        proxy_headers=False,
-        access_log=False,  # RequestContext logs each request
+        **UVICORN_OPTIONS,
     )
     # One server on both sockets: the app tells the metrics listener's requests by the port
     # they came in on (server/observability.py).

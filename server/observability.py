@@ -2,6 +2,7 @@
 headers, /livez, /readyz and Prometheus metrics at /metrics."""
 
 import asyncio
+import functools
 import logging
 import os
 import re
@@ -18,11 +19,11 @@ from pythonjsonlogger.orjson import OrjsonFormatter
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from tortoise import connections
 
 from server.database import pending_migrations
 from services import metrics, tracing
 from services.closure import jobs
+from services.database import default_client
 from services.notify import backlog
 from services.runtime import Runtime
 
@@ -37,7 +38,11 @@ SECURITY_HEADERS = [
 ]
 # Answers that may carry a token, a phone number or personal data: never cached.
 NO_STORE = ("/graphql", "/staff/graphql", "/exports/")
+NEWLINE = orjson.OPT_APPEND_NEWLINE
+RECORDS_OWN = ("time", "level", "logger", "message")  # the rest of a line is a record's extra
 CACHE_CONTROL, STORE_NOTHING = b"cache-control", b"no-store"
+NO_STORE_HEADERS = [*SECURITY_HEADERS, (CACHE_CONTROL, STORE_NOTHING)]
+OURS = frozenset([REQUEST_ID, *(name for name, _ in NO_STORE_HEADERS)])
 
 
 class RequestContext:
@@ -87,14 +92,17 @@ def _with_ours(
 ) -> list[tuple[bytes, bytes]]:
     """The answer's headers with the request id and, where no_store, `no-store` in place of
     theirs, and the security headers it did not set itself."""
+    theirs = list(headers)
+    ours = [
+        (REQUEST_ID, rid.encode("latin-1")),
+        *(NO_STORE_HEADERS if no_store else SECURITY_HEADERS),
+    ]
+    if OURS.isdisjoint([name for name, _ in theirs]):  # as good as always
+        return theirs + ours
     replaced = (REQUEST_ID, CACHE_CONTROL) if no_store else (REQUEST_ID,)
-    kept = [(name, value) for name, value in headers if name not in replaced]
+    kept = [(name, value) for name, value in theirs if name not in replaced]
     present = {name for name, _ in kept}
-    kept.append((REQUEST_ID, rid.encode("latin-1")))
-    kept += [header for header in SECURITY_HEADERS if header[0] not in present]
-    if no_store:
-        kept.append((CACHE_CONTROL, STORE_NOTHING))
-    return kept
+    return kept + [header for header in ours if header[0] not in present]
 
 
 class AccessLine(NamedTuple):
@@ -109,19 +117,11 @@ class AccessLine(NamedTuple):
 
     def fields(self) -> dict[str, Any]:
         """As the log's formatter writes a record of the access logger."""
-        return {
+        fields = {
             "time": iso_time(self.created),
             "level": "INFO",
             "logger": access.name,
             "message": self.message(),
-            **self.extra(),
-        }
-
-    def message(self) -> str:
-        return f"{self.method} {self.path} {self.status}"
-
-    def extra(self) -> dict[str, Any]:
-        extra = {
             "request_id": self.request_id,
             "method": self.method,
             "path": self.path,
@@ -130,8 +130,14 @@ class AccessLine(NamedTuple):
             "operation": self.operation,
         }
         if self.trace_id is not None:
-            extra["trace_id"] = self.trace_id
-        return extra
+            fields["trace_id"] = self.trace_id
+        return fields
+
+    def message(self) -> str:
+        return f"{self.method} {self.path} {self.status}"
+
+    def extra(self) -> dict[str, Any]:
+        return {name: value for name, value in self.fields().items() if name not in RECORDS_OWN}
 
 
 class AccessLines:
@@ -185,7 +191,7 @@ class AccessLines:
                 record.created = line.created
                 access.handle(record)
             return
-        text = "".join(orjson.dumps(line.fields()).decode() + "\n" for line in waiting)
+        text = b"".join(orjson.dumps(line.fields(), option=NEWLINE) for line in waiting).decode()
         self.handler.acquire()  # as the handler writes its other records
         try:
             self.handler.stream.write(text)
@@ -201,7 +207,13 @@ access_lines = AccessLines()  # one a process: the lifespan flushes it at the en
 
 def iso_time(created: float) -> str:
     """ISO 8601 with its zone (UTC), to the millisecond."""
-    return datetime.fromtimestamp(created, UTC).isoformat(timespec="milliseconds")
+    second = int(created)
+    return f"{_date_and_time(second)}.{int((created - second) * 1000):03d}+00:00"
+
+
+@functools.lru_cache(maxsize=4)  # a batch of lines falls within a second or two
+def _date_and_time(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 class _IsoTimes(OrjsonFormatter):
@@ -258,7 +270,7 @@ async def livez(_: Request) -> Response:
 async def readyz(_: Request) -> Response:
     """200 when the database answers and every committed migration is applied; else 503."""
     try:
-        missing = await pending_migrations(connections.get("default"))
+        missing = await pending_migrations(default_client())
     except Exception as error:  # unreachable, or no schema at all
         return JSONResponse(
             {"status": "unavailable", "database": type(error).__name__}, status_code=503

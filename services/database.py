@@ -7,11 +7,17 @@ from uuid import UUID
 
 import asyncpg
 from opentelemetry.trace import SpanKind
-from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
+from tortoise.context import require_context
 
 from services import tracing
 from services.tortoise_private import asyncpg_pool, sqlite_connection, sqlite_lock
+
+
+def default_client() -> BaseDBAsyncClient:
+    """Tortoise's client of the default connection (a transaction's, inside one), the way
+    Tortoise recommends (`connections.get` costs a microsecond more, an import per call)."""
+    return require_context().connections.get("default")
 
 
 def is_postgres(connection: BaseDBAsyncClient) -> bool:
@@ -47,7 +53,7 @@ async def fetch(sql: str, *values: Any) -> list[Any]:
     """The rows of hand-written SQL for the reads of every request: no query builder, no
     model objects. `{}` marks each value, in order. Inside a transaction it runs on that
     transaction's connection; outside one, on the driver under Tortoise's own connection."""
-    connection = connections.get("default")
+    connection = default_client()
     postgres = is_postgres(connection)
     text = dialect_sql(sql, postgres)
     if not postgres:  # sqlite3 adapts datetimes (Tortoise registers it) but not UUIDs

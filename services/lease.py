@@ -117,16 +117,13 @@ class _Taking:
     def __init__(self, lease: Lease, pool: Any) -> None:
         self.lease, self.pool, self.connection = lease, pool, None
 
-    async def _take(self) -> Any:
+    def __await__(self) -> Any:
+        return self.__aenter__().__await__()
+
+    async def __aenter__(self) -> Any:
         taken = await self.lease.take(self.pool)
         self.connection = taken if taken is not None else await self.pool.acquire()
         return self.connection
-
-    def __await__(self) -> Any:
-        return self._take().__await__()
-
-    async def __aenter__(self) -> Any:
-        return await self._take()
 
     async def __aexit__(self, *_: object) -> None:
         await self.lease.give_back(self.connection, self.pool)

@@ -177,7 +177,8 @@ def served(
             assert wallet_closure(step, cwd=cwd, env=env).returncode == 0, step
         command = [
             *(sys.executable, "-m", "uvicorn", "--factory", app, "--port", str(port)),
-            *("--no-access-log", "--no-proxy-headers", "--log-level", "warning"),
+            *("--no-access-log", "--no-proxy-headers", "--no-server-header"),
+            *("--log-level", "warning"),
         ]
     else:
         command = [

@@ -2,7 +2,6 @@
 
 from uuid import UUID
 
-from tortoise import connections
 from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
@@ -20,7 +19,7 @@ from models import (
     Withdrawal,
 )
 from services.accounts import ACCOUNT, AccountEvent
-from services.database import scrub_freed_space
+from services.database import default_client, scrub_freed_space
 from services.records import audit, certificates
 from services.runtime import Runtime
 
@@ -33,14 +32,14 @@ PERSONAL_DATA_TABLES = [
 async def purge_accounts(rt: Runtime, account_ids: list[UUID]) -> int:
     purged = [account_id for account_id in account_ids if await purge(rt, account_id)]
     if purged:
-        await scrub_freed_space(connections.get("default"), PERSONAL_DATA_TABLES)
+        await scrub_freed_space(default_client(), PERSONAL_DATA_TABLES)
     return len(purged)
 
 
 async def rewrite_personal_data_tables() -> None:
     """What `wallet-closure scrub` runs in a maintenance window on PostgreSQL: afterwards no
     purged value is left in the table files (SQLite needs no such step)."""
-    await scrub_freed_space(connections.get("default"), PERSONAL_DATA_TABLES, rewrite=True)
+    await scrub_freed_space(default_client(), PERSONAL_DATA_TABLES, rewrite=True)
 
 
 async def purge(rt: Runtime, account_id: UUID) -> bool:

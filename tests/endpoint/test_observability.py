@@ -25,7 +25,13 @@ import pytest
 from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
 
 from server.app import create_app
-from server.observability import AccessLines, access_lines, configure_logging
+from server.observability import (
+    AccessLines,
+    RequestContext,
+    access_lines,
+    configure_logging,
+    iso_time,
+)
 from server.settings import Settings
 from services.runtime import Runtime
 from tests.helpers import free_port, production_env, served
@@ -107,6 +113,7 @@ def test_a_journey_leaves_metrics_request_ids_and_logs_without_secrets(tmp_path:
         assert headers["x-request-id"] == "support-case-0815"
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["cache-control"] == "no-store"
+        assert "server" not in {name.lower() for name in headers}  # what it runs on: nobody's
         assert len(anonymous[1]["x-request-id"]) == 32
         assert call(f"{base}/readyz")[:1] == (200,)
         metrics = call(f"{base}/metrics")[2].decode()
@@ -513,3 +520,56 @@ async def test_the_last_access_lines_are_written_when_the_app_stops(
     gc.unfreeze()  # what the lifespan froze is the test process's, not a server's
 
     assert waiting == ["last-before-stop"] and lines == ["last-before-stop"]
+
+
+@pytest.mark.parametrize(
+    ("path", "theirs", "expected"),
+    [
+        (
+            "/graphql",
+            [(b"content-type", b"application/json")],
+            {"x-frame-options": "DENY", "cache-control": "no-store"},
+        ),
+        (  # an answer's own security header stays; its caching never does where no_store
+            "/graphql",
+            [(b"x-frame-options", b"SAMEORIGIN"), (b"cache-control", b"public, max-age=60")],
+            {"x-frame-options": "SAMEORIGIN", "cache-control": "no-store"},
+        ),
+        (
+            "/certificates/c-1",
+            [(b"cache-control", b"public, max-age=60"), (b"x-request-id", b"theirs-0815")],
+            {"x-frame-options": "DENY", "cache-control": "public, max-age=60"},
+        ),
+    ],
+)
+async def test_every_answer_has_the_request_id_and_security_headers_once(
+    path: str, theirs: list[tuple[bytes, bytes]], expected: dict[str, str]
+) -> None:
+    async def answer(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": theirs})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": path, "headers": []}
+    await RequestContext(answer, access_log=False)(scope, None, send)  # type: ignore[arg-type]
+
+    names = [name for name, _ in sent[0]["headers"]]
+    headers = {name.decode(): value.decode() for name, value in sent[0]["headers"]}
+    assert len(names) == len(set(names))
+    assert {name: headers[name] for name in expected} == expected
+    assert headers["x-content-type-options"] == "nosniff"
+    assert len(headers["x-request-id"]) == 32 and headers["x-request-id"] != "theirs-0815"
+
+
+def test_log_times_are_iso_8601_in_utc_to_the_millisecond() -> None:
+    now = time.time()
+    times = [0.0, 59.9996, 1_798_761_599.9999, now, now + 0.001, now + 1, now + 86_400]
+    for created in times:
+        written = datetime.fromisoformat(iso_time(created))
+        assert written.utcoffset() == timedelta(0)
+        assert -1e-6 < created - written.timestamp() < 0.001, (created, written)
+    assert iso_time(1_798_761_599.9999) == "2026-12-31T23:59:59.999+00:00"
