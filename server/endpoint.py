@@ -45,14 +45,18 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        declared = headers.get(b"content-length", b"0")
-        if not declared.isdigit() or int(declared) > self.limit:
+        declared = transfer_encoding = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value
+            elif name == b"transfer-encoding":
+                transfer_encoding = value
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
             await refusals.answer(
                 413, RefusalCode.PAYLOAD_TOO_LARGE, f"The body is over {self.limit} bytes."
             )(scope, receive, send)
             return
-        if b"content-length" in headers and b"transfer-encoding" not in headers:
+        if declared is not None and transfer_encoding is None:
             await self.app(scope, receive, send)  # the server reads no more than it declared
             return
         seen = 0
