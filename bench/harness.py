@@ -4,8 +4,10 @@ project, and a login through the contract's operation."""
 import asyncio
 import contextlib
 import json
+import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -17,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from server.database import driver_url  # noqa: E402
-from tests.helpers import served  # noqa: E402
+from tests.helpers import free_port, served  # noqa: E402
 from tests.operations import LOGIN_WITH_PASSWORD  # noqa: E402
 
 
@@ -46,6 +48,7 @@ def serving(
     env: dict[str, str] | None = None,
     processes: int = 1,
     app: str | None = None,
+    under: tuple[str, ...] = (),
 ) -> contextlib.AbstractContextManager[tuple[str, int]]:
     """The project's `serve` (or the app factory `app`) on the database at `url`
     (tests/helpers.served)."""
@@ -56,6 +59,7 @@ def serving(
         env={"WALLET_DATABASE_URL": url, **(env or {})},
         processes=processes,
         app=app,
+        under=under,
     )
 
 
@@ -79,3 +83,53 @@ def log_in(root: str, phone: str, password: str) -> str:
             {"input": {"phone": phone, "password": password, "deviceName": "bench"}},
         ),
     )["data"]["loginWithPassword"]["token"]
+
+
+# The bare app (../shared/bench/raw_me.py: Starlette and one asyncpg pool, no project code,
+# the same reads): on PostgreSQL, where it is found, Me and its driver route are compared
+# with it (the issue's ceiling); elsewhere with the driver route.
+BARE_APP = ROOT.parent / "shared" / "bench" / "raw_me.py"
+
+
+@contextlib.contextmanager
+def bare_app(url: str, *, under: tuple[str, ...] = ()) -> Iterator[tuple[str, int] | None]:
+    """The bare app's root and process id, serving the last session that `log_in` opened
+    (None: not here, or SQLite). `under`: as `serving`'s."""
+    if not url.startswith("postgres") or not BARE_APP.exists():
+        yield None
+        return
+    hashed = asyncio.run(session_hash(url))
+    port = free_port()
+    server = subprocess.Popen(
+        ["taskset", "-c", "0", *under, sys.executable, str(BARE_APP), str(port), url, hashed],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        root = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + (120 if under else 20)
+        while True:  # one request first: its pool opens on the first request that comes
+            try:
+                post(f"{root}/raw/me", {})
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield root, server.pid
+    finally:
+        server.terminate()
+        server.wait()
+
+
+async def session_hash(url: str) -> str:
+    connection = await asyncpg.connect(driver_url(url))
+    try:
+        return str(
+            await connection.fetchval(
+                "SELECT token_hash FROM session WHERE device_name = 'bench' "
+                "ORDER BY created_at DESC LIMIT 1"
+            )
+        )
+    finally:
+        await connection.close()

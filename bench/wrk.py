@@ -18,7 +18,6 @@ by request, so that a slow spell of the machine falls on both sides of a ratio.
 """
 
 import argparse
-import asyncio
 import contextlib
 import json
 import os
@@ -29,15 +28,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import asyncpg
-from harness import ROOT, graphql, log_in, post, scratch_database, serving
+from harness import bare_app, graphql, log_in, post, scratch_database, serving
 
 from schema.documents import sha256
-from server.database import driver_url
-from tests.helpers import free_port, wallet_closure
+from tests.helpers import wallet_closure
 from tests.operations import (
     CLOSURE_ELIGIBILITY,
     LOGIN_WITH_PASSWORD,
@@ -167,11 +163,6 @@ LOGINS = [  # one at a time: argon2 is meant to be slow, the question is what is
     ("argon2 verify alone", "/bench/argon2", LOGIN, "argon2 verify alone", "p50"),
 ]
 
-# The bare app (../shared/bench/raw_me.py: Starlette and one asyncpg pool, no project code,
-# the same reads): on PostgreSQL, where it is found, Me and its driver route are compared
-# with it (the issue's ceiling); elsewhere with the driver route.
-BARE_APP = ROOT.parent / "shared" / "bench" / "raw_me.py"
-
 
 def bare_reads(bare: str) -> list[tuple[str, str, dict, str, str]]:
     return [
@@ -179,49 +170,6 @@ def bare_reads(bare: str) -> list[tuple[str, str, dict, str, str]]:
         ("Me, bare driver", "/bench/driver/me", {}, "Me, the bare app", "rps"),
         ("Me, the bare app", f"{bare}/raw/me", {}, "Me, the bare app", "rps"),
     ]
-
-
-@contextlib.contextmanager
-def bare_app(url: str, token: str) -> Iterator[str | None]:
-    """The bare app's root, serving the session of `token` (None: not here, or SQLite)."""
-    if not url.startswith("postgres") or not BARE_APP.exists():
-        yield None
-        return
-    hashed = asyncio.run(session_hash(url))
-    port = free_port()
-    server = subprocess.Popen(
-        ["taskset", "-c", "0", sys.executable, str(BARE_APP), str(port), url, hashed],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        root = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 20
-        while True:  # one request first: its pool opens on the first request that comes
-            try:
-                post(f"{root}/raw/me", {})
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        yield root
-    finally:
-        server.terminate()
-        server.wait()
-
-
-async def session_hash(url: str) -> str:
-    connection = await asyncpg.connect(driver_url(url))
-    try:
-        return str(
-            await connection.fetchval(
-                "SELECT token_hash FROM session WHERE device_name = 'bench' "
-                "ORDER BY created_at DESC LIMIT 1"
-            )
-        )
-    finally:
-        await connection.close()
 
 
 def url_of(root: str, path: str) -> str:
@@ -317,8 +265,8 @@ def measure(
 ) -> list[tuple[str, dict, str, str]]:
     """Every row: its label, figures, the row it is compared with, and by what."""
     token = log_in(root, "13800000001", "Demo-pass-1")
-    with bare_app(url, token) as bare:
-        reads = READS if bare is None else [*bare_reads(bare), *READS[2:]]
+    with bare_app(url) as bare:
+        reads = READS if bare is None else [*bare_reads(bare[0]), *READS[2:]]
         paced_reads = [read for read in reads if read[0] in PACED]
         for _, path, body, _, _ in reads:  # not counted: the pools open their connections, and
             run_wrk(url_of(root, path), body, token, 2, connections)  # the caches fill

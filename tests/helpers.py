@@ -160,13 +160,15 @@ def served(
     worker: bool = False,
     app: str | None = None,
     from_nothing: bool = False,
+    under: tuple[str, ...] = (),
 ) -> Iterator[tuple[str, int]]:
     """`wallet-closure serve` on `port` or a free one (pinned to `core` when given; with the
     worker in-process only when asked) until it answers /livez; yields its root URL and
     process id, and stops it afterwards. Its output goes to `log` when given. With `app`, an
     app factory (`bench.app:create`), uvicorn serves that instead, on a database that `migrate`
     (and `demo-data`) prepared as `serve` would. A SQLite database starts out migrated
-    (`migrated`) unless `from_nothing`."""
+    (`migrated`) unless `from_nothing`. `under`: a command that runs the server (valgrind's),
+    given a minute more to start."""
     port = port or free_port()
     # its metrics listener (production's default 127.0.0.1:9464) on a port of its own too
     env = {"WALLET_METRICS_ADDRESS": f"127.0.0.1:{free_port()}", **(env or {})}
@@ -189,7 +191,7 @@ def served(
         ]
     output = log.open("w") if log else None
     server = subprocess.Popen(
-        ["taskset", "-c", str(core), *command] if core is not None else command,
+        [*(["taskset", "-c", str(core)] if core is not None else []), *under, *command],
         cwd=cwd,
         stdout=output or subprocess.DEVNULL,
         stderr=subprocess.STDOUT if output else subprocess.DEVNULL,
@@ -197,7 +199,7 @@ def served(
     )
     root = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
+        for _ in range(600 if under else 300):
             try:
                 urllib.request.urlopen(f"{root}/livez", timeout=2)
                 break
