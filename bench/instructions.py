@@ -94,6 +94,7 @@ def main() -> None:
     if not shutil.which("valgrind"):
         sys.exit("bench/instructions.py needs valgrind: apt-get install valgrind")
     requests = args.requests // CONNECTIONS * CONNECTIONS
+    os.environ["PYTHONHASHSEED"] = "0"  # both servers: the same hashes (dict layouts) every run
     base = os.environ.get("WALLET_BENCH_DATABASE_URL")
     dumps = Path(tempfile.mkdtemp())
     with (

@@ -166,7 +166,7 @@ class AccessLines:
                 scope["method"],
                 scope["path"],
                 status,
-                round(seconds * 1000, 1),
+                int(seconds * 10_000 + 0.5) / 10,  # ms to a tenth (round() goes by strings)
                 metrics.operation.get(),
                 rid,
                 tracing.trace_id() if tracing.on() else None,
