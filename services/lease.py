@@ -20,40 +20,61 @@ WAIT_SECONDS = 30.0
 
 
 class Lease:
-    __slots__ = ("connection", "ended", "lock", "pool")
+    """The connection of one request's statements, one statement (or transaction) at a time.
+    Statements mostly follow each other: only a sibling task's statement finds it busy and
+    waits (on `freed`, made for the occasion) for the one running to give it back."""
+
+    __slots__ = ("busy", "connection", "ended", "freed", "pool")
 
     def __init__(self) -> None:
         self.connection: Any = None  # asyncpg's pooled connection, once a statement needs it
         self.pool: Any = None  # the asyncpg pool it came from
-        self.lock = asyncio.Lock()  # one statement (or transaction) on it at a time
+        self.busy = False  # a statement runs on it
+        self.freed: asyncio.Event | None = None  # set when a busy connection is given back
         self.ended = False
 
     async def take(self, pool: Any) -> Any:
         """The leased connection, held until `give_back`; None when the lease ended
         meanwhile (a task that outlived its request: it takes from the pool)."""
-        if self.lock.locked():
-            async with asyncio.timeout(WAIT_SECONDS):
-                await self.lock.acquire()
-        else:
-            await self.lock.acquire()
+        await self._until_free()
         if self.ended:
-            self.lock.release()
             return None
+        self.busy = True
         if self.connection is None:
             try:
                 self.connection, self.pool = await pool.acquire(), pool
             except BaseException:
-                self.lock.release()
+                self._free()
                 raise
         return self.connection
 
-    async def give_back(self, connection: Any, pool: Any) -> None:
-        """The leased connection back to the lease; any other (taken from the pool after the
-        lease ended) back to the pool."""
-        if connection is self.connection and not self.ended:
-            self.lock.release()
-        else:
-            await pool.release(connection)
+    def give_back(self, connection: Any) -> bool:
+        """Whether `connection` was the leased one (any other was taken from the pool after
+        the lease ended, and goes back there)."""
+        if connection is not self.connection or self.ended:
+            return False
+        self._free()
+        return True
+
+    async def end(self) -> None:
+        """After the statement a sibling task may still run, the connection back to the pool."""
+        await self._until_free()
+        self.ended = True
+        if self.connection is not None:
+            await self.pool.release(self.connection)
+
+    def _free(self) -> None:
+        self.busy = False
+        if self.freed is not None:  # each waiter wakes; the first to run takes it
+            self.freed.set()
+            self.freed = None
+
+    async def _until_free(self) -> None:
+        while self.busy:
+            if self.freed is None:
+                self.freed = asyncio.Event()
+            async with asyncio.timeout(WAIT_SECONDS):
+                await self.freed.wait()
 
 
 _lease: ContextVar[Lease | None] = ContextVar("lease", default=None)
@@ -75,14 +96,7 @@ class one_connection:
         traceback: TracebackType | None,
     ) -> None:
         _lease.reset(self.token)
-        lease = self.lease
-        if lease.connection is None:
-            lease.ended = True
-            return
-        await lease.lock.acquire()  # after a statement that a sibling task still runs
-        lease.ended = True
-        lease.lock.release()
-        await lease.pool.release(lease.connection)
+        await self.lease.end()
 
 
 class LeasingPool:
@@ -103,10 +117,8 @@ class LeasingPool:
 
     async def release(self, connection: Any) -> None:
         lease = _lease.get()
-        if lease is None:
+        if lease is None or not lease.give_back(connection):
             await self.pool.release(connection)
-        else:
-            await lease.give_back(connection, self.pool)
 
 
 class _Taking:
@@ -126,4 +138,5 @@ class _Taking:
         return self.connection
 
     async def __aexit__(self, *_: object) -> None:
-        await self.lease.give_back(self.connection, self.pool)
+        if not self.lease.give_back(self.connection):
+            await self.pool.release(self.connection)

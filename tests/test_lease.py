@@ -106,6 +106,24 @@ async def test_a_task_that_outlives_its_request_takes_from_the_pool(orm: str) ->
     assert await asyncio.wait_for(task, 5) > 0
 
 
+@pytest.mark.postgres
+async def test_a_statement_cancelled_while_it_waits_leaves_the_connection_to_the_rest(
+    orm: str,
+) -> None:
+    async with one_connection():
+        first = await read_pid()
+        slow = asyncio.create_task(fetch("SELECT pg_sleep(0.2)"))
+        await asyncio.sleep(0.05)  # the slow one runs on the leased connection
+        waiting = asyncio.create_task(read_pid())
+        await asyncio.sleep(0.01)
+        waiting.cancel()
+        await slow
+        # then the next statements run at once, on the same connection
+        after = await asyncio.wait_for(asyncio.gather(read_pid(), read_pid()), 5)
+
+    assert waiting.cancelled() and after == [first, first]
+
+
 async def test_reads_under_a_lease_are_the_same_reads(orm: str, runtime: Runtime) -> None:
     account = await factories.account(runtime, fen=0, card_last4="1111")
     outside = await cards_and_devices(runtime, account.id)
