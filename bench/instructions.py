@@ -10,8 +10,8 @@ app (../shared/bench/raw_me.py: Starlette and one asyncpg pool, the same reads),
 callgrind with counting off; sends each row's requests once uncounted (the pools, the caches),
 then the same number counted, over 16 kept-alive connections, and prints the instructions a
 request took in the server process and the ratio to the bare app (on SQLite, to the driver
-route). Counted: the server process's own instructions (Python, uvicorn, the driver, the
-kernel's share not), not the database's nor the client's.
+route). Counted: the server process's own instructions (Python, uvicorn, the driver), not
+the kernel's work for it, nor the database's, nor the client's.
 """
 
 import argparse
@@ -96,35 +96,36 @@ def main() -> None:
     requests = args.requests // CONNECTIONS * CONNECTIONS
     os.environ["PYTHONHASHSEED"] = "0"  # both servers: the same hashes (dict layouts) every run
     base = os.environ.get("WALLET_BENCH_DATABASE_URL")
-    dumps = Path(tempfile.mkdtemp())
-    with (
-        (
+    with contextlib.ExitStack() as stack:
+        dumps = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        url = stack.enter_context(
             scratch_database(base)
             if base
-            else contextlib.nullcontext(f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3")
-        ) as url,
-        serving(
-            url,
-            demo_data=True,
-            core=0,
-            app="bench.app:create",
-            under=callgrind(dumps / "project"),
-        ) as (root, pid),
-    ):
+            else contextlib.nullcontext(f"sqlite://{dumps}/bench.sqlite3")
+        )
+        root, pid = stack.enter_context(
+            serving(
+                url,
+                demo_data=True,
+                core=0,
+                app="bench.app:create",
+                under=callgrind(dumps / "project"),
+            )
+        )
         token = log_in(root, "13800000001", "Demo-pass-1")
-        with bare_app(url, under=callgrind(dumps / "bare")) as bare:
-            servers = {"project": (int(root.rsplit(":", 1)[1]), pid, dumps / "project")}
-            if bare is not None:
-                servers["bare"] = (int(bare[0].rsplit(":", 1)[1]), bare[1], dumps / "bare")
-            figures = {}
-            for label, server, path, body in ROWS:
-                if server not in servers:
-                    continue
-                port, server_pid, out = servers[server]
-                data = json.dumps(body).encode()
-                asyncio.run(send(port, path, data, token, requests))  # uncounted
-                run = send(port, path, data, token, requests)
-                figures[label] = counted(server_pid, out, run) / requests
+        servers = {"project": (int(root.rsplit(":", 1)[1]), pid, dumps / "project")}
+        bare = stack.enter_context(bare_app(url, under=callgrind(dumps / "bare")))
+        if bare is not None:
+            servers["bare"] = (int(bare[0].rsplit(":", 1)[1]), bare[1], dumps / "bare")
+        figures = {}
+        for label, server, path, body in ROWS:
+            if server not in servers:
+                continue
+            port, server_pid, out = servers[server]
+            data = json.dumps(body).encode()
+            asyncio.run(send(port, path, data, token, requests))  # uncounted
+            run = send(port, path, data, token, requests)
+            figures[label] = counted(server_pid, out, run) / requests
     reference = "Me, the bare app" if "Me, the bare app" in figures else ROWS[2][0]
     database = "postgresql" if url.startswith("postgres") else "sqlite"
     print(f"{'database':<10} {'route':<34} {'instructions':>12} {'x ' + reference:>24}")
