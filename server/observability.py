@@ -117,24 +117,25 @@ class AccessLine(NamedTuple):
 
     def fields(self) -> dict[str, Any]:
         """As the log's formatter writes a record of the access logger."""
+        created, method, path, status, duration_ms, operation, rid, trace_id = self
         fields = {
-            "time": iso_time(self.created),
+            "time": iso_time(created),
             "level": "INFO",
             "logger": access.name,
-            "message": self.message(),
-            "request_id": self.request_id,
-            "method": self.method,
-            "path": self.path,
-            "status": self.status,
-            "duration_ms": self.duration_ms,
-            "operation": self.operation,
+            "message": f"{method} {path} {status}",
+            "request_id": rid,
+            "method": method,
+            "path": path,
+            "status": status,
+            "duration_ms": duration_ms,
+            "operation": operation,
         }
-        if self.trace_id is not None:
-            fields["trace_id"] = self.trace_id
+        if trace_id is not None:
+            fields["trace_id"] = trace_id
         return fields
 
     def message(self) -> str:
-        return f"{self.method} {self.path} {self.status}"
+        return str(self.fields()["message"])
 
     def extra(self) -> dict[str, Any]:
         return {name: value for name, value in self.fields().items() if name not in RECORDS_OWN}
@@ -208,7 +209,10 @@ access_lines = AccessLines()  # one a process: the lifespan flushes it at the en
 def iso_time(created: float) -> str:
     """ISO 8601 with its zone (UTC), to the millisecond."""
     second = int(created)
-    return f"{_date_and_time(second)}.{int((created - second) * 1000):03d}+00:00"
+    return _date_and_time(second) + MILLISECONDS[int((created - second) * 1000)]
+
+
+MILLISECONDS = tuple(f".{ms:03d}+00:00" for ms in range(1000))
 
 
 @functools.lru_cache(maxsize=4)  # a batch of lines falls within a second or two
