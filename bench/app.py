@@ -1,8 +1,8 @@
 """The app the benchmark serves: the project's own `serve` app (server/asgi.py) with the
 reference routes of bench/routes.py beside /graphql, in the same process and middleware.
 
-    python -m uvicorn --factory bench.app:create   (tests/helpers.served(app=...) runs it so)
-    PYTHONPATH=. python bench/app.py --port 8000   (bench/side_by_side.sh runs it so)
+    PYTHONPATH=. python bench/app.py --port 8000
+    (bench/side_by_side.sh and tests/helpers.served(bench=True) run it so)
 """
 
 import argparse

@@ -47,10 +47,10 @@ def serving(
     core: int | None = None,
     env: dict[str, str] | None = None,
     processes: int = 1,
-    app: str | None = None,
+    bench: bool = False,
     under: tuple[str, ...] = (),
 ) -> contextlib.AbstractContextManager[tuple[str, int]]:
-    """The project's `serve` (or the app factory `app`) on the database at `url`
+    """The project's `serve` (or, with `bench`, bench/app.py) on the database at `url`
     (tests/helpers.served)."""
     return served(
         Path(tempfile.mkdtemp()),
@@ -58,7 +58,7 @@ def serving(
         core=core,
         env={"WALLET_DATABASE_URL": url, **(env or {})},
         processes=processes,
-        app=app,
+        bench=bench,
         under=under,
     )
 

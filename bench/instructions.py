@@ -38,12 +38,13 @@ TYPED_BY_HAND = (
     "query Me { me { id phoneMasked status balance { fen currency display } "
     "bankCards { id bankName last4 } sessions { id deviceName current lastSeenAt } } }"
 )
+DRIVER, BARE = "Me, the project's driver route", "Me, the bare app"
 ROWS = [  # label, server ("bare" or the project's), path, body
     ("Me, the contract's text", "project", "/graphql", {"query": ME, "operationName": "Me"}),
     ("Me, typed by hand", "project", "/graphql", {"query": TYPED_BY_HAND}),
-    ("Me, the project's driver route", "project", "/bench/driver/me", {}),
+    (DRIVER, "project", "/bench/driver/me", {}),
     ("a static answer", "project", "/bench/static", {}),
-    ("Me, the bare app", "bare", "/raw/me", {}),
+    (BARE, "bare", "/raw/me", {}),
 ]
 
 
@@ -108,7 +109,7 @@ def main() -> None:
                 url,
                 demo_data=True,
                 core=0,
-                app="bench.app:create",
+                bench=True,
                 under=callgrind(dumps / "project"),
             )
         )
@@ -126,7 +127,7 @@ def main() -> None:
             asyncio.run(send(port, path, data, token, requests))  # uncounted
             run = send(port, path, data, token, requests)
             figures[label] = counted(server_pid, out, run) / requests
-    reference = "Me, the bare app" if "Me, the bare app" in figures else ROWS[2][0]
+    reference = BARE if BARE in figures else DRIVER
     database = "postgresql" if url.startswith("postgres") else "sqlite"
     print(f"{'database':<10} {'route':<34} {'instructions':>12} {'x ' + reference:>24}")
     for label, instructions in figures.items():

@@ -311,7 +311,7 @@ def main() -> None:
             if base
             else contextlib.nullcontext(f"sqlite://{tempfile.mkdtemp()}/bench.sqlite3")
         ) as url,
-        serving(url, demo_data=True, core=0, app="bench.app:create") as (root, _),
+        serving(url, demo_data=True, core=0, bench=True) as (root, _),
     ):
         register_app_build(url)
         rows = measure(root, args.seconds, args.connections, url)

@@ -38,8 +38,6 @@ SECURITY_HEADERS = [
 ]
 # Answers that may carry a token, a phone number or personal data: never cached.
 NO_STORE = ("/graphql", "/staff/graphql", "/exports/")
-NEWLINE = orjson.OPT_APPEND_NEWLINE
-RECORDS_OWN = ("time", "level", "logger", "message")  # the rest of a line is a record's extra
 CACHE_CONTROL, STORE_NOTHING = b"cache-control", b"no-store"
 NO_STORE_HEADERS = [*SECURITY_HEADERS, (CACHE_CONTROL, STORE_NOTHING)]
 OURS = frozenset([REQUEST_ID, *(name for name, _ in NO_STORE_HEADERS)])
@@ -138,7 +136,9 @@ class AccessLine(NamedTuple):
         return str(self.fields()["message"])
 
     def extra(self) -> dict[str, Any]:
-        return {name: value for name, value in self.fields().items() if name not in RECORDS_OWN}
+        """The fields a record carries besides its own (time, level, logger, message)."""
+        own = ("time", "level", "logger", "message")
+        return {name: value for name, value in self.fields().items() if name not in own}
 
 
 class AccessLines:
@@ -192,7 +192,8 @@ class AccessLines:
                 record.created = line.created
                 access.handle(record)
             return
-        text = b"".join(orjson.dumps(line.fields(), option=NEWLINE) for line in waiting).decode()
+        newline = orjson.OPT_APPEND_NEWLINE
+        text = b"".join(orjson.dumps(line.fields(), option=newline) for line in waiting).decode()
         self.handler.acquire()  # as the handler writes its other records
         try:
             self.handler.stream.write(text)

@@ -158,15 +158,15 @@ def served(
     processes: int = 1,
     log: Path | None = None,
     worker: bool = False,
-    app: str | None = None,
+    bench: bool = False,
     from_nothing: bool = False,
     under: tuple[str, ...] = (),
 ) -> Iterator[tuple[str, int]]:
     """`wallet-closure serve` on `port` or a free one (pinned to `core` when given; with the
     worker in-process only when asked) until it answers /livez; yields its root URL and
-    process id, and stops it afterwards. Its output goes to `log` when given. With `app`, an
-    app factory (`bench.app:create`), uvicorn serves that instead, on a database that `migrate`
-    (and `demo-data`) prepared as `serve` would. A SQLite database starts out migrated
+    process id, and stops it afterwards. Its output goes to `log` when given. With `bench`,
+    bench/app.py (the same app with the benchmark's routes) serves instead, on a database that
+    `migrate` (and `demo-data`) prepared as `serve` would. A SQLite database starts out migrated
     (`migrated`) unless `from_nothing`. `under`: a command that runs the server (valgrind's),
     given a minute more to start."""
     port = port or free_port()
@@ -174,14 +174,10 @@ def served(
     env = {"WALLET_METRICS_ADDRESS": f"127.0.0.1:{free_port()}", **(env or {})}
     if not from_nothing:
         migrated(env, cwd=cwd)
-    if app:
+    if bench:
         for step in ("migrate", *(["demo-data"] if demo_data else [])):
             assert wallet_closure(step, cwd=cwd, env=env).returncode == 0, step
-        command = [
-            *(sys.executable, "-m", "uvicorn", "--factory", app, "--port", str(port)),
-            *("--no-access-log", "--no-proxy-headers", "--no-server-header"),
-            *("--log-level", "warning"),
-        ]
+        command = [sys.executable, str(ROOT / "bench" / "app.py"), "--port", str(port)]
     else:
         command = [
             *(sys.executable, "-m", "server.cli", "serve", "--port", str(port)),
